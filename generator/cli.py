@@ -1,0 +1,89 @@
+"""Command line: `python -m generator [generate|check] ...`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagnostics import SpecError
+from .pipeline import default_specs, generate, generate_many
+
+EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR = 0, 1, 2
+
+DESCRIPTION = """\
+Generate typed Python bindings (pydantic models, validators, client, server, JSON Schema)
+for AWS JSON 1.1 APIs described by YAML specs.
+
+With no command, regenerate generated/ from every specs/*.yaml (paths relative to the
+current directory). Spec problems are printed as FILE:LINE:COLUMN: error: ... and the
+command exits 2 without writing anything."""
+
+EPILOG = """\
+exit status: 0 success, 1 'check' found generated files out of date, 2 bad spec or arguments
+
+examples:
+  python -m generator                      regenerate generated/ from specs/
+  python -m generator check                exit 1 and show a diff if generated/ is stale
+  python -m generator generate --spec api.yaml --out build/"""
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m generator", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    for name, summary in (
+        ("regenerate", "regenerate the output folder from every spec in the specs folder (the default)"),
+        ("check", "exit 1 with a unified diff when the output folder is not what the specs generate"),
+    ):
+        sub = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
+        sub.add_argument("--specs", type=Path, default=Path("specs"), metavar="DIR", help="folder of *.yaml specs (default: specs)")
+        sub.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="output folder (default: generated)")
+    one = commands.add_parser(
+        "generate",
+        help="generate the package for one spec into a folder",
+        description="Generate the package for one spec into OUT/<package>/. Other contents of OUT are left alone.",
+    )
+    one.add_argument("--spec", type=Path, required=True, metavar="PATH", help="the YAML spec")
+    one.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; the package goes in DIR/<package>/")
+    one.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if DIR is out of date")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    command = args.command or "regenerate"
+    try:
+        if command == "generate":
+            diff = generate(args.spec, args.out, check=args.check)
+            return _report(diff, args.check, f"python -m generator generate --spec {args.spec} --out {args.out}")
+        specs_dir = getattr(args, "specs", Path("specs"))
+        out_dir = getattr(args, "out", Path("generated"))
+        specs = default_specs(specs_dir)
+        if not specs:
+            print(f"error: no *.yaml specs in {specs_dir}/ (run from the project root, or pass --specs)", file=sys.stderr)
+            return EXIT_SPEC_ERROR
+        diff = generate_many(specs, out_dir, check=command == "check")
+        return _report(diff, command == "check", "python -m generator")
+    except SpecError as exc:
+        for diagnostic in exc.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        count = len(exc.diagnostics)
+        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+
+
+def _report(diff: str, check: bool, refresh_command: str) -> int:
+    if not check:
+        return EXIT_OK
+    if diff:
+        sys.stdout.write(diff)
+        print(f"\ngenerated files are out of date; run: {refresh_command}", file=sys.stderr)
+        return EXIT_STALE
+    return EXIT_OK
+
+
+def main_entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

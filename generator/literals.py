@@ -1,0 +1,35 @@
+"""The only way text from a spec reaches generated source: as inert literals."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_UNSAFE_IN_DOCSTRING = {"\\": "\\\\", '"': '\\"'}
+
+
+def py_literal(value: Any) -> str:
+    """A Python expression that evaluates to `value` (str, int, float, bool, None, tuples of them)."""
+    if isinstance(value, tuple):
+        inner = ", ".join(py_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return repr(value)
+    raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def docstring(text: str, indent: str = "") -> str:
+    """A triple-quoted docstring whose content can never close it or smuggle code."""
+    escaped = "".join(_UNSAFE_IN_DOCSTRING.get(c, c) if c.isprintable() or c == "\n" else _escape_char(c) for c in text.strip())
+    body = escaped.replace("\n", "\n" + indent)
+    return f'"""{body}"""' if "\n" not in escaped else f'"""\n{indent}{body}\n{indent}"""'
+
+
+def _escape_char(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def comment(text: str) -> str:
+    """One line of text that is safe after a `#`."""
+    return " ".join(json.dumps(text, ensure_ascii=True)[1:-1].split())

@@ -1,0 +1,59 @@
+"""pydantic v2 models, produced by datamodel-code-generator from the model schema."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+from datamodel_code_generator.format import Formatter
+
+from .ir import Service, StructureShape
+from .schema import model_document
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel"
+
+
+def render_models(service: Service) -> str:
+    """Python source of models.py, before the project's header and black."""
+    aliases = {
+        f"{shape.class_name}.{member.wire_name}": member.python_name
+        for shape in service.shapes
+        if isinstance(shape, StructureShape)
+        for member in shape.members
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = generate(
+            model_document(service),
+            input_file_type=InputFileType.JsonSchema,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_311,
+            custom_template_dir=TEMPLATE_DIR,
+            aliases=aliases,
+            allow_population_by_field_name=True,
+            use_annotated=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            field_constraints=True,
+            use_schema_description=True,
+            use_field_description=True,
+            use_subclass_enum=True,
+            use_type_alias=True,
+            skip_root_model=True,
+            keep_model_order=True,
+            use_double_quotes=True,
+            disable_timestamp=True,
+            field_extra_keys_without_x_prefix={"x-repr"},
+            formatters=[Formatter.ISORT],
+        )
+    if not isinstance(source, str):
+        raise TypeError("datamodel-code-generator returned several modules; expected one")
+    return _drop_tool_header(source)
+
+
+def _drop_tool_header(source: str) -> str:
+    lines = source.splitlines(keepends=True)
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "".join(lines).lstrip("\n")

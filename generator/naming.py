@@ -1,0 +1,73 @@
+"""The one place where wire names become Python names."""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+
+_ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
+_NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
+
+# Attribute names pydantic's BaseModel owns; a member must not shadow them.
+PYDANTIC_RESERVED = frozenset(
+    {"copy", "dict", "json", "schema", "schema_json", "construct", "validate", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
+)
+# Names the generated modules import or define next to the shape classes.
+GENERATED_MODULE_NAMES = frozenset(
+    {"Annotated", "Any", "BaseModel", "ConfigDict", "Enum", "Field", "StrEnum", "StringConstraints", "TypeAliasType", "annotations", "Violation", "ValidationFailedError", "ServiceError"}
+)
+
+
+def snake_case(name: str) -> str:
+    """`actionTypeId` -> `action_type_id`, `s3Location` -> `s3_location`, `AWSSessionCredentials` -> `aws_session_credentials`."""
+    text = _ACRONYM_BOUNDARY.sub(r"\1_\2", name)
+    text = _WORD_BOUNDARY.sub(r"\1_\2", text)
+    text = _NON_IDENTIFIER.sub("_", text).strip("_").lower()
+    return re.sub(r"_+", "_", text)
+
+
+def member_name(wire_name: str) -> str:
+    return snake_case(wire_name)
+
+
+def method_name(operation_name: str) -> str:
+    return snake_case(operation_name)
+
+
+def class_name(shape_name: str) -> str:
+    return shape_name
+
+
+def enum_member_name(value: str) -> str:
+    """`ThirdParty` -> `THIRD_PARTY`, `S3` -> `S3`, `3des` -> `V_3DES`."""
+    name = snake_case(value).upper() or "EMPTY"
+    if not name[0].isalpha():
+        name = "V_" + name
+    if keyword.iskeyword(name):
+        name += "_"
+    return name
+
+
+def member_name_problem(wire_name: str) -> str | None:
+    """Why a member's Python name is unusable, or None."""
+    name = member_name(wire_name)
+    if not name.isidentifier():
+        return f"member '{wire_name}' has no usable Python name (got '{name}')"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return f"member '{wire_name}' becomes the Python keyword '{name}'"
+    if name.startswith("model_") or name in PYDANTIC_RESERVED:
+        return f"member '{wire_name}' becomes '{name}', which pydantic models reserve"
+    return None
+
+
+def class_name_problem(shape_name: str) -> str | None:
+    name = class_name(shape_name)
+    if keyword.iskeyword(name):
+        return f"shape '{shape_name}' is a Python keyword"
+    if hasattr(builtins, name):
+        return f"shape '{shape_name}' would shadow the Python builtin '{name}'"
+    if name in GENERATED_MODULE_NAMES:
+        return f"shape '{shape_name}' would shadow '{name}', which the generated code imports"
+    return None

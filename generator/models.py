@@ -41,7 +41,7 @@ def render_models(service: Service) -> str:
             use_subclass_enum=True,
             use_type_alias=True,
             skip_root_model=True,
-            keep_model_order=True,
+            keep_model_order=False,
             use_double_quotes=True,
             disable_timestamp=True,
             field_extra_keys_without_x_prefix={"x-repr"},

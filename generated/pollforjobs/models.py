@@ -7,6 +7,156 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypeAliasType
 
+AccessKeyId = TypeAliasType("AccessKeyId", str)
+
+
+AccountId = TypeAliasType("AccountId", Annotated[str, Field(pattern="^(?:[0-9]{12})$")])
+
+
+class ActionCategory(StrEnum):
+    SOURCE = "Source"
+    BUILD = "Build"
+    DEPLOY = "Deploy"
+    TEST = "Test"
+    INVOKE = "Invoke"
+    APPROVAL = "Approval"
+    COMPUTE = "Compute"
+
+
+ActionConfigurationKey = TypeAliasType(
+    "ActionConfigurationKey", Annotated[str, Field(max_length=50, min_length=1)]
+)
+
+
+ActionConfigurationQueryableValue = TypeAliasType(
+    "ActionConfigurationQueryableValue",
+    Annotated[str, Field(max_length=50, min_length=1, pattern="^(?:[a-zA-Z0-9_-]+)$")],
+)
+
+
+ActionConfigurationValue = TypeAliasType(
+    "ActionConfigurationValue", Annotated[str, Field(max_length=1000, min_length=1)]
+)
+
+
+ActionExecutionId = TypeAliasType("ActionExecutionId", str)
+
+
+ActionName = TypeAliasType(
+    "ActionName",
+    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
+)
+
+
+class ActionOwner(StrEnum):
+    AWS = "AWS"
+    THIRD_PARTY = "ThirdParty"
+    CUSTOM = "Custom"
+
+
+ActionProvider = TypeAliasType(
+    "ActionProvider",
+    Annotated[str, Field(max_length=35, min_length=1, pattern="^(?:[0-9A-Za-z_-]+)$")],
+)
+
+
+class ArtifactLocationType(StrEnum):
+    S3 = "S3"
+
+
+ArtifactName = TypeAliasType(
+    "ArtifactName",
+    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[a-zA-Z0-9_\\-]+)$")],
+)
+
+
+ContinuationToken = TypeAliasType(
+    "ContinuationToken", Annotated[str, Field(max_length=2048, min_length=1)]
+)
+
+
+EncryptionKeyId = TypeAliasType(
+    "EncryptionKeyId", Annotated[str, Field(max_length=400, min_length=1)]
+)
+
+
+class EncryptionKeyType(StrEnum):
+    KMS = "KMS"
+
+
+JobId = TypeAliasType(
+    "JobId",
+    Annotated[
+        str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+    ],
+)
+
+
+MaxBatchSize = TypeAliasType("MaxBatchSize", Annotated[int, Field(ge=1, le=2147483647)])
+
+
+Nonce = TypeAliasType("Nonce", Annotated[str, Field(max_length=50, min_length=1)])
+
+
+PipelineArn = TypeAliasType(
+    "PipelineArn",
+    Annotated[
+        str,
+        Field(
+            pattern="^(?:arn:aws(-[A-Za-z0-9_]+)*:codepipeline:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:[^\n\r\x85\u2028\u2029]+)$"
+        ),
+    ],
+)
+
+
+PipelineExecutionId = TypeAliasType(
+    "PipelineExecutionId",
+    Annotated[
+        str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
+    ],
+)
+
+
+PipelineName = TypeAliasType(
+    "PipelineName",
+    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
+)
+
+
+QueryParamMap = TypeAliasType(
+    "QueryParamMap",
+    Annotated[
+        dict[ActionConfigurationKey, ActionConfigurationQueryableValue],
+        Field(max_length=1, min_length=0),
+    ],
+)
+
+
+Revision = TypeAliasType("Revision", Annotated[str, Field(max_length=1500, min_length=1)])
+
+
+S3BucketName = TypeAliasType("S3BucketName", str)
+
+
+S3ObjectKey = TypeAliasType("S3ObjectKey", str)
+
+
+SecretAccessKey = TypeAliasType("SecretAccessKey", str)
+
+
+SessionToken = TypeAliasType("SessionToken", str)
+
+
+StageName = TypeAliasType(
+    "StageName",
+    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
+)
+
+
+Version = TypeAliasType(
+    "Version", Annotated[str, Field(max_length=9, min_length=1, pattern="^(?:[0-9A-Za-z_-]+)$")]
+)
+
 
 class AWSSessionCredentials(BaseModel):
     """
@@ -28,52 +178,6 @@ class AWSSessionCredentials(BaseModel):
     """
     The token for the session.
     """
-
-
-AccessKeyId = TypeAliasType("AccessKeyId", str)
-
-
-AccountId = TypeAliasType("AccountId", Annotated[str, Field(pattern="^(?:[0-9]{12})$")])
-
-
-class ActionCategory(StrEnum):
-    SOURCE = "Source"
-    BUILD = "Build"
-    DEPLOY = "Deploy"
-    TEST = "Test"
-    INVOKE = "Invoke"
-    APPROVAL = "Approval"
-    COMPUTE = "Compute"
-
-
-class ActionConfiguration(BaseModel):
-    """
-    Represents information about an action configuration.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    configuration: Annotated[ActionConfigurationMap | None, Field(alias="configuration")] = None
-    """
-    The configuration data for the action.
-    """
-
-
-ActionConfigurationKey = TypeAliasType(
-    "ActionConfigurationKey", Annotated[str, Field(max_length=50, min_length=1)]
-)
-
-
-ActionConfigurationQueryableValue = TypeAliasType(
-    "ActionConfigurationQueryableValue",
-    Annotated[str, Field(max_length=50, min_length=1, pattern="^(?:[a-zA-Z0-9_-]+)$")],
-)
-
-
-ActionConfigurationValue = TypeAliasType(
-    "ActionConfigurationValue", Annotated[str, Field(max_length=1000, min_length=1)]
-)
 
 
 ActionConfigurationMap = TypeAliasType(
@@ -99,27 +203,6 @@ class ActionContext(BaseModel):
     """
     The system-generated unique ID that corresponds to an action's execution.
     """
-
-
-ActionExecutionId = TypeAliasType("ActionExecutionId", str)
-
-
-ActionName = TypeAliasType(
-    "ActionName",
-    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
-)
-
-
-class ActionOwner(StrEnum):
-    AWS = "AWS"
-    THIRD_PARTY = "ThirdParty"
-    CUSTOM = "Custom"
-
-
-ActionProvider = TypeAliasType(
-    "ActionProvider",
-    Annotated[str, Field(max_length=35, min_length=1, pattern="^(?:[0-9A-Za-z_-]+)$")],
-)
 
 
 class ActionTypeId(BaseModel):
@@ -155,6 +238,144 @@ class ActionTypeId(BaseModel):
     """
 
 
+class EncryptionKey(BaseModel):
+    """
+    Represents information about the key used to encrypt data in the artifact store, such as an Amazon Web Services Key Management Service (Key Management Service) key.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    id: Annotated[EncryptionKeyId, Field(alias="id")]
+    """
+    The ID used to identify the key. For an Amazon Web Services KMS key, you can use the key ID, the key ARN, or the alias ARN.
+    Aliases are recognized only in the account that created the KMS key. For cross-account actions, you can only use the key ID or key ARN to identify the key. Cross-account actions involve using the role from the other account (AccountB), so specifying the key ID will use the key from the other account (AccountB).
+    """
+    type: Annotated[EncryptionKeyType, Field(alias="type")]
+    """
+    The type of encryption key, such as an Amazon Web Services KMS key. When creating or updating a pipeline, the value must be set to 'KMS'.
+    """
+
+
+class PollForJobsInput(BaseModel):
+    """
+    Represents the input of a PollForJobs action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    action_type_id: Annotated[ActionTypeId, Field(alias="actionTypeId")]
+    """
+    Represents information about an action type.
+    """
+    max_batch_size: Annotated[MaxBatchSize | None, Field(alias="maxBatchSize")] = None
+    """
+    The maximum number of jobs to return in a poll for jobs call.
+    """
+    query_param: Annotated[QueryParamMap | None, Field(alias="queryParam")] = None
+    """
+    A map of property names and values. For an action type with no queryable properties, this value must be null or an empty map. For an action type with a queryable property, you must supply that property as a key in the map. Only jobs whose action configuration matches the mapped value are returned.
+    """
+
+
+class S3ArtifactLocation(BaseModel):
+    """
+    The location of the S3 bucket that contains a revision.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    bucket_name: Annotated[S3BucketName, Field(alias="bucketName")]
+    """
+    The name of the S3 bucket.
+    """
+    object_key: Annotated[S3ObjectKey, Field(alias="objectKey")]
+    """
+    The key of the object in the S3 bucket, which uniquely identifies the object in the bucket.
+    """
+
+
+class StageContext(BaseModel):
+    """
+    Represents information about a stage to a job worker.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    name: Annotated[StageName | None, Field(alias="name")] = None
+    """
+    The name of the stage.
+    """
+
+
+class ActionConfiguration(BaseModel):
+    """
+    Represents information about an action configuration.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    configuration: Annotated[ActionConfigurationMap | None, Field(alias="configuration")] = None
+    """
+    The configuration data for the action.
+    """
+
+
+class ArtifactLocation(BaseModel):
+    """
+    Represents information about the location of an artifact.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    type: Annotated[ArtifactLocationType | None, Field(alias="type")] = None
+    """
+    The type of artifact in the location.
+    """
+    s3_location: Annotated[S3ArtifactLocation | None, Field(alias="s3Location")] = None
+    """
+    The S3 bucket that contains the artifact.
+    """
+
+
+class PipelineContext(BaseModel):
+    """
+    Represents information about a pipeline to a job worker.
+    PipelineContext contains pipelineArn and pipelineExecutionId for custom action jobs. The pipelineArn and pipelineExecutionId fields are not populated for ThirdParty action jobs.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    pipeline_name: Annotated[PipelineName | None, Field(alias="pipelineName")] = None
+    """
+    The name of the pipeline. This is a user-specified value. Pipeline names must be unique across all pipeline names under an Amazon Web Services account.
+    """
+    stage: Annotated[StageContext | None, Field(alias="stage")] = None
+    """
+    The stage of the pipeline.
+    """
+    action: Annotated[ActionContext | None, Field(alias="action")] = None
+    """
+    The context of an action to a job worker in the stage of a pipeline.
+    """
+    pipeline_arn: Annotated[PipelineArn | None, Field(alias="pipelineArn")] = None
+    """
+    The Amazon Resource Name (ARN) of the pipeline.
+    """
+    pipeline_execution_id: Annotated[
+        PipelineExecutionId | None, Field(alias="pipelineExecutionId")
+    ] = None
+    """
+    The execution ID of the pipeline.
+    """
+
+
 class Artifact(BaseModel):
     """
     Artifacts are the files that are worked on by actions in the pipeline. See the action configuration for each action for details about artifact parameters. For example, the S3 source action artifact is a file name (or file path), and the files are generally provided as a ZIP file. Example artifact name: SampleApp_Windows.zip
@@ -178,93 +399,6 @@ class Artifact(BaseModel):
 
 
 ArtifactList = TypeAliasType("ArtifactList", list[Artifact])
-
-
-class ArtifactLocation(BaseModel):
-    """
-    Represents information about the location of an artifact.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    type: Annotated[ArtifactLocationType | None, Field(alias="type")] = None
-    """
-    The type of artifact in the location.
-    """
-    s3_location: Annotated[S3ArtifactLocation | None, Field(alias="s3Location")] = None
-    """
-    The S3 bucket that contains the artifact.
-    """
-
-
-class ArtifactLocationType(StrEnum):
-    S3 = "S3"
-
-
-ArtifactName = TypeAliasType(
-    "ArtifactName",
-    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[a-zA-Z0-9_\\-]+)$")],
-)
-
-
-ContinuationToken = TypeAliasType(
-    "ContinuationToken", Annotated[str, Field(max_length=2048, min_length=1)]
-)
-
-
-class EncryptionKey(BaseModel):
-    """
-    Represents information about the key used to encrypt data in the artifact store, such as an Amazon Web Services Key Management Service (Key Management Service) key.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    id: Annotated[EncryptionKeyId, Field(alias="id")]
-    """
-    The ID used to identify the key. For an Amazon Web Services KMS key, you can use the key ID, the key ARN, or the alias ARN.
-    Aliases are recognized only in the account that created the KMS key. For cross-account actions, you can only use the key ID or key ARN to identify the key. Cross-account actions involve using the role from the other account (AccountB), so specifying the key ID will use the key from the other account (AccountB).
-    """
-    type: Annotated[EncryptionKeyType, Field(alias="type")]
-    """
-    The type of encryption key, such as an Amazon Web Services KMS key. When creating or updating a pipeline, the value must be set to 'KMS'.
-    """
-
-
-EncryptionKeyId = TypeAliasType(
-    "EncryptionKeyId", Annotated[str, Field(max_length=400, min_length=1)]
-)
-
-
-class EncryptionKeyType(StrEnum):
-    KMS = "KMS"
-
-
-class Job(BaseModel):
-    """
-    Represents information about a job.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    id: Annotated[JobId | None, Field(alias="id")] = None
-    """
-    The unique system-generated ID of the job.
-    """
-    data: Annotated[JobData | None, Field(alias="data")] = None
-    """
-    Other data about a job.
-    """
-    nonce: Annotated[Nonce | None, Field(alias="nonce")] = None
-    """
-    A system-generated random number that CodePipeline uses to ensure that the job is being worked on by only one job worker. Use this number in an AcknowledgeJob request.
-    """
-    account_id: Annotated[AccountId | None, Field(alias="accountId")] = None
-    """
-    The ID of the Amazon Web Services account to use when performing the job.
-    """
 
 
 class JobData(BaseModel):
@@ -314,101 +448,33 @@ class JobData(BaseModel):
     """
 
 
-JobId = TypeAliasType(
-    "JobId",
-    Annotated[
-        str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
-    ],
-)
+class Job(BaseModel):
+    """
+    Represents information about a job.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    id: Annotated[JobId | None, Field(alias="id")] = None
+    """
+    The unique system-generated ID of the job.
+    """
+    data: Annotated[JobData | None, Field(alias="data")] = None
+    """
+    Other data about a job.
+    """
+    nonce: Annotated[Nonce | None, Field(alias="nonce")] = None
+    """
+    A system-generated random number that CodePipeline uses to ensure that the job is being worked on by only one job worker. Use this number in an AcknowledgeJob request.
+    """
+    account_id: Annotated[AccountId | None, Field(alias="accountId")] = None
+    """
+    The ID of the Amazon Web Services account to use when performing the job.
+    """
 
 
 JobList = TypeAliasType("JobList", list[Job])
-
-
-MaxBatchSize = TypeAliasType("MaxBatchSize", Annotated[int, Field(ge=1, le=2147483647)])
-
-
-Nonce = TypeAliasType("Nonce", Annotated[str, Field(max_length=50, min_length=1)])
-
-
-PipelineArn = TypeAliasType(
-    "PipelineArn",
-    Annotated[
-        str,
-        Field(
-            pattern="^(?:arn:aws(-[A-Za-z0-9_]+)*:codepipeline:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:[^\n\r\x85\u2028\u2029]+)$"
-        ),
-    ],
-)
-
-
-class PipelineContext(BaseModel):
-    """
-    Represents information about a pipeline to a job worker.
-    PipelineContext contains pipelineArn and pipelineExecutionId for custom action jobs. The pipelineArn and pipelineExecutionId fields are not populated for ThirdParty action jobs.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    pipeline_name: Annotated[PipelineName | None, Field(alias="pipelineName")] = None
-    """
-    The name of the pipeline. This is a user-specified value. Pipeline names must be unique across all pipeline names under an Amazon Web Services account.
-    """
-    stage: Annotated[StageContext | None, Field(alias="stage")] = None
-    """
-    The stage of the pipeline.
-    """
-    action: Annotated[ActionContext | None, Field(alias="action")] = None
-    """
-    The context of an action to a job worker in the stage of a pipeline.
-    """
-    pipeline_arn: Annotated[PipelineArn | None, Field(alias="pipelineArn")] = None
-    """
-    The Amazon Resource Name (ARN) of the pipeline.
-    """
-    pipeline_execution_id: Annotated[
-        PipelineExecutionId | None, Field(alias="pipelineExecutionId")
-    ] = None
-    """
-    The execution ID of the pipeline.
-    """
-
-
-PipelineExecutionId = TypeAliasType(
-    "PipelineExecutionId",
-    Annotated[
-        str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")
-    ],
-)
-
-
-PipelineName = TypeAliasType(
-    "PipelineName",
-    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
-)
-
-
-class PollForJobsInput(BaseModel):
-    """
-    Represents the input of a PollForJobs action.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    action_type_id: Annotated[ActionTypeId, Field(alias="actionTypeId")]
-    """
-    Represents information about an action type.
-    """
-    max_batch_size: Annotated[MaxBatchSize | None, Field(alias="maxBatchSize")] = None
-    """
-    The maximum number of jobs to return in a poll for jobs call.
-    """
-    query_param: Annotated[QueryParamMap | None, Field(alias="queryParam")] = None
-    """
-    A map of property names and values. For an action type with no queryable properties, this value must be null or an empty map. For an action type with a queryable property, you must supply that property as a key in the map. Only jobs whose action configuration matches the mapped value are returned.
-    """
 
 
 class PollForJobsOutput(BaseModel):
@@ -423,70 +489,3 @@ class PollForJobsOutput(BaseModel):
     """
     Information about the jobs to take action on.
     """
-
-
-QueryParamMap = TypeAliasType(
-    "QueryParamMap",
-    Annotated[
-        dict[ActionConfigurationKey, ActionConfigurationQueryableValue],
-        Field(max_length=1, min_length=0),
-    ],
-)
-
-
-Revision = TypeAliasType("Revision", Annotated[str, Field(max_length=1500, min_length=1)])
-
-
-class S3ArtifactLocation(BaseModel):
-    """
-    The location of the S3 bucket that contains a revision.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    bucket_name: Annotated[S3BucketName, Field(alias="bucketName")]
-    """
-    The name of the S3 bucket.
-    """
-    object_key: Annotated[S3ObjectKey, Field(alias="objectKey")]
-    """
-    The key of the object in the S3 bucket, which uniquely identifies the object in the bucket.
-    """
-
-
-S3BucketName = TypeAliasType("S3BucketName", str)
-
-
-S3ObjectKey = TypeAliasType("S3ObjectKey", str)
-
-
-SecretAccessKey = TypeAliasType("SecretAccessKey", str)
-
-
-SessionToken = TypeAliasType("SessionToken", str)
-
-
-class StageContext(BaseModel):
-    """
-    Represents information about a stage to a job worker.
-    """
-
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    name: Annotated[StageName | None, Field(alias="name")] = None
-    """
-    The name of the stage.
-    """
-
-
-StageName = TypeAliasType(
-    "StageName",
-    Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
-)
-
-
-Version = TypeAliasType(
-    "Version", Annotated[str, Field(max_length=9, min_length=1, pattern="^(?:[0-9A-Za-z_-]+)$")]
-)

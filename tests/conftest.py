@@ -1,0 +1,49 @@
+"""Shared fixtures: the project root, the spec's IR and the documented samples."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "specs" / "pollforjobs.yaml"
+# A verbatim copy of the documented page (shared/reference/ in the project workspace).
+REFERENCE = ROOT / "tests" / "data" / "PollForJobs-api-reference.txt"
+WELL_FORMED_JOB_ID = "ef66c259-64f9-4a5b-9c3d-0123456789ab"
+
+
+def reference_samples() -> tuple[str, str]:
+    """The sample request and response bodies, as JSON text, cut from the documented page."""
+    page = REFERENCE.read_text(encoding="utf-8")
+    request = page.split("Sample Request", 1)[1].split("Sample Response", 1)[0]
+    response = page.split("Sample Response", 1)[1].split("See Also", 1)[0]
+    return request[request.index("{") :].strip(), response[response.index("{") :].strip()
+
+
+@pytest.fixture(scope="session")
+def service() -> Any:
+    from generator.pipeline import build
+
+    svc, _ = build(SPEC)
+    return svc
+
+
+@pytest.fixture(scope="session")
+def sample_request() -> dict[str, Any]:
+    return json.loads(reference_samples()[0])
+
+
+@pytest.fixture(scope="session")
+def sample_response() -> dict[str, Any]:
+    return json.loads(reference_samples()[1])
+
+
+@pytest.fixture(scope="session")
+def well_formed_response(sample_response: dict[str, Any]) -> dict[str, Any]:
+    """The sample response with a job id that satisfies the JobId pattern."""
+    text = re.sub(r'"ef66c259-64f9-EXAMPLE"', json.dumps(WELL_FORMED_JOB_ID), json.dumps(sample_response))
+    return json.loads(text)

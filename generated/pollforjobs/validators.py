@@ -45,22 +45,46 @@ def format_message(violations: list[Violation]) -> str:
 
 
 def _show(value: Any) -> str:
-    text = _java_text(value)
+    """The value as AWS's (Java) services print it, cut at MAX_ECHOED_CHARS."""
+    parts: list[str] = []
+    _java_text(value, parts, [MAX_ECHOED_CHARS], 0)
+    text = "".join(parts)
     return text if len(text) <= MAX_ECHOED_CHARS else text[:MAX_ECHOED_CHARS] + "..."
 
 
-def _java_text(value: Any) -> str:
+def _java_text(value: Any, parts: list[str], budget: list[int], depth: int) -> None:
+    if budget[0] <= 0:
+        return
     if isinstance(value, str):
-        return value
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "[" + ", ".join(_java_text(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_java_text(v)}" for k, v in value.items()) + "}"
-    return str(value)
+        text = value[: budget[0] + 1]
+    elif value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (list, dict)):
+        if depth > 32:
+            parts.append("...")
+            budget[0] = 0
+            return
+        is_list = isinstance(value, list)
+        parts.append("[" if is_list else "{")
+        items: Any = value if isinstance(value, list) else value.items()
+        for index, item in enumerate(items):
+            if budget[0] <= 0:
+                return
+            if index:
+                parts.append(", ")
+            if is_list:
+                _java_text(item, parts, budget, depth + 1)
+            else:
+                parts.append(f"{str(item[0])[: budget[0] + 1]}=")
+                _java_text(item[1], parts, budget, depth + 1)
+        parts.append("]" if is_list else "}")
+        return
+    else:
+        text = str(value)
+    budget[0] -= len(text)
+    parts.append(text)
 
 
 def _json_type(value: Any) -> str:

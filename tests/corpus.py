@@ -1,0 +1,163 @@
+"""A corpus of instances derived from every constraint in the IR, for differential tests.
+
+Starting from a valid instance, each location is mutated at its shape's boundaries
+(min-1, min, max, max+1), with its pattern broken, its enum missed, required members dropped,
+members set to null and wrong JSON types. Nothing here is specific to one service.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from generator.ir import ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+
+WRONG_TYPES: tuple[Any, ...] = (None, True, 7, 2.5, "text", [], {})
+PATTERN_BREAKERS = ("$", "\n", " ", "é", "\u0661", "\u2028", "\U0001f600", "ǅ")
+
+Path = tuple[str | int, ...]
+
+
+def mutants(service: Service, root: str, valid: Any) -> Iterator[Any]:
+    """Instances derived from `valid` (an instance of shape `root`); includes `valid` itself."""
+    yield valid
+    for value in WRONG_TYPES:
+        yield value
+    for path, shape in _locations(service, service.shape(root), valid, ()):
+        for replacement in _replacements(service, shape, _get(valid, path)):
+            yield _put(valid, path, replacement)
+        if path and isinstance(path[-1], str):
+            yield _put(valid, path, _DROP)
+
+
+def _locations(service: Service, shape: Shape, value: Any, path: Path) -> Iterator[tuple[Path, Shape]]:
+    yield path, shape
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        for member in shape.members:
+            member_shape = service.shape(member.shape)
+            if member.wire_name in value:
+                yield from _locations(service, member_shape, value[member.wire_name], path + (member.wire_name,))
+            else:
+                for example in _fillers(service, member_shape):
+                    yield path + (member.wire_name,), member_shape
+                    break
+    elif isinstance(shape, ListShape) and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _locations(service, service.shape(shape.member), item, path + (index,))
+    elif isinstance(shape, MapShape) and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _locations(service, service.shape(shape.value), item, path + (key,))
+
+
+def _replacements(service: Service, shape: Shape, current: Any) -> Iterator[Any]:
+    yield from WRONG_TYPES
+    if isinstance(shape, StringShape):
+        seed = current if isinstance(current, str) and current else _string_filler(shape)
+        for length in _boundaries(shape.min_length, shape.max_length):
+            yield (seed * (length // max(len(seed), 1) + 1))[:length]
+        if shape.pattern:
+            for breaker in PATTERN_BREAKERS:
+                yield seed + breaker
+                yield breaker + seed
+        for value in shape.enum:
+            yield value.value
+            yield value.value.lower()
+            yield value.value + " "
+    elif isinstance(shape, NumberShape):
+        for bound in (shape.minimum, shape.maximum):
+            if bound is not None:
+                yield from (bound - 1, bound, bound + 1)
+        low, high = shape.wire_range or (None, None)
+        if low is not None and high is not None:
+            yield from (low - 1, low, high, high + 1, 2**64, -(2**64))
+        yield from (0, -1, 1.5, 3.0, 1e300)
+    elif isinstance(shape, ListShape):
+        member_values = list(_fillers(service, service.shape(shape.member)))
+        item = current[0] if isinstance(current, list) and current else (member_values[0] if member_values else None)
+        for length in _boundaries(shape.min_length, shape.max_length, 3):
+            yield [copy.deepcopy(item) for _ in range(length)]
+        yield [None]
+        yield [item, 5]
+    elif isinstance(shape, MapShape):
+        value_fillers = list(_fillers(service, service.shape(shape.value)))
+        value = value_fillers[0] if value_fillers else "v"
+        key_shape = service.shape(shape.key)
+        assert isinstance(key_shape, StringShape)
+        for length in _boundaries(shape.min_length, shape.max_length, 3):
+            yield {f"k{i}": copy.deepcopy(value) for i in range(length)}
+        for key_length in _boundaries(key_shape.min_length, key_shape.max_length):
+            yield {"k" * key_length: copy.deepcopy(value)}
+        yield {"key": None}
+        yield {"key": 5}
+        for bad in _replacements(service, service.shape(shape.value), value):
+            yield {"key": bad}
+    elif isinstance(shape, StructureShape):
+        yield {}
+        yield {"__type": "Unknown", "unknownMember": [1]}
+
+
+def _boundaries(low: int | None, high: int | None, default_high: int = 0) -> list[int]:
+    found = {0, 1}
+    for bound in (low, high):
+        if bound is not None:
+            found.update(b for b in (bound - 1, bound, bound + 1) if b >= 0)
+    if high is None and default_high:
+        found.add(default_high)
+    return sorted(b for b in found if b <= 5000)
+
+
+def _string_filler(shape: StringShape) -> str:
+    if shape.enum:
+        return shape.enum[0].value
+    return "a1"
+
+
+def _fillers(service: Service, shape: Shape) -> Iterator[Any]:
+    """A plausible value for a shape the valid instance does not set (it may be invalid)."""
+    if isinstance(shape, StringShape):
+        yield _string_filler(shape)
+    elif isinstance(shape, NumberShape):
+        yield shape.minimum if shape.minimum is not None else 1
+    elif isinstance(shape, ListShape):
+        yield []
+    elif isinstance(shape, MapShape):
+        yield {}
+    elif isinstance(shape, StructureShape):
+        yield {}
+    elif shape.kind == "boolean":
+        yield True
+    else:
+        yield 1
+
+
+class _Drop:
+    pass
+
+
+_DROP = _Drop()
+
+
+def _get(value: Any, path: Path) -> Any:
+    for part in path:
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            return None
+    return value
+
+
+def _put(valid: Any, path: Path, replacement: Any) -> Any:
+    if not path:
+        return copy.deepcopy(replacement)
+    result = copy.deepcopy(valid)
+    target = result
+    for part in path[:-1]:
+        target = target[part]
+    if replacement is _DROP:
+        target.pop(path[-1], None)
+    else:
+        target[path[-1]] = copy.deepcopy(replacement)
+    return result

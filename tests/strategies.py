@@ -1,0 +1,53 @@
+"""Hypothesis strategies for JSON values near a shape: mostly plausible, often slightly wrong."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from hypothesis import strategies as st
+
+from generator.ir import ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+
+TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+WRONG = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False), TEXT, st.just([]), st.just({}))
+
+
+def json_near(service: Service, shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
+    return st.one_of(_plausible(service, shape, depth), WRONG) if depth else _plausible(service, shape, depth)
+
+
+def _plausible(service: Service, shape: Shape, depth: int) -> st.SearchStrategy[Any]:
+    if isinstance(shape, StringShape):
+        choices: list[st.SearchStrategy[Any]] = [TEXT]
+        if shape.pattern:
+            choices.append(st.from_regex(re.compile(shape.pattern.python, re.ASCII), fullmatch=True))
+        if shape.enum:
+            choices.append(st.sampled_from([e.value for e in shape.enum]))
+        if shape.max_length is not None:
+            choices.append(st.text(alphabet="abcXYZ019_-", min_size=max((shape.min_length or 0) - 1, 0), max_size=shape.max_length + 1))
+        return st.one_of(choices)
+    if isinstance(shape, NumberShape):
+        low = shape.minimum if shape.minimum is not None else (shape.wire_range or (-(2**70), 0))[0]
+        high = shape.maximum if shape.maximum is not None else (shape.wire_range or (0, 2**70))[1]
+        if shape.is_whole:
+            return st.one_of(st.integers(int(low) - 2, int(high) + 2), st.integers(), st.sampled_from([low - 1, low, high, high + 1]))
+        return st.floats(allow_nan=False, allow_infinity=False)
+    if isinstance(shape, ListShape):
+        high = (shape.max_length if shape.max_length is not None else 3) + 1
+        return st.lists(json_near(service, service.shape(shape.member), depth + 1), max_size=min(high, 5))
+    if isinstance(shape, MapShape):
+        high = (shape.max_length if shape.max_length is not None else 2) + 1
+        keys = _plausible(service, service.shape(shape.key), depth + 1).filter(lambda k: isinstance(k, str))
+        return st.dictionaries(keys, json_near(service, service.shape(shape.value), depth + 1), max_size=min(high, 4))
+    if isinstance(shape, StructureShape):
+        members = {m.wire_name: json_near(service, service.shape(m.shape), depth + 1) for m in shape.members}
+        required = {m.wire_name for m in shape.members if m.required}
+        complete = st.fixed_dictionaries(
+            {k: v for k, v in members.items() if k in required}, optional={k: v for k, v in members.items() if k not in required}
+        )
+        loose = st.fixed_dictionaries({}, optional=members)
+        return st.one_of(complete, complete, loose)
+    if shape.kind == "boolean":
+        return st.booleans()
+    return st.floats(allow_nan=False, allow_infinity=False)

@@ -1,0 +1,115 @@
+"""Generated validators, jsonschema on the exported schema, and the pydantic models agree.
+
+The corpus comes from every constraint (tests/corpus.py) and from hypothesis
+(tests/strategies.py). One documented exception: an integral float such as `5.0` is an
+integer to JSON Schema and to the generated validators (as to JavaScript and to AWS's
+Jackson-based services), while pydantic's strict mode refuses it; such instances are
+compared between validators and JSON Schema only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+import pydantic
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+import pollforjobs
+from pollforjobs import models
+
+from .conftest import ROOT
+from .corpus import mutants
+from .strategies import json_near
+
+SCHEMAS = ROOT / "generated" / "pollforjobs" / "schemas"
+
+
+def _schema_validator(root: str) -> jsonschema.Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{root}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _has_integral_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, list):
+        return any(_has_integral_float(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_integral_float(v) for v in value.values())
+    return False
+
+
+class Verdicts:
+    def __init__(self, root: str, validate: Callable[[Any], list[Any]], model: type[pydantic.BaseModel]) -> None:
+        self.schema = _schema_validator(root)
+        self.validate = validate
+        self.model = model
+
+    def disagreement(self, instance: Any) -> str | None:
+        ours = self.validate(instance) == []
+        theirs = self.schema.is_valid(instance)
+        verdicts = {"generated validators": ours, "jsonschema": theirs}
+        if not _has_integral_float(instance):
+            try:
+                self.model.model_validate_json(json.dumps(instance), strict=True)
+                verdicts["pydantic models"] = True
+            except pydantic.ValidationError:
+                verdicts["pydantic models"] = False
+        if len(set(verdicts.values())) > 1:
+            return f"{json.dumps(instance)[:300]} -> {verdicts}"
+        return None
+
+
+CASES = {
+    "request": ("PollForJobsInput", pollforjobs.validate_request, models.PollForJobsInput, "sample_request"),
+    "response": ("PollForJobsOutput", pollforjobs.validate_response, models.PollForJobsOutput, "well_formed_response"),
+}
+
+
+@pytest.mark.parametrize("direction", sorted(CASES))
+def test_constraint_corpus_gets_one_verdict(direction: str, service: Any, request: pytest.FixtureRequest) -> None:
+    root, validate, model, fixture = CASES[direction]
+    verdicts = Verdicts(root, validate, model)
+    corpus = list(mutants(service, root, request.getfixturevalue(fixture)))
+    accepted = sum(1 for instance in corpus if validate(instance) == [])
+    disagreements = [d for d in map(verdicts.disagreement, corpus) if d]
+    print(f"{direction}: {len(corpus)} instances, {accepted} valid, {len(corpus) - accepted} invalid, {len(disagreements)} disagreements")
+    assert accepted > 5 and len(corpus) - accepted > 100
+    assert disagreements == []
+
+
+@pytest.mark.parametrize("direction", sorted(CASES))
+def test_hypothesis_instances_get_one_verdict(direction: str, service: Any) -> None:
+    root, validate, model, _ = CASES[direction]
+    verdicts = Verdicts(root, validate, model)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(json_near(service, service.shape(root)))
+    def agree(instance: Any) -> None:
+        assert verdicts.disagreement(instance) is None
+
+    agree()
+
+
+def test_validators_never_raise_on_any_json_value() -> None:
+    from hypothesis import strategies as st
+
+    json_values = st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+        max_leaves=30,
+    )
+
+    @settings(max_examples=400, deadline=None, database=None)
+    @given(json_values)
+    def total(value: Any) -> None:
+        for validate in (pollforjobs.validate_request, pollforjobs.validate_response):
+            for violation in validate(value):
+                assert isinstance(violation.path, str) and violation.message
+
+    total()

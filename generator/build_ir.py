@@ -12,6 +12,7 @@ from .ir import (
     ErrorTrait,
     Example,
     ListShape,
+    LocalHandler,
     MapShape,
     Member,
     NumberShape,
@@ -22,6 +23,7 @@ from .ir import (
     StringShape,
     StructureShape,
 )
+from .pattern_fastpath import charset_form
 from .patterns import translate
 
 
@@ -44,9 +46,16 @@ def build_service(data: dict[str, Any], spec_file: str) -> Service:
         operations=operations,
         shapes=shapes,
         common_errors=tuple(svc.get("common_errors", [])),
+        local_handler=_local_handler(svc.get("local_handler")),
     )
     service.shape_index.update({s.name: s for s in shapes})
     return service
+
+
+def _local_handler(raw: dict[str, Any] | None) -> LocalHandler | None:
+    if raw is None:
+        return None
+    return LocalHandler(source=raw["source"], module=raw["module"], seed_option=raw.get("seed_option", "seed"))
 
 
 def _doc(raw: dict[str, Any]) -> str:
@@ -82,7 +91,8 @@ def _build_shape(name: str, raw: dict[str, Any], all_shapes: dict[str, dict[str,
         constraints = _length_constraints(name, raw)
         pattern = translate(raw["pattern"]) if "pattern" in raw else None
         if pattern:
-            constraints.append(Constraint("pattern", pattern, f"Member must satisfy regular expression pattern: {pattern.source}", name))
+            phrase = f"Member must satisfy regular expression pattern: {pattern.source}"
+            constraints.append(Constraint("pattern", pattern, phrase, name, charset_form(pattern.body)))
         enum = tuple(EnumValue(naming.enum_member_name(v), v) for v in raw.get("enum", []))
         if enum:
             constraints.append(Constraint("enum", tuple(e.value for e in enum), f"Member must satisfy enum value set: [{', '.join(e.value for e in enum)}]", name))

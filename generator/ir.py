@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .pattern_fastpath import CharsetPattern
 from .patterns import Pattern
 
 INT32 = (-(2**31), 2**31 - 1)
@@ -37,6 +38,7 @@ class Constraint:
     value: object
     phrase: str
     shape: str  # the shape it belongs to
+    charset: CharsetPattern | None = None  # a pattern that is one repeated character class
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,15 @@ class Operation:
 
 
 @dataclass(frozen=True)
+class LocalHandler:
+    """A hand-written handler module copied into the package (`service.local_handler`)."""
+
+    source: str  # relative to the spec file
+    module: str  # <package>/<module>.py
+    seed_option: str  # `python -m <package>.server --<seed_option> FILE`
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     full_name: str
@@ -194,6 +205,7 @@ class Service:
     operations: tuple[Operation, ...]
     shapes: tuple[Shape, ...]  # sorted by name
     common_errors: tuple[str, ...]
+    local_handler: LocalHandler | None = None
     shape_index: dict[str, Shape] = field(default_factory=dict, compare=False, repr=False)
 
     def shape(self, name: str) -> Shape:

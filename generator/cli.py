@@ -1,4 +1,4 @@
-"""Command line: `python -m generator [generate|check] ...`."""
+"""Command line: `python -m generator [generate|check|export] ...`."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
+from .build_ir import build_service
+from .check import check_spec
 from .diagnostics import SpecError
-from .pipeline import default_specs, generate, generate_many
+from .exports import FORMATS, export_files, write_files
+from .load import load_spec
+from .pipeline import default_specs, display_path, generate, generate_many, header
 
 EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR = 0, 1, 2
 
@@ -25,7 +29,20 @@ exit status: 0 success, 1 'check' found generated files out of date, 2 bad spec 
 examples:
   python -m generator                      regenerate generated/ from specs/
   python -m generator check                exit 1 and show a diff if generated/ is stale
-  python -m generator generate --spec api.yaml --out build/"""
+  python -m generator generate --spec api.yaml --out build/
+  python -m generator export --format typescript --out web/src/aws"""
+
+EXPORT_DESCRIPTION = """\
+Write one export of each spec for code in other languages into OUT/<package>/ (other files
+there are left alone); the same files are committed under generated/<package>/.
+
+formats:
+  jsonschema   schemas/<Shape>.schema.json: JSON Schema 2020-12 per operation input and output;
+               patterns match the whole value the same way in ECMAScript (u flag) and Python;
+               sensitive members carry "x-aws-sensitive": true
+  openapi      openapi.yaml: OpenAPI 3.1 of the AWS JSON 1.1 wire protocol (POST / with the
+               X-Amz-Target header, every error response, SigV4 security scheme)
+  typescript   types.d.ts: TypeScript declarations with TSDoc; optional members are ?: T | null"""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,6 +65,15 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--spec", type=Path, required=True, metavar="PATH", help="the YAML spec")
     one.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; the package goes in DIR/<package>/")
     one.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if DIR is out of date")
+    export = commands.add_parser(
+        "export",
+        help="write a JSON Schema, OpenAPI or TypeScript export for other languages",
+        description=EXPORT_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    export.add_argument("--format", required=True, choices=sorted(FORMATS), help="which export to write")
+    export.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; files go in DIR/<package>/")
+    export.add_argument("--spec", type=Path, action="append", metavar="PATH", help="a YAML spec; repeatable (default: every specs/*.yaml)")
     return top
 
 
@@ -55,6 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     command = args.command or "regenerate"
     try:
+        if command == "export":
+            return _export(args.spec or default_specs(Path("specs")), args.format, args.out)
         if command == "generate":
             diff = generate(args.spec, args.out, check=args.check)
             return _report(diff, args.check, f"python -m generator generate --spec {args.spec} --out {args.out}")
@@ -72,6 +100,24 @@ def main(argv: list[str] | None = None) -> int:
         count = len(exc.diagnostics)
         print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
         return EXIT_SPEC_ERROR
+
+
+def _export(specs: list[Path], export_format: str, out_dir: Path) -> int:
+    if not specs:
+        print("error: no *.yaml specs in specs/ (run from the project root, or pass --spec)", file=sys.stderr)
+        return EXIT_SPEC_ERROR
+    services = []
+    for spec in specs:
+        loaded = load_spec(spec, display_path(spec))
+        problems = check_spec(loaded)
+        if problems:
+            raise SpecError(problems)
+        services.append(build_service(loaded.data, display_path(spec)))
+    for service in services:
+        files = export_files(service, header(service)[2:].strip(), [export_format])
+        for path in write_files(files, out_dir / service.package):
+            print(path)
+    return EXIT_OK
 
 
 def _report(diff: str, check: bool, refresh_command: str) -> int:

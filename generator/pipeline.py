@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from .build_ir import build_service
 from .check import check_spec
 from .diagnostics import SpecError
+from .exports import export_files
 from .format import format_python
 from .ir import Service
 from .load import load_spec
 from .models import render_models
 from .render import render_package
-from .schema import export_document, reachable_shapes
+from .schema import reachable_shapes
 from .write import diff_tree, write_tree
 
 GENERATOR_NAME = "the AWS binding generator (python -m generator)"
@@ -49,10 +49,7 @@ def render_files(service: Service) -> dict[str, str]:
     reader_shapes = [service.shape(n) for n in reachable_shapes(service, outputs) if not service.shape(n).is_scalar]
     files = render_package(service, {"header": top, "reader_shapes": reader_shapes})
     files[f"{service.package}/models.py"] = top + render_models(service)
-    for op in service.operations:
-        for root in (op.input, op.output):
-            document = {"$comment": top[2:].strip(), **export_document(service, root)}
-            files[f"{service.package}/schemas/{root}.schema.json"] = json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    files.update({f"{service.package}/{name}": text for name, text in export_files(service, top[2:].strip()).items()})
     return {name: (format_python(text, name) if name.endswith(".py") else text) for name, text in sorted(files.items())}
 
 

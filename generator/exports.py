@@ -1,0 +1,60 @@
+"""The exports for other languages: JSON Schema, OpenAPI and TypeScript, as `{path: text}`.
+
+Paths are relative to the package folder, so the committed copies live in
+`generated/<package>/` and `python -m generator export` writes the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .ir import Service
+from .openapi import render_openapi
+from .schema import export_document
+from .typescript import render_typescript
+
+
+def json_schemas(service: Service, generated_by: str) -> dict[str, str]:
+    files: dict[str, str] = {}
+    for op in service.operations:
+        for root in (op.input, op.output):
+            document = {"$comment": generated_by, **export_document(service, root)}
+            files[f"schemas/{root}.schema.json"] = json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    return files
+
+
+FORMATS: dict[str, Callable[[Service, str], dict[str, str]]] = {
+    "jsonschema": json_schemas,
+    "openapi": lambda service, generated_by: {"openapi.yaml": render_openapi(service, generated_by)},
+    "typescript": lambda service, generated_by: {"types.d.ts": render_typescript(service, generated_by)},
+}
+
+
+def export_files(service: Service, generated_by: str, formats: list[str] | None = None) -> dict[str, str]:
+    """Every export of `service` (or the named formats), keyed by path inside the package folder."""
+    files: dict[str, str] = {}
+    for name in formats or sorted(FORMATS):
+        files.update(FORMATS[name](service, generated_by))
+    return files
+
+
+def write_files(files: dict[str, str], out_dir: Path) -> list[Path]:
+    """Write each file atomically; other files in `out_dir` are left alone."""
+    written = []
+    for name, text in sorted(files.items()):
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

@@ -1,0 +1,235 @@
+"""OpenAPI 3.1 description of the real AWS JSON 1.1 wire protocol, from the IR.
+
+AWS JSON puts every operation at `POST /` and names it in the `X-Amz-Target` header. OpenAPI
+keys operations by path and method only, so the document has one operation, `POST /`: the
+header's schema lists every target, the body schema is the operation's input (`anyOf` the
+inputs when a service has several, with `x-amz-targets` mapping each target to its bodies).
+Paths such as `/#X-Amz-Target=...` would validate as strings but describe requests that no
+client sends, since a fragment never reaches the server.
+
+Written as YAML so the generated-file header can be a comment; the schemas are the JSON
+Schema export's, with `$ref`s moved under `#/components/schemas/`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import jsonschema
+import yaml
+
+from .ir import Operation, Service, StructureShape
+from .schema import export_document
+
+OPENAPI_VERSION = "3.1.0"
+MEDIA_TYPE = "application/x-amz-json-1.1"
+SECURITY_SCHEME = "sigv4"
+COMPONENTS = "#/components/schemas/"
+
+
+def render_openapi(service: Service, generated_by: str) -> str:
+    text = yaml.safe_dump(openapi_document(service), sort_keys=False, allow_unicode=False, width=100)
+    return f"# {' '.join(generated_by.split())}\n{text}"
+
+
+def openapi_document(service: Service) -> dict[str, Any]:
+    ops = list(service.operations)
+    errors = _error_names(service, ops)
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": service.full_name,
+            "version": service.api_version,
+            "description": _protocol_description(service),
+        },
+        "servers": [
+            {
+                "url": f"https://{service.endpoint_prefix}.{{region}}.amazonaws.com",
+                "description": f"The {service.name} endpoint of an AWS Region.",
+                "variables": {"region": {"default": "us-east-1", "description": "The AWS Region."}},
+            }
+        ],
+        "security": [{SECURITY_SCHEME: []}],
+        "tags": [{"name": service.name, "description": service.documentation or service.full_name}],
+        "paths": {"/": {"post": _operation(service, ops, errors)}},
+        "components": {
+            "schemas": _schemas(service, ops, errors),
+            "securitySchemes": {SECURITY_SCHEME: _sigv4(service)},
+        },
+    }
+
+
+def _protocol_description(service: Service) -> str:
+    protocol = (
+        f"Wire protocol: AWS JSON 1.1. Every operation is `POST /` with `Content-Type: {MEDIA_TYPE}` "
+        "and an `X-Amz-Target` header naming the operation; OpenAPI keys operations by path and "
+        "method, so they share the one `POST /` operation below and its header schema lists every "
+        "target. Optional members may be `null`, which means not set. Errors are a 4xx or 5xx "
+        "status with a JSON body `{\"__type\": code, \"message\": text}`; the code may carry a "
+        "namespace (`ns#Code`) or a `:`-suffix. Requests are signed with AWS Signature Version 4 "
+        f"(service `{service.signing_name}`)."
+    )
+    return f"{service.documentation or service.full_name}\n\n{protocol}"
+
+
+def _operation(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
+    single = ops[0] if len(ops) == 1 else None
+    operation: dict[str, Any] = {
+        "operationId": single.name if single else f"{service.name}Call",
+        "summary": single.name if single else f"Any {service.name} operation, chosen by X-Amz-Target",
+        "description": (single.documentation or single.name) if single else _targets_description(ops),
+        "tags": [service.name],
+        "parameters": [
+            {
+                "name": "X-Amz-Target",
+                "in": "header",
+                "required": True,
+                "description": "The operation to call, as `TargetPrefix.OperationName`.",
+                "schema": {"type": "string", "enum": [op.target for op in ops]},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "description": "The operation's input as JSON.",
+            "content": {MEDIA_TYPE: _media(service, [op.input for op in ops], [ex.request for op in ops for ex in op.examples], ops)},
+        },
+        "responses": _responses(service, ops, errors),
+    }
+    if not single:
+        operation["x-amz-targets"] = {
+            op.target: {
+                "operation": op.name,
+                "input": _ref(op.input),
+                "output": _ref(op.output),
+                "errors": [_ref(e) for e in op.errors],
+            }
+            for op in ops
+        }
+    return operation
+
+
+def _targets_description(ops: list[Operation]) -> str:
+    return "\n".join(f"- `{op.target}`: {op.input} in, {op.output} out." for op in ops)
+
+
+def _media(service: Service, roots: list[str], examples: list[str], ops: list[Operation]) -> dict[str, Any]:
+    media: dict[str, Any] = {"schema": _ref(roots[0]) if len(roots) == 1 else {"anyOf": [_ref(r) for r in roots]}}
+    kept = _valid_examples(service, roots, examples, ops)
+    if kept:
+        media["examples"] = kept
+    return media
+
+
+def _valid_examples(service: Service, roots: list[str], examples: list[str], ops: list[Operation]) -> dict[str, Any]:
+    """Documented samples that satisfy the schema; AWS samples sometimes hold placeholders that do not."""
+    titles = [ex.title for op in ops for ex in op.examples]
+    kept: dict[str, Any] = {}
+    for number, (title, text) in enumerate(zip(titles, examples, strict=True), start=1):
+        value = json.loads(text)
+        if any(jsonschema.Draft202012Validator(export_document(service, root)).is_valid(value) for root in roots):
+            kept[f"example{number}"] = {"summary": title, "value": value}
+    return kept
+
+
+def _responses(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
+    outputs = [op.output for op in ops]
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "Success: the operation's output as JSON.",
+            "headers": _headers(service, error=False),
+            "content": {MEDIA_TYPE: _media(service, outputs, [ex.response for op in ops for ex in op.examples], ops)},
+        }
+    }
+    for status in sorted(errors):
+        names = errors[status]
+        schema = _ref(names[0]) if len(names) == 1 else {"oneOf": [_ref(n) for n in names]}
+        responses[str(status)] = {
+            "description": f"An error: {', '.join(names)}.",
+            "headers": _headers(service, error=True),
+            "content": {MEDIA_TYPE: {"schema": schema}},
+        }
+    return responses
+
+
+def _headers(service: Service, *, error: bool) -> dict[str, Any]:
+    headers: dict[str, Any] = {
+        "x-amzn-RequestId": {"description": "The request's id, for support cases.", "schema": {"type": "string"}},
+    }
+    if error:
+        headers["X-Amzn-ErrorType"] = {
+            "description": "The error code; when present, clients read it before the body's `__type`.",
+            "schema": {"type": "string"},
+        }
+    return headers
+
+
+def _error_names(service: Service, ops: list[Operation]) -> dict[int, list[str]]:
+    by_status: dict[int, list[str]] = {}
+    names = [e for op in ops for e in op.errors] + list(service.common_errors)
+    for name in dict.fromkeys(names):
+        shape = service.shape(name)
+        assert isinstance(shape, StructureShape) and shape.error is not None
+        by_status.setdefault(shape.error.http_status, []).append(name)
+    return by_status
+
+
+def _schemas(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
+    roots = [name for op in ops for name in (op.input, op.output)]
+    roots += [name for names in errors.values() for name in names]
+    schemas: dict[str, Any] = {}
+    for root in roots:
+        schemas.update(_relocate(export_document(service, root)["$defs"]))
+    for names in errors.values():
+        for name in names:
+            shape = service.shape(name)
+            assert isinstance(shape, StructureShape) and shape.error is not None
+            schemas[name] = _error_schema(schemas[name], shape.error.code)
+    return dict(sorted(schemas.items()))
+
+
+def _error_schema(schema: dict[str, Any], code: str) -> dict[str, Any]:
+    """The error shape plus the members every AWS JSON error body has."""
+    properties = {
+        "__type": {
+            "type": "string",
+            "description": f"The error code, `{code}`, maybe namespaced (`ns#{code}`) or followed by `:` and more.",
+            "pattern": f"^(?:[^#:]*#)?{re.escape(code)}(?::[\\s\\S]*)?(?![\\s\\S])",
+        },
+        "message": {"type": "string", "description": "What went wrong, in words."},
+        **schema.get("properties", {}),
+    }
+    return {**schema, "properties": properties, "required": ["__type", *schema.get("required", [])]}
+
+
+def _sigv4(service: Service) -> dict[str, Any]:
+    return {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": (
+            "AWS Signature Version 4 (`AWS4-HMAC-SHA256`), signing name "
+            f"`{service.signing_name}`: an `Authorization` header with the credential scope, "
+            "the signed headers and the signature, and an `X-Amz-Date` header (plus "
+            "`X-Amz-Security-Token` for temporary credentials). Use an AWS SDK or a SigV4 "
+            "signer; there is no static key."
+        ),
+        "x-amazon-apigateway-authtype": "awsSigv4",
+    }
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": COMPONENTS + name}
+
+
+def _relocate(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (_relocate_ref(v) if k == "$ref" else _relocate(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relocate(v) for v in value]
+    return value
+
+
+def _relocate_ref(ref: str) -> str:
+    return COMPONENTS + ref.removeprefix("#/$defs/")

@@ -9,8 +9,8 @@ from .check import check_spec
 from .diagnostics import SpecError
 from .exports import export_files
 from .format import format_python
-from .ir import Service
-from .load import load_spec
+from .ir import LocalHandler, Service
+from .load import LoadedSpec, load_spec
 from .models import render_models
 from .render import render_package
 from .schema import reachable_shapes
@@ -36,7 +36,25 @@ def build(spec_path: Path) -> tuple[Service, dict[str, str]]:
     if problems:
         raise SpecError(problems)
     service = build_service(loaded.data, name)
-    return service, render_files(service)
+    files = render_files(service)
+    if service.local_handler is not None:
+        files = _add_local_handler(service, service.local_handler, spec_path, loaded, files)
+    return service, files
+
+
+def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, loaded: LoadedSpec, files: dict[str, str]) -> dict[str, str]:
+    """Copy the spec's hand-written handler module into the package, as generated output."""
+    source, module = handler.source, handler.module
+    target = f"{service.package}/{module}.py"
+    if target in files:
+        raise SpecError([loaded.diagnostic(("service", "local_handler", "module"), f"module '{module}' would replace the generated {target}")])
+    try:
+        text = (spec_path.parent / source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SpecError([loaded.diagnostic(("service", "local_handler", "source"), f"cannot read '{source}': {reason}")]) from None
+    files[target] = format_python(header(service) + text, target)
+    return dict(sorted(files.items()))
 
 
 def header(service: Service) -> str:

@@ -335,8 +335,9 @@ class CodePipelineClient:
         try:
             return read(data)
         except wire.ResponseFormatError as exc:
+            problem = str(exc).removeprefix("malformed response ")
             raise MalformedResponseError(
-                str(exc), status_code=response.status, request_id=response.request_id
+                problem, status_code=response.status, request_id=response.request_id
             ) from None
 
     # --- operations ----------------------------------------------------------------------

@@ -22,6 +22,7 @@ class ResponseFormatError(ValueError):
     """The response body does not have the JSON types the spec says."""
 
     def __init__(self, path: str, expected: str) -> None:
+        path = path.removeprefix(".")  # members of the top-level object come as ".name"
         self.path = path
         where = f"at '{path}'" if path else "at the top level"
         super().__init__(f"malformed response {where}: expected {expected}")

@@ -34,6 +34,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/x-amz-json-1.1"})
     drop: bool = False  # close the connection without answering
     delay: float = 0.0  # seconds to wait before answering
+    close_after: bool = False  # close the connection after answering, without saying so
 
 
 def error(status: int, code: str | None, message: str | None = None, **headers: str) -> Answer:
@@ -69,6 +70,7 @@ class Recorded:
 class AwsLikeServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.closed_connections = threading.Semaphore(0)  # released once per connection the server ends
         self._script: deque[Answer] = deque()
         self.default = Answer(200, b'{"jobs":[]}')
         self._lock = threading.Lock()
@@ -95,6 +97,12 @@ class AwsLikeServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                if answer.close_after:
+                    self.close_connection = True
+
+            def finish(self) -> None:
+                super().finish()
+                owner.closed_connections.release()
 
             def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
                 pass

@@ -83,7 +83,7 @@ class AwsLikeServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 answer = owner._record(
-                    Recorded("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                    Recorded(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 )
                 if answer.delay:
                     time.sleep(answer.delay)
@@ -99,6 +99,8 @@ class AwsLikeServer:
                 self.wfile.write(data)
                 if answer.close_after:
                     self.close_connection = True
+
+            do_GET = do_POST  # noqa: N815 - container credential endpoints are read with GET
 
             def finish(self) -> None:
                 super().finish()

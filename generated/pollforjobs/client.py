@@ -13,6 +13,7 @@ retried as in the AWS SDKs' standard mode (see `_transport.RetryPolicy`). Errors
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -59,6 +60,8 @@ DEFAULT_MAX_ATTEMPTS: Final = 3
 # botocore's check on region names: they become part of the host name.
 _REGION: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
 _T = TypeVar("_T")
+# Retries are logged at debug level: operation, error code or failure, attempt, delay; never bodies or keys.
+logger = logging.getLogger(__name__)
 
 
 class _StaticCredentials:
@@ -319,7 +322,14 @@ class CodePipelineClient:
                 if attempt > 1:
                     failure.add_note(f"{operation}: gave up after {attempt} attempts")
                 raise failure
-            time.sleep(policy.delay(attempt, throttling, retry_after))
+            delay = policy.delay(attempt, throttling, retry_after)
+            what = (
+                failure.code if isinstance(failure, errors.ServiceError) else type(failure).__name__
+            )
+            logger.debug(
+                "%s attempt %d failed (%s); retrying in %.3f s", operation, attempt, what, delay
+            )
+            time.sleep(delay)
             attempt += 1
 
     @staticmethod

@@ -1,0 +1,155 @@
+"""Instances for checking the exports in other languages, built from the IR alone.
+
+`complete_instance` sets every member of every structure (the documented samples leave many
+out), so the constraint corpus reaches each shape. `unicode_probes` puts awkward strings at
+every string location and map key: astral characters at the length bounds (lengths count
+code points), lone surrogates, line terminators and NUL next to valid text.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from hypothesis import find, settings
+from hypothesis import strategies as st
+
+from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+
+ASTRAL = "\U0001f600"
+AWKWARD = ("\ud800", "\udc00", "\n", "\r", "\u2028", "\u0085", "\x00", "\u00e9", "\u0661", ASTRAL)
+MAX_DEPTH = 8
+
+Path = tuple[str | int, ...]
+
+
+def complete_instance(service: Service, shape: Shape, depth: int = 0) -> Any:
+    """A valid value with every structure member set, one item per list and map."""
+    if isinstance(shape, StructureShape):
+        if depth > MAX_DEPTH:
+            return {}
+        return {m.wire_name: complete_instance(service, service.shape(m.shape), depth + 1) for m in shape.members}
+    if isinstance(shape, ListShape):
+        item = complete_instance(service, service.shape(shape.member), depth + 1)
+        return [copy.deepcopy(item) for _ in range(max(shape.min_length or 0, 1))][: _most(shape.max_length)]
+    if isinstance(shape, MapShape):
+        value = complete_instance(service, service.shape(shape.value), depth + 1)
+        key = complete_instance(service, service.shape(shape.key), depth + 1)
+        return {key: value} if _most(shape.max_length) >= 1 else {}
+    if isinstance(shape, StringShape):
+        return valid_string(shape)
+    if isinstance(shape, NumberShape):
+        return shape.minimum if shape.minimum is not None else min(1, shape.maximum if shape.maximum is not None else 1)
+    if isinstance(shape, BlobShape):
+        return "AAAA"[: _most(shape.max_length)] if (shape.min_length or 0) <= 4 else "A" * (shape.min_length or 0)
+    return True if shape.kind == "boolean" else 1700000000
+
+
+def valid_near(service: Service, shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
+    """Instances that are mostly valid: pattern-made strings (with any Unicode where the
+    pattern allows it), numbers in range, members sometimes left out or null."""
+    if isinstance(shape, StringShape):
+        if shape.enum:
+            return st.sampled_from([e.value for e in shape.enum])
+        low, high = shape.min_length or 0, min(_most(shape.max_length), 80)
+        if shape.pattern is None:
+            return st.text(min_size=low, max_size=high)
+        made = st.from_regex(re.compile(shape.pattern.python, re.ASCII), fullmatch=True)
+        return made.filter(lambda s: low <= len(s) <= high)
+    if isinstance(shape, NumberShape):
+        low = shape.low if shape.minimum is None else max(shape.low, int(shape.minimum))
+        high = shape.high if shape.maximum is None else min(shape.high, int(shape.maximum))
+        return st.integers(low, high) if shape.is_whole else st.floats(allow_nan=False, allow_infinity=False)
+    if isinstance(shape, ListShape):
+        items = valid_near(service, service.shape(shape.member), depth + 1)
+        return st.lists(items, min_size=shape.min_length or 0, max_size=min(_most(shape.max_length), 3))
+    if isinstance(shape, MapShape):
+        keys = valid_near(service, service.shape(shape.key), depth + 1)
+        values = valid_near(service, service.shape(shape.value), depth + 1)
+        return st.dictionaries(keys, values, min_size=shape.min_length or 0, max_size=min(_most(shape.max_length), 3))
+    if isinstance(shape, StructureShape):
+        if depth > MAX_DEPTH:
+            return st.just({})
+        members = {m.wire_name: valid_near(service, service.shape(m.shape), depth + 1) for m in shape.members}
+        required = {m.wire_name for m in shape.members if m.required}
+        optional = {k: st.one_of(v, v, st.none()) for k, v in members.items() if k not in required}
+        return st.fixed_dictionaries({k: v for k, v in members.items() if k in required}, optional=optional)
+    if isinstance(shape, BlobShape):
+        return st.just(complete_instance(service, shape))
+    return st.booleans() if shape.kind == "boolean" else st.integers(0, 2**33)
+
+
+def valid_string(shape: StringShape) -> str:
+    if shape.enum:
+        return shape.enum[0].value
+    low, high = shape.min_length or 1, _most(shape.max_length)
+    if shape.pattern is None:
+        return "a" * low
+    strings = st.from_regex(re.compile(shape.pattern.python, re.ASCII), fullmatch=True)
+    found: str = find(strings, lambda s: low <= len(s) <= high, settings=settings(database=None, max_examples=2000))
+    return found
+
+
+def unicode_probes(service: Service, root: str, valid: Any) -> Iterator[Any]:
+    for path, shape in _string_locations(service, service.shape(root), valid, ()):
+        current = _get(valid, path)
+        if isinstance(shape, MapShape):
+            key_shape = service.shape(shape.key)
+            assert isinstance(key_shape, StringShape)
+            first = next(iter(current.values()))
+            for text in _probe_strings(key_shape, next(iter(current))):
+                yield _put(valid, path, {text: copy.deepcopy(first)})
+        else:
+            assert isinstance(shape, StringShape)
+            for text in _probe_strings(shape, current):
+                yield _put(valid, path, text)
+
+
+def _probe_strings(shape: StringShape, seed: str) -> Iterator[str]:
+    bounds = {shape.min_length or 1, *([shape.max_length, shape.max_length + 1] if shape.max_length else [])}
+    for length in sorted(bounds):
+        if length <= 2100:
+            yield ASTRAL * length
+            yield "\u00e9" * length
+    for char in AWKWARD:
+        yield seed + char
+        yield char + seed
+        yield seed[:-1] + char if seed else char
+
+
+def _string_locations(service: Service, shape: Shape, value: Any, path: Path) -> Iterator[tuple[Path, Shape]]:
+    if isinstance(shape, StringShape) and isinstance(value, str):
+        yield path, shape
+    elif isinstance(shape, StructureShape) and isinstance(value, dict):
+        for member in shape.members:
+            if member.wire_name in value:
+                yield from _string_locations(service, service.shape(member.shape), value[member.wire_name], path + (member.wire_name,))
+    elif isinstance(shape, ListShape) and isinstance(value, list) and value:
+        yield from _string_locations(service, service.shape(shape.member), value[0], path + (0,))
+    elif isinstance(shape, MapShape) and isinstance(value, dict) and value:
+        yield path, shape
+        key = next(iter(value))
+        yield from _string_locations(service, service.shape(shape.value), value[key], path + (key,))
+
+
+def _most(bound: int | None) -> int:
+    return bound if bound is not None else 10**9
+
+
+def _get(value: Any, path: Path) -> Any:
+    for part in path:
+        value = value[part]
+    return value
+
+
+def _put(valid: Any, path: Path, replacement: Any) -> Any:
+    if not path:
+        return copy.deepcopy(replacement)
+    result = copy.deepcopy(valid)
+    target = result
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = replacement
+    return result

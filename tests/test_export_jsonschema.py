@@ -1,0 +1,102 @@
+"""ajv (JavaScript, JSON Schema 2020-12) and the generated Python validators give one verdict.
+
+The exported schemas are compiled by ajv in strict mode with the `u` flag on patterns; the
+corpus is the differential tests' constraint corpus (every boundary, broken pattern, missed
+enum, dropped member and wrong JSON type) grown from two valid instances, plus probes with
+astral characters, lone surrogates and line terminators at every string, plus instances from
+hypothesis. ajv runs once per test over the whole corpus.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pollforjobs
+
+from .conftest import ROOT
+from .corpus import mutants
+from .export_corpus import complete_instance, unicode_probes, valid_near
+from .node import run_node
+from .strategies import json_near
+
+SCHEMAS = ROOT / "generated" / "pollforjobs" / "schemas"
+DIRECTIONS: dict[str, tuple[str, Callable[[Any], list[Any]], str]] = {
+    "request": ("PollForJobsInput", pollforjobs.validate_request, "sample_request"),
+    "response": ("PollForJobsOutput", pollforjobs.validate_response, "well_formed_response"),
+}
+
+
+def ajv_verdicts(corpus: list[tuple[str, Any]], tmp_path: Path) -> list[bool]:
+    corpus_file = tmp_path / "corpus.json"
+    corpus_file.write_text(json.dumps(corpus, ensure_ascii=True, allow_nan=False), encoding="utf-8")
+    result = run_node("ajv_verdicts.cjs", str(SCHEMAS), str(corpus_file))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["options"]["strict"] is True and report["options"]["unicodeRegExp"] is True
+    verdicts: list[bool] = report["verdicts"]
+    assert len(verdicts) == len(corpus)
+    return verdicts
+
+
+def compare(corpus: list[tuple[str, Any]], tmp_path: Path, label: str) -> None:
+    validate = {root: check for root, check, _ in DIRECTIONS.values()}
+    python = [validate[root](instance) == [] for root, instance in corpus]
+    javascript = ajv_verdicts(corpus, tmp_path)
+    disagreements = [
+        f"{json.dumps(instance)[:300]} -> python {ours}, ajv {theirs}"
+        for (_, instance), ours, theirs in zip(corpus, python, javascript, strict=True)
+        if ours != theirs
+    ]
+    valid = sum(python)
+    print(f"{label}: {len(corpus)} instances ({valid} valid, {len(corpus) - valid} invalid), {len(disagreements)} disagreements")
+    assert disagreements == []
+
+
+def test_constraint_corpus_gets_the_same_verdict_from_ajv(service: Any, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    corpus: list[tuple[str, Any]] = []
+    for root, validate, fixture in DIRECTIONS.values():
+        complete = complete_instance(service, service.shape(root))
+        assert validate(complete) == [], validate(complete)
+        for base in (request.getfixturevalue(fixture), complete):
+            corpus += [(root, instance) for instance in mutants(service, root, base)]
+            corpus += [(root, instance) for instance in unicode_probes(service, root, base)]
+    python_valid = sum(DIRECTIONS_BY_ROOT[root](instance) == [] for root, instance in corpus)
+    assert python_valid > 100 and len(corpus) - python_valid > 1000
+    compare(corpus, tmp_path, "constraint corpus")
+
+
+def test_hypothesis_instances_get_the_same_verdict_from_ajv(service: Any, tmp_path: Path) -> None:
+    corpus: list[tuple[str, Any]] = []
+    for root, _, _ in DIRECTIONS.values():
+        shape = service.shape(root)
+        strategy = st.one_of(json_near(service, shape), valid_near(service, shape))
+        collect(strategy, lambda instance, root=root: corpus.append((root, instance)))
+    assert len(corpus) >= 400
+    compare(corpus, tmp_path, "hypothesis")
+
+
+def test_sensitive_members_are_marked_for_other_languages() -> None:
+    output = json.loads((SCHEMAS / "PollForJobsOutput.schema.json").read_text(encoding="utf-8"))
+    credentials = output["$defs"]["AWSSessionCredentials"]
+    assert credentials["x-aws-sensitive"] is True
+    assert all(credentials["properties"][m]["x-aws-sensitive"] is True for m in ("accessKeyId", "secretAccessKey", "sessionToken"))
+    assert "x-aws-sensitive" not in output["$defs"]["Job"]
+
+
+DIRECTIONS_BY_ROOT = {root: check for root, check, _ in DIRECTIONS.values()}
+
+
+def collect(strategy: Any, keep: Callable[[Any], None]) -> None:
+    @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(strategy)
+    def run(instance: Any) -> None:
+        keep(instance)
+
+    run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -18,33 +19,117 @@ from .patterns import PatternError, translate
 META_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
 SCALAR_KINDS = ("string", "integer", "long", "float", "double", "boolean", "blob", "timestamp")
 RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+# Past this many problems the rest are counted, not listed: a reader fixes the first ones first.
+MAX_REPORTED = 100
+_TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _is_whole_number(checker: Any, instance: Any) -> bool:
+    # 5.0 is an integer to JSON Schema; a spec bound or status written as 5.0 would reach
+    # generated code as a float, so only true integers count.
+    return isinstance(instance, int) and not isinstance(instance, bool)
 
 
 @cache
-def meta_validator() -> jsonschema.Draft202012Validator:
+def meta_validator() -> jsonschema.protocols.Validator:
     schema = json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    base = jsonschema.Draft202012Validator
+    strict = jsonschema.validators.extend(base, type_checker=base.TYPE_CHECKER.redefine("integer", _is_whole_number))
+    return strict(schema)
 
 
 def check_spec(spec: LoadedSpec) -> list[Diagnostic]:
-    problems = [_schema_diagnostic(spec, error) for error in meta_validator().iter_errors(spec.data)]
-    if problems:
-        return _dedupe(problems)
-    return _dedupe(list(_semantic_problems(spec)))
+    """Every problem in the spec, sorted by position; [] when it is sound."""
+    try:
+        problems = [_schema_diagnostic(spec, error) for error in meta_validator().iter_errors(spec.data)]
+        if not problems:
+            problems = list(_semantic_problems(spec))
+    except RecursionError:
+        problems = [spec.diagnostic((), "spec is nested too deeply to check")]
+    except Exception as exc:  # noqa: BLE001 - a checker bug must still end as a diagnostic, not a traceback
+        problems = [spec.diagnostic((), f"internal error while checking this spec ({type(exc).__name__}: {_short(str(exc))}); please report it")]
+    return _limit(_dedupe(problems))
 
 
 def _dedupe(problems: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(set(problems))
 
 
+def _limit(problems: list[Diagnostic]) -> list[Diagnostic]:
+    if len(problems) <= MAX_REPORTED:
+        return problems
+    rest = problems[MAX_REPORTED]
+    more = len(problems) - MAX_REPORTED
+    summary = Diagnostic(rest.file, rest.line, rest.column, f"... and {more} more problem{'s' if more != 1 else ''} from here on, not listed")
+    return problems[:MAX_REPORTED] + [summary]
+
+
 def _schema_diagnostic(spec: LoadedSpec, error: jsonschema.ValidationError) -> Diagnostic:
     path: JsonPath = tuple(error.absolute_path)
-    message = error.message
-    if len(message) > 300:
-        message = message[:300] + "…"
-    if error.validator == "pattern" and isinstance(error.instance, str):
-        message = f"{_short(error.instance)} does not match the required pattern {error.validator_value}"
-    return spec.diagnostic(path, message)
+    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
+        return spec.key_diagnostic(path + (error.instance,), f"name {_short(error.instance)} is not allowed here: {_constraint_text(error)}")
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed]
+        if extras:
+            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
+            key = extras[0]
+            others = f" and {len(extras) - 1} more" if len(extras) > 1 else ""
+            return spec.key_diagnostic(path + (key,), f"unknown key {_short(key)}{others}{hint}")
+    if error.validator == "uniqueItems" and isinstance(error.instance, list):
+        seen: set[str] = set()
+        for index, item in enumerate(error.instance):
+            text = json.dumps(item, sort_keys=True)
+            if text in seen:
+                return spec.diagnostic(path + (index,), f"{_describe(item)} is listed more than once")
+            seen.add(text)
+    return spec.diagnostic(path, _message(error))
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "type":
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
+        return f"expected {wanted}, got {_describe(instance)}"
+    if kind == "const":
+        return f"must be {value!r}, got {_describe(instance)}"
+    if kind == "enum":
+        return f"{_describe(instance)} is not one of: {', '.join(str(v) for v in value)}"
+    if kind == "required":
+        return str(error.message)
+    return _constraint_text(error)
+
+
+def _constraint_text(error: jsonschema.ValidationError) -> str:
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "pattern":
+        return f"{_short(instance)} does not match the required pattern {value}"
+    if kind in ("maxLength", "minLength") and isinstance(instance, str):
+        return f"text of {len(instance)} characters is {'longer' if kind == 'maxLength' else 'shorter'} than the limit of {value}"
+    if kind in ("minProperties", "minItems"):
+        return f"needs at least {value} entr{'y' if value == 1 else 'ies'}"
+    message = str(error.message)
+    return message if len(message) <= 200 else message[:199] + "…"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _short(value)
 
 
 def _short(value: Any) -> str:
@@ -61,7 +146,9 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
     def ref(name: str, path: JsonPath, want: tuple[str, ...] | None = None, what: str = "shape") -> Iterator[Diagnostic]:
         referenced.setdefault(name, path)
         if name not in shapes:
-            yield spec.diagnostic(path, f"{what} '{name}' is not defined in shapes")
+            close = difflib.get_close_matches(name, list(shapes), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            yield spec.diagnostic(path, f"{what} '{name}' is not defined in shapes{hint}")
         elif want and shapes[name]["type"] not in want:
             yield spec.diagnostic(path, f"{what} '{name}' must be a {' or '.join(want)}, not a {shapes[name]['type']}")
 
@@ -76,7 +163,7 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
         base: JsonPath = ("operations", op_name)
         method = naming.method_name(op_name)
         if method in method_names:
-            yield spec.diagnostic(base, f"operation '{op_name}' and '{method_names[method]}' both become the method '{method}'")
+            yield spec.key_diagnostic(base, f"operation '{op_name}' and '{method_names[method]}' both become the method '{method}'")
         method_names[method] = op_name
         yield from ref(op["input"], base + ("input",), ("structure",), "input")
         yield from ref(op["output"], base + ("output",), ("structure",), "output")
@@ -86,10 +173,7 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 yield spec.diagnostic(base + ("errors", index), f"error '{error}' has no 'error' block (code, http_status, fault)")
         for index, example in enumerate(op.get("examples", [])):
             for part in ("request", "response"):
-                try:
-                    json.loads(example[part])
-                except ValueError as exc:
-                    yield spec.diagnostic(base + ("examples", index, part), f"example {part} is not valid JSON: {exc}")
+                yield from _example_problems(spec, base + ("examples", index, part), part, example[part])
 
     for shape_name, shape in shapes.items():
         yield from _shape_problems(spec, shape_name, shape, ref)
@@ -97,10 +181,35 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
     for shape_name in shapes:
         problem = naming.class_name_problem(shape_name)
         if problem:
-            yield spec.diagnostic(("shapes", shape_name), problem)
+            yield spec.key_diagnostic(("shapes", shape_name), problem)
 
+    yield from _error_codes(spec, shapes)
     yield from _unused_shapes(spec, shapes, data, referenced)
     yield from _cycles(spec, shapes)
+
+
+def _example_problems(spec: LoadedSpec, path: JsonPath, part: str, text: str) -> Iterator[Diagnostic]:
+    try:
+        body = json.loads(text)
+    except ValueError as exc:
+        yield spec.diagnostic(path, f"example {part} is not valid JSON: {exc}")
+    except RecursionError:
+        yield spec.diagnostic(path, f"example {part} nests too deeply to read as JSON")
+    else:
+        if not isinstance(body, dict):
+            yield spec.diagnostic(path, f"example {part} must be a JSON object, not {_describe(body)}")
+
+
+def _error_codes(spec: LoadedSpec, shapes: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
+    owners: dict[str, str] = {}
+    for name, shape in shapes.items():
+        error = shape.get("error")
+        if not error:
+            continue
+        code = error["code"]
+        if code in owners:
+            yield spec.diagnostic(("shapes", name, "error", "code"), f"error code '{code}' is already used by shape '{owners[code]}'")
+        owners.setdefault(code, name)
 
 
 def _shape_problems(spec: LoadedSpec, name: str, shape: dict[str, Any], ref: Any) -> Iterator[Diagnostic]:
@@ -113,7 +222,7 @@ def _shape_problems(spec: LoadedSpec, name: str, shape: dict[str, Any], ref: Any
         lo, hi = RANGES[kind]
         for key in ("min", "max"):
             if key in shape and not lo <= shape[key] <= hi:
-                yield spec.diagnostic(base + (key,), f"{key} ({shape[key]}) is outside the range of a {kind} ({lo}..{hi})")
+                yield spec.diagnostic(base + (key,), f"{key} ({shape[key]}) is outside the range of {'an' if kind == 'integer' else 'a'} {kind} ({lo}..{hi})")
     if kind == "string":
         if "pattern" in shape:
             try:
@@ -148,10 +257,10 @@ def _structure_problems(spec: LoadedSpec, base: JsonPath, shape: dict[str, Any],
         yield from ref(member["shape"], path + ("shape",), None, "member shape")
         problem = naming.member_name_problem(member_name)
         if problem:
-            yield spec.diagnostic(path, problem)
+            yield spec.key_diagnostic(path, problem)
         python_name = naming.member_name(member_name)
         if python_name in python_names:
-            yield spec.diagnostic(path, f"members '{python_names[python_name]}' and '{member_name}' both become '{python_name}' in Python")
+            yield spec.key_diagnostic(path, f"members '{python_names[python_name]}' and '{member_name}' both become '{python_name}' in Python")
         python_names[python_name] = member_name
     for index, required in enumerate(shape.get("required", [])):
         if required not in members:
@@ -189,22 +298,28 @@ def _children(shape: dict[str, Any]) -> list[str]:
 
 
 def _cycles(spec: LoadedSpec, shapes: dict[str, Any]) -> Iterator[Diagnostic]:
+    """Each cycle of shape references once, found without recursion (chains may be long)."""
     state: dict[str, int] = {}
     reported: set[str] = set()
-
-    def visit(name: str, trail: list[str]) -> Iterator[Diagnostic]:
-        state[name] = 1
-        for child in _children(shapes[name]):
-            if child not in shapes:
+    for start, shape in shapes.items():
+        if start in state:
+            continue
+        trail: list[str] = [start]
+        pending: list[Iterator[str]] = [iter(_children(shape))]
+        state[start] = 1
+        while pending:
+            child = next(pending[-1], None)
+            if child is None:
+                state[trail.pop()] = 2
+                pending.pop()
+            elif child not in shapes:
                 continue
-            if state.get(child) == 1 and child not in reported:
-                reported.add(child)
-                cycle = trail[trail.index(child) :] + [child] if child in trail else [name, child]
-                yield spec.diagnostic(("shapes", child), "recursive shapes are not supported: " + " -> ".join(cycle))
+            elif state.get(child) == 1:
+                if child not in reported:
+                    reported.add(child)
+                    cycle = trail[trail.index(child) :] + [child]
+                    yield spec.diagnostic(("shapes", child), "recursive shapes are not supported: " + " -> ".join(cycle))
             elif child not in state:
-                yield from visit(child, trail + [child])
-        state[name] = 2
-
-    for name in shapes:
-        if name not in state:
-            yield from visit(name, [name])
+                state[child] = 1
+                trail.append(child)
+                pending.append(iter(_children(shapes[child])))

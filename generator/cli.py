@@ -49,14 +49,18 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="python -m generator", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    # Also accepted before any COMMAND (`python -m generator --specs DIR --out DIR`); the
+    # subcommands' copies default to SUPPRESS so they never overwrite a value given here.
+    top.add_argument("--specs", type=Path, default=Path("specs"), metavar="DIR", help="folder of *.yaml specs (default: specs)")
+    top.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="output folder (default: generated)")
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     for name, summary in (
         ("regenerate", "regenerate the output folder from every spec in the specs folder (the default)"),
         ("check", "exit 1 with a unified diff when the output folder is not what the specs generate"),
     ):
         sub = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
-        sub.add_argument("--specs", type=Path, default=Path("specs"), metavar="DIR", help="folder of *.yaml specs (default: specs)")
-        sub.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="output folder (default: generated)")
+        sub.add_argument("--specs", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="folder of *.yaml specs (default: specs)")
+        sub.add_argument("--out", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="output folder (default: generated)")
     one = commands.add_parser(
         "generate",
         help="generate the package for one spec into a folder",

@@ -55,7 +55,9 @@ def member_name_problem(wire_name: str) -> str | None:
     name = member_name(wire_name)
     if not name.isidentifier():
         return f"member '{wire_name}' has no usable Python name (got '{name}')"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+    # Soft keywords (match, case, type, _) stay usable as attribute names; the set of them
+    # also grows between Python versions (type in 3.12), which would make output vary.
+    if keyword.iskeyword(name):
         return f"member '{wire_name}' becomes the Python keyword '{name}'"
     if name.startswith("model_") or name in PYDANTIC_RESERVED:
         return f"member '{wire_name}' becomes '{name}', which pydantic models reserve"

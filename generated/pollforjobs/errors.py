@@ -78,6 +78,16 @@ class IncompleteSignature(ServiceError):
     THROTTLING = False
 
 
+class IncompleteSignatureException(ServiceError):
+    """The Authorization header is malformed or incomplete (the code AWS JSON-protocol services use for what query-protocol services call IncompleteSignature)."""
+
+    CODE = "IncompleteSignatureException"
+    HTTP_STATUS = 400
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
 class InternalFailure(ServiceError):
     """The request processing has failed because of an unknown error, exception or failure."""
 
@@ -148,6 +158,16 @@ class OptInRequired(ServiceError):
     THROTTLING = False
 
 
+class RequestEntityTooLargeException(ServiceError):
+    """The request body is larger than the server accepts."""
+
+    CODE = "RequestEntityTooLargeException"
+    HTTP_STATUS = 413
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
 class RequestExpired(ServiceError):
     """The request reached the service more than 15 minutes after the date stamp on the request or more than 15 minutes after the request expiration date, or the date stamp on the request is more than 15 minutes in the future."""
 
@@ -198,6 +218,16 @@ class UnknownOperationException(ServiceError):
     THROTTLING = False
 
 
+class UnrecognizedClientException(ServiceError):
+    """The security token included in the request is invalid."""
+
+    CODE = "UnrecognizedClientException"
+    HTTP_STATUS = 400
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
 class ValidationError(ServiceError):
     """The input fails to satisfy the constraints specified by an AWS service."""
 
@@ -222,6 +252,7 @@ ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
     "AccessDeniedException": AccessDeniedException,
     "ActionTypeNotFoundException": ActionTypeNotFoundException,
     "IncompleteSignature": IncompleteSignature,
+    "IncompleteSignatureException": IncompleteSignatureException,
     "InternalFailure": InternalFailure,
     "InvalidAction": InvalidAction,
     "InvalidClientTokenId": InvalidClientTokenId,
@@ -229,11 +260,13 @@ ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
     "MissingAuthenticationTokenException": MissingAuthenticationTokenException,
     "NotAuthorized": NotAuthorized,
     "OptInRequired": OptInRequired,
+    "RequestEntityTooLargeException": RequestEntityTooLargeException,
     "RequestExpired": RequestExpired,
     "SerializationException": SerializationException,
     "ServiceUnavailable": ServiceUnavailable,
     "ThrottlingException": ThrottlingException,
     "UnknownOperationException": UnknownOperationException,
+    "UnrecognizedClientException": UnrecognizedClientException,
     "ValidationError": ValidationError,
     "ValidationException": ValidationException,
 }

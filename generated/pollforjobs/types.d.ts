@@ -195,6 +195,14 @@ export interface IncompleteSignature {
   message?: string;
 }
 
+/** The Authorization header is malformed or incomplete (the code AWS JSON-protocol services use for what query-protocol services call IncompleteSignature). */
+export interface IncompleteSignatureException {
+  /** The error code, IncompleteSignatureException. */
+  __type: AwsErrorType<"IncompleteSignatureException">;
+  /** What went wrong, in words. */
+  message?: string;
+}
+
 /** The request processing has failed because of an unknown error, exception or failure. */
 export interface InternalFailure {
   /** The error code, InternalFailure. */
@@ -350,6 +358,14 @@ export interface PollForJobsOutput {
 /** Length: 0 to 1 entries. */
 export type QueryParamMap = { [key: string]: ActionConfigurationQueryableValue };
 
+/** The request body is larger than the server accepts. */
+export interface RequestEntityTooLargeException {
+  /** The error code, RequestEntityTooLargeException. */
+  __type: AwsErrorType<"RequestEntityTooLargeException">;
+  /** What went wrong, in words. */
+  message?: string;
+}
+
 /** The request reached the service more than 15 minutes after the date stamp on the request or more than 15 minutes after the request expiration date, or the date stamp on the request is more than 15 minutes in the future. */
 export interface RequestExpired {
   /** The error code, RequestExpired. */
@@ -424,6 +440,14 @@ export interface UnknownOperationException {
   message?: string;
 }
 
+/** The security token included in the request is invalid. */
+export interface UnrecognizedClientException {
+  /** The error code, UnrecognizedClientException. */
+  __type: AwsErrorType<"UnrecognizedClientException">;
+  /** What went wrong, in words. */
+  message?: string;
+}
+
 /** The input fails to satisfy the constraints specified by an AWS service. */
 export interface ValidationError {
   /** The error code, ValidationError. */
@@ -448,7 +472,7 @@ export interface ValidationException {
 export type Version = string;
 
 /** Errors any CodePipeline operation can return, besides its own. */
-export type CodePipelineCommonError = AccessDeniedException | IncompleteSignature | InternalFailure | InvalidAction | InvalidClientTokenId | InvalidSignatureException | MissingAuthenticationTokenException | NotAuthorized | OptInRequired | RequestExpired | SerializationException | ServiceUnavailable | ThrottlingException | UnknownOperationException | ValidationError;
+export type CodePipelineCommonError = AccessDeniedException | IncompleteSignature | InternalFailure | InvalidAction | InvalidClientTokenId | InvalidSignatureException | MissingAuthenticationTokenException | NotAuthorized | OptInRequired | RequestExpired | SerializationException | ServiceUnavailable | ThrottlingException | UnknownOperationException | ValidationError | IncompleteSignatureException | UnrecognizedClientException | RequestEntityTooLargeException;
 
 /** Every CodePipeline operation: the X-Amz-Target header value, the request and response bodies and the operation's modeled errors. */
 export interface CodePipelineOperations {

@@ -105,9 +105,7 @@ class JobQueue:
         self._lock = threading.Lock()
         self._pending: dict[ActionKey, list[models.Job]] = {}
 
-    def register_action_type(
-        self, action_type_id: models.ActionTypeId | Mapping[str, Any]
-    ) -> None:
+    def register_action_type(self, action_type_id: models.ActionTypeId | Mapping[str, Any]) -> None:
         """Make an action type known, so polling it answers (possibly with no jobs)."""
         wire = _wire(action_type_id)
         self._check({"jobs": [{"data": {"actionTypeId": wire}}]})

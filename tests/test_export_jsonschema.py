@@ -10,10 +10,13 @@ hypothesis. ajv runs once per test over the whole corpus.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,10 +36,10 @@ DIRECTIONS: dict[str, tuple[str, Callable[[Any], list[Any]], str]] = {
 }
 
 
-def ajv_verdicts(corpus: list[tuple[str, Any]], tmp_path: Path) -> list[bool]:
+def ajv_verdicts(corpus: list[tuple[str, Any]], tmp_path: Path, schemas: Path = SCHEMAS) -> list[bool]:
     corpus_file = tmp_path / "corpus.json"
     corpus_file.write_text(json.dumps(corpus, ensure_ascii=True, allow_nan=False), encoding="utf-8")
-    result = run_node("ajv_verdicts.cjs", str(SCHEMAS), str(corpus_file))
+    result = run_node("ajv_verdicts.cjs", str(schemas), str(corpus_file))
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["options"]["strict"] is True and report["options"]["unicodeRegExp"] is True
@@ -100,3 +103,43 @@ def collect(strategy: Any, keep: Callable[[Any], None]) -> None:
         keep(instance)
 
     run()
+
+
+def test_a_two_operation_spec_with_every_kind_of_shape_agrees_too(tmp_path: Path) -> None:
+    """The invented generality spec: ajv (strict) compiles its schemas, and judges a corpus
+    grown from complete instances as Python's jsonschema does, except where JavaScript
+    numbers cannot hold the value (whole numbers beyond 2^53, where a 64-bit bound sits)."""
+    from generator.build_ir import build_service
+    from generator.check import check_spec
+    from generator.load import load_spec
+
+    spec = ROOT / "tests" / "generality" / "inventory.yaml"
+    loaded = load_spec(spec, "inventory.yaml")
+    assert check_spec(loaded) == []
+    inventory = build_service(loaded.data, "inventory.yaml")
+    export = [sys.executable, "-m", "generator", "export", "--format", "jsonschema", "--spec", str(spec), "--out", str(tmp_path)]
+    assert subprocess.run(export, cwd=ROOT, capture_output=True, check=False).returncode == 0
+    schemas = tmp_path / "inventory_api" / "schemas"
+    corpus: list[tuple[str, Any]] = []
+    for op in inventory.operations:
+        for root in (op.input, op.output):
+            complete = complete_instance(inventory, inventory.shape(root))
+            corpus += [(root, instance) for instance in mutants(inventory, root, complete)]
+            corpus += [(root, instance) for instance in unicode_probes(inventory, root, complete)]
+    reference = {p.name.removesuffix(".schema.json"): jsonschema.Draft202012Validator(json.loads(p.read_text())) for p in schemas.iterdir()}
+    python = [reference[root].is_valid(instance) for root, instance in corpus]
+    javascript = ajv_verdicts(corpus, tmp_path, schemas)
+    disagreements = [instance for (_, instance), ours, theirs in zip(corpus, python, javascript, strict=True) if ours != theirs]
+    print(f"generality spec: {len(corpus)} instances, {len(disagreements)} disagreements beyond 2^53")
+    assert all(_has_unsafe_integer(instance) for instance in disagreements), disagreements[:3]
+    assert sum(python) > 50 and len(corpus) - sum(python) > 500
+
+
+def _has_unsafe_integer(value: Any) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) > 2**53
+    if isinstance(value, list):
+        return any(_has_unsafe_integer(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_unsafe_integer(v) for v in value.values())
+    return False

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from generator.ir import Service, StringShape, StructureShape
 
 from .conftest import ROOT, reference_samples
@@ -125,3 +127,37 @@ def _replace(value: Any, path: tuple[str, ...], replacement: Any) -> Any:
     if not path:
         return replacement
     return {**value, path[0]: _replace(value[path[0]], path[1:], replacement)}
+
+
+def test_hostile_spec_text_stays_inside_comments_and_literals(tmp_path: Path) -> None:
+    """Documentation that tries to close the comment and declare a type, TSDoc markup, a
+    pattern containing `*/`, and an enum value with quotes and backslashes: the declarations
+    still compile, and the smuggled types do not exist."""
+    spec = yaml.safe_load(INVENTORY.read_text(encoding="utf-8"))
+    smuggle = "*/ export type Injected = string; /**"
+    spec["service"]["documentation"] = f"{smuggle} @packageDocumentation"
+    spec["shapes"]["Item"]["documentation"] = f"One item {smuggle}\n@deprecated {{@link Bin}} <b>bold</b> `code` back\\slash\u2028next"
+    spec["shapes"]["Item"]["members"]["sku"]["documentation"] = "*/ export type Injected2 = number; /*"
+    spec["shapes"]["Tag"]["pattern"] = "[a-z*/]+"
+    spec["shapes"]["Kind"]["enum"].append('Quote"Back\\slash')
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(yaml.safe_dump(spec), encoding="utf-8")
+    export = [sys.executable, "-m", "generator", "export", "--format", "typescript", "--spec", str(hostile), "--out", str(tmp_path)]
+    exported = subprocess.run(export, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert exported.returncode == 0, exported.stderr
+    (tmp_path / "probe.ts").write_text(
+        'import type { Injected, Injected2, Kind } from "./inventory_api/types";\n'
+        'export const kind: Kind = "Quote\\"Back\\\\slash";\n'
+        "export type Smuggled = [Injected, Injected2];\n",
+        encoding="utf-8",
+    )
+    result = tsc(tmp_path, "probe.ts", "inventory_api/types.d.ts")
+    assert errors(result) == {
+        1: [
+            "TS2305: Module '\"./inventory_api/types\"' has no exported member 'Injected'.",
+            "TS2305: Module '\"./inventory_api/types\"' has no exported member 'Injected2'.",
+        ]
+    }, result.stdout
+    declarations = (tmp_path / "inventory_api" / "types.d.ts").read_text(encoding="utf-8")
+    assert "\\@deprecated \\{\\@link Bin\\} \\<b\\>bold\\</b\\>" in declarations
+    assert "[a-z*\\/]+" in declarations

@@ -100,6 +100,13 @@ def test_sync_handlers_run_off_the_event_loop_thread(url: str, handler: Handler)
     assert "uvicorn-loop" not in handler.threads
 
 
+def test_sync_handlers_can_run_on_the_loop_instead() -> None:
+    handler = Handler()
+    with Served(create_app(handler, sync_in_thread=False)) as served:
+        assert post(served.url, poll_body()).status == 200
+    assert handler.threads == {"uvicorn-loop"}
+
+
 def test_every_answer_has_a_fresh_uuid4_request_id(url: str) -> None:
     answers = [post(url, poll_body()), post(url, b"{"), post(url, poll_body(), {"X-Amz-Target": "x"})]
     ids = [a.headers["x-amzn-requestid"] for a in answers]

@@ -12,7 +12,7 @@ header and query-string (presigned) signatures are not supported.
 
 from __future__ import annotations
 
-import calendar
+import datetime
 import hashlib
 import hmac
 import re
@@ -58,7 +58,7 @@ def _shown(value: str) -> str:
 
 
 def _hmac(key: bytes, message: str) -> bytes:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(key, message.encode("utf-8"), "sha256")
 
 
 def _basic_iso(epoch: float) -> str:
@@ -77,6 +77,7 @@ class SigV4Verifier:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._secrets = dict(credentials)
+        self._signing_keys: dict[tuple[str, ...], bytes] = {}
         self._service = service
         self._clock_skew = clock_skew
         self._clock = clock
@@ -143,13 +144,25 @@ class SigV4Verifier:
                 hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
             )
         )
-        key = ("AWS4" + secret).encode("utf-8")
-        for part in scope:
-            key = _hmac(key, part)
-        expected = hmac.new(key, string_to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
+        expected = hmac.digest(
+            self._signing_key(access_key, secret, scope), string_to_sign.encode("utf-8"), "sha256"
+        ).hex()
         if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
             raise _invalid(SIGNATURE_MISMATCH)
         return access_key
+
+    def _signing_key(self, access_key: str, secret: str, scope: tuple[str, ...]) -> bytes:
+        # Derived keys change once a day per region: cache them, as the AWS SDKs do.
+        cache_key = (access_key, *scope)
+        key = self._signing_keys.get(cache_key)
+        if key is None:
+            if len(self._signing_keys) >= 1024:
+                self._signing_keys.clear()
+            key = ("AWS4" + secret).encode("utf-8")
+            for part in scope:
+                key = _hmac(key, part)
+            self._signing_keys[cache_key] = key
+        return key
 
     @staticmethod
     def _parse(authorization: str) -> tuple[str, tuple[str, ...], list[str], str]:
@@ -221,7 +234,15 @@ class SigV4Verifier:
 def _parse_amz_date(value: str) -> float:
     if _AMZ_DATE.fullmatch(value):
         try:
-            return float(calendar.timegm(time.strptime(value, "%Y%m%dT%H%M%SZ")))
+            return datetime.datetime(
+                int(value[0:4]),
+                int(value[4:6]),
+                int(value[6:8]),
+                int(value[9:11]),
+                int(value[11:13]),
+                int(value[13:15]),
+                tzinfo=datetime.UTC,
+            ).timestamp()
         except ValueError:
             pass
     raise _incomplete(

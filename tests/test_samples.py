@@ -113,3 +113,14 @@ def _objects(value: Any) -> list[dict[str, Any]]:
         for item in value:
             found.extend(_objects(item))
     return found
+
+
+def test_each_problem_is_reported_once(well_formed_response: dict[str, Any]) -> None:
+    body = json.loads(json.dumps(well_formed_response))
+    body["jobs"][0]["data"]["pipelineContext"]["action"]["actionExecutionId"] = 5
+    body["jobs"][0]["nonce"] = ""
+    violations = validate_response(body)
+    assert [(v.path, v.kind) for v in violations] == [
+        ("jobs.1.member.data.pipelineContext.action.actionExecutionId", "type"),
+        ("jobs.1.member.nonce", "constraint"),
+    ]

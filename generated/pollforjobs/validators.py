@@ -159,16 +159,18 @@ def _number(out: list[Violation], path: str, value: Any, expected: str) -> float
     return None
 
 
-_RE_AccountId: Final = re.compile("[0-9]{12}", re.ASCII)
+_CHARS_AccountId: Final = "0123456789"
 _ENUM_ActionCategory: Final = frozenset(
     ("Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute")
 )
-_RE_ActionConfigurationQueryableValue: Final = re.compile("[a-zA-Z0-9_-]+", re.ASCII)
-_RE_ActionName: Final = re.compile("[A-Za-z0-9.@\\-_]+", re.ASCII)
+_CHARS_ActionConfigurationQueryableValue: Final = (
+    "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
+_CHARS_ActionName: Final = "-.0123456789@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _ENUM_ActionOwner: Final = frozenset(("AWS", "ThirdParty", "Custom"))
-_RE_ActionProvider: Final = re.compile("[0-9A-Za-z_-]+", re.ASCII)
+_CHARS_ActionProvider: Final = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _ENUM_ArtifactLocationType: Final = frozenset(("S3",))
-_RE_ArtifactName: Final = re.compile("[a-zA-Z0-9_\\-]+", re.ASCII)
+_CHARS_ArtifactName: Final = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _ENUM_EncryptionKeyType: Final = frozenset(("KMS",))
 _RE_JobId: Final = re.compile(
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
@@ -180,99 +182,9 @@ _RE_PipelineArn: Final = re.compile(
 _RE_PipelineExecutionId: Final = re.compile(
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
 )
-_RE_PipelineName: Final = re.compile("[A-Za-z0-9.@\\-_]+", re.ASCII)
-_RE_StageName: Final = re.compile("[A-Za-z0-9.@\\-_]+", re.ASCII)
-_RE_Version: Final = re.compile("[0-9A-Za-z_-]+", re.ASCII)
-
-
-def _violates_AccountId(v: Any) -> bool:
-    return bool(_RE_AccountId.fullmatch(v) is None)
-
-
-def _violates_ActionCategory(v: Any) -> bool:
-    return bool(v not in _ENUM_ActionCategory)
-
-
-def _violates_ActionConfigurationKey(v: Any) -> bool:
-    return bool(len(v) > 50 or len(v) < 1)
-
-
-def _violates_ActionConfigurationQueryableValue(v: Any) -> bool:
-    return bool(
-        len(v) > 50 or len(v) < 1 or _RE_ActionConfigurationQueryableValue.fullmatch(v) is None
-    )
-
-
-def _violates_ActionConfigurationValue(v: Any) -> bool:
-    return bool(len(v) > 1000 or len(v) < 1)
-
-
-def _violates_ActionName(v: Any) -> bool:
-    return bool(len(v) > 100 or len(v) < 1 or _RE_ActionName.fullmatch(v) is None)
-
-
-def _violates_ActionOwner(v: Any) -> bool:
-    return bool(v not in _ENUM_ActionOwner)
-
-
-def _violates_ActionProvider(v: Any) -> bool:
-    return bool(len(v) > 35 or len(v) < 1 or _RE_ActionProvider.fullmatch(v) is None)
-
-
-def _violates_ArtifactLocationType(v: Any) -> bool:
-    return bool(v not in _ENUM_ArtifactLocationType)
-
-
-def _violates_ArtifactName(v: Any) -> bool:
-    return bool(len(v) > 100 or len(v) < 1 or _RE_ArtifactName.fullmatch(v) is None)
-
-
-def _violates_ContinuationToken(v: Any) -> bool:
-    return bool(len(v) > 2048 or len(v) < 1)
-
-
-def _violates_EncryptionKeyId(v: Any) -> bool:
-    return bool(len(v) > 400 or len(v) < 1)
-
-
-def _violates_EncryptionKeyType(v: Any) -> bool:
-    return bool(v not in _ENUM_EncryptionKeyType)
-
-
-def _violates_JobId(v: Any) -> bool:
-    return bool(_RE_JobId.fullmatch(v) is None)
-
-
-def _violates_MaxBatchSize(v: Any) -> bool:
-    return bool(v < 1)
-
-
-def _violates_Nonce(v: Any) -> bool:
-    return bool(len(v) > 50 or len(v) < 1)
-
-
-def _violates_PipelineArn(v: Any) -> bool:
-    return bool(_RE_PipelineArn.fullmatch(v) is None)
-
-
-def _violates_PipelineExecutionId(v: Any) -> bool:
-    return bool(_RE_PipelineExecutionId.fullmatch(v) is None)
-
-
-def _violates_PipelineName(v: Any) -> bool:
-    return bool(len(v) > 100 or len(v) < 1 or _RE_PipelineName.fullmatch(v) is None)
-
-
-def _violates_Revision(v: Any) -> bool:
-    return bool(len(v) > 1500 or len(v) < 1)
-
-
-def _violates_StageName(v: Any) -> bool:
-    return bool(len(v) > 100 or len(v) < 1 or _RE_StageName.fullmatch(v) is None)
-
-
-def _violates_Version(v: Any) -> bool:
-    return bool(len(v) > 9 or len(v) < 1 or _RE_Version.fullmatch(v) is None)
+_CHARS_PipelineName: Final = "-.0123456789@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_CHARS_StageName: Final = "-.0123456789@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+_CHARS_Version: Final = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 
 
 def _check_AWSSessionCredentials(value: Any, path: str, out: list[Violation]) -> None:
@@ -336,7 +248,7 @@ def _check_ActionContext(value: Any, path: str, out: list[Violation]) -> None:
                     "Member must have length greater than or equal to 1",
                     False,
                 )
-            if _RE_ActionName.fullmatch(v) is None:
+            if v.strip(_CHARS_ActionName) != "" or not v:
                 _violation(
                     out,
                     prefix + "name",
@@ -347,8 +259,6 @@ def _check_ActionContext(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("actionExecutionId")
     if v is not None and not (type(v) is str):
         _wrong_type(out, prefix + "actionExecutionId", v, "a string")
-        if not (type(v) is str):
-            _wrong_type(out, prefix + "actionExecutionId", v, "a string")
 
 
 def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
@@ -409,7 +319,7 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                     "Member must have length greater than or equal to 1",
                     False,
                 )
-            if _RE_ActionProvider.fullmatch(v) is None:
+            if v.strip(_CHARS_ActionProvider) != "" or not v:
                 _violation(
                     out,
                     prefix + "provider",
@@ -440,7 +350,7 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                     "Member must have length greater than or equal to 1",
                     False,
                 )
-            if _RE_Version.fullmatch(v) is None:
+            if v.strip(_CHARS_Version) != "" or not v:
                 _violation(
                     out,
                     prefix + "version",
@@ -476,7 +386,7 @@ def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
                     "Member must have length greater than or equal to 1",
                     False,
                 )
-            if _RE_ArtifactName.fullmatch(v) is None:
+            if v.strip(_CHARS_ArtifactName) != "" or not v:
                 _violation(
                     out,
                     prefix + "name",
@@ -617,7 +527,7 @@ def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
         if not (type(v) is str):
             _wrong_type(out, prefix + "accountId", v, "a string")
         else:
-            if _RE_AccountId.fullmatch(v) is None:
+            if v.strip(_CHARS_AccountId) != "" or len(v) != 12:
                 _violation(
                     out,
                     prefix + "accountId",
@@ -702,7 +612,7 @@ def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
                     "Member must have length greater than or equal to 1",
                     False,
                 )
-            if _RE_PipelineName.fullmatch(v) is None:
+            if v.strip(_CHARS_PipelineName) != "" or not v:
                 _violation(
                     out,
                     prefix + "pipelineName",
@@ -828,7 +738,7 @@ def _check_StageContext(value: Any, path: str, out: list[Violation]) -> None:
                     "Member must have length greater than or equal to 1",
                     False,
                 )
-            if _RE_StageName.fullmatch(v) is None:
+            if v.strip(_CHARS_StageName) != "" or not v:
                 _violation(
                     out,
                     prefix + "name",
@@ -867,13 +777,13 @@ def _check_ActionConfigurationMap(value: Any, path: str, out: list[Violation]) -
     keys_failed = False
     values_failed = False
     for key, item in value.items():
-        if _violates_ActionConfigurationKey(key):
+        if len(key) > 50 or len(key) < 1:
             keys_failed = True
         if item is None:
             _null(out, f"{path}.{key}")
         elif not (type(item) is str):
             _wrong_type(out, f"{path}.{key}", item, "a string")
-        elif _violates_ActionConfigurationValue(item):
+        elif len(item) > 1000 or len(item) < 1:
             values_failed = True
     if keys_failed:
         _violation(
@@ -904,13 +814,18 @@ def _check_QueryParamMap(value: Any, path: str, out: list[Violation]) -> None:
     keys_failed = False
     values_failed = False
     for key, item in value.items():
-        if _violates_ActionConfigurationKey(key):
+        if len(key) > 50 or len(key) < 1:
             keys_failed = True
         if item is None:
             _null(out, f"{path}.{key}")
         elif not (type(item) is str):
             _wrong_type(out, f"{path}.{key}", item, "a string")
-        elif _violates_ActionConfigurationQueryableValue(item):
+        elif (
+            len(item) > 50
+            or len(item) < 1
+            or item.strip(_CHARS_ActionConfigurationQueryableValue) != ""
+            or not item
+        ):
             values_failed = True
     if keys_failed:
         _violation(
@@ -967,12 +882,16 @@ def _pick(table: dict[str, Any], operation: str | None) -> Any:
 
 def validate_request(obj: object, operation: str | None = None) -> list[Violation]:
     """Violations in a request body; `operation` may be left out when the service has one."""
+    if operation is None:
+        return validate_poll_for_jobs_request(obj)
     result: list[Violation] = _pick(_REQUEST_VALIDATORS, operation)(obj)
     return result
 
 
 def validate_response(obj: object, operation: str | None = None) -> list[Violation]:
     """Violations in a response body; `operation` may be left out when the service has one."""
+    if operation is None:
+        return validate_poll_for_jobs_response(obj)
     result: list[Violation] = _pick(_RESPONSE_VALIDATORS, operation)(obj)
     return result
 

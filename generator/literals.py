@@ -30,6 +30,20 @@ def _escape_char(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+def escape_nonprintable(source: str) -> str:
+    """`source` with each character that is neither printable nor a newline written as an escape.
+
+    For Python source produced by another tool (datamodel-code-generator), where such
+    characters can only come from spec text inside string literals: there the escape reads
+    back as the same character (in a raw regex literal too, as a regex escape), while raw
+    control characters would trip ruff, and terminal escapes or U+2028 would hide text from
+    whoever reads the file or its diff.
+    """
+    if all(c.isprintable() or c == "\n" for c in source):
+        return source
+    return "".join(c if c.isprintable() or c == "\n" else _escape_char(c) for c in source)
+
+
 def comment(text: str) -> str:
     """One line of text that is safe after a `#`."""
     return " ".join(json.dumps(text, ensure_ascii=True)[1:-1].split())

@@ -7,6 +7,7 @@ import warnings
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.format import Formatter
 
+from . import literals
 from .ir import Service, StructureShape
 from .schema import model_document
 
@@ -45,7 +46,9 @@ def render_models(service: Service) -> str:
         )
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
-    return _drop_tool_header(source)
+    # The tool escapes backslashes, triple quotes and NUL in docstrings but writes other
+    # control characters (and U+2028, ESC, ...) from spec text raw.
+    return literals.escape_nonprintable(_drop_tool_header(source))
 
 
 def _drop_tool_header(source: str) -> str:

@@ -1,10 +1,11 @@
 """Client speed: the generated CodePipelineClient vs boto3's, against the same local server.
 
-Run: python bench/bench_client.py [--quick] [--rounds N] [--calls N]
+Run: python bench/bench_client.py [--quick] [--rounds N] [--calls N] [--bare-app]
 
 A uvicorn server in a child process answers every PollForJobs with the documented sample
 response (the generated server with SigV4 checking when `pollforjobs.server` exists, else a
-bare ASGI app returning the same bytes). In one run, in interleaved rounds, this process
+bare ASGI app returning the same bytes; `--bare-app` picks that one anyway, to see the clients
+when the server costs next to nothing). In one run, in interleaved rounds, this process
 times per call:
 
 - bare: one keep-alive `http.client` POST of the generated client's signed request bytes,
@@ -39,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import reference_samples  # noqa: E402
+from tests.conftest import reference_samples
 
 ACCESS_KEY = "AKIDBENCHMARK0000001"
 SECRET_KEY = "bench/secret/key/0000000000000000000001"
@@ -49,13 +50,15 @@ REGION = "us-east-1"
 # --- the server (child process) ---------------------------------------------------------
 
 
-def serve() -> None:
+def serve(bare_app: bool) -> None:
     """Child mode: serve the sample response on a free port; print the port, then the server kind."""
     import uvicorn
 
-    request_text, response_text = reference_samples()
+    response_text = reference_samples()[1]
     body = response_text.encode()
     try:
+        if bare_app:
+            raise ImportError("--bare-app")
         from pollforjobs import models
         from pollforjobs.server import create_app
         from pollforjobs.wire import read_response
@@ -79,7 +82,7 @@ def serve() -> None:
             await send({"type": "http.response.start", "status": 200, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 
-        kind = "bare ASGI app returning the sample response (pollforjobs.server not found)"
+        kind = "bare ASGI app returning the sample response" + ("" if bare_app else " (pollforjobs.server not found)")
     # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY on accepted connections only when the
     # listening socket says TCP; with proto 0 every answer written in two parts stalls 40 ms.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -90,9 +93,12 @@ def serve() -> None:
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def start_server() -> tuple[subprocess.Popen[str], int, str]:
+def start_server(bare_app: bool) -> tuple[subprocess.Popen[str], int, str]:
     child = subprocess.Popen(
-        [sys.executable, __file__, "--serve"], stdout=subprocess.PIPE, text=True, cwd=ROOT
+        [sys.executable, __file__, "--serve", *(["--bare-app"] if bare_app else [])],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
     )
     assert child.stdout is not None
     port = int(child.stdout.readline())
@@ -115,7 +121,6 @@ def start_server() -> tuple[subprocess.Popen[str], int, str]:
 def contenders(url: str, request: dict[str, Any]) -> dict[str, Callable[[], object]]:
     import boto3
     import botocore.config
-
     from pollforjobs import _transport
     from pollforjobs.client import CodePipelineClient
 
@@ -245,14 +250,15 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls")
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--calls", type=int, default=None, help="calls per contender per round")
+    parser.add_argument("--bare-app", action="store_true", help="serve from a bare ASGI app, not the generated server")
     args = parser.parse_args()
     if args.serve:
-        serve()
+        serve(args.bare_app)
         return
     rounds = args.rounds or (3 if args.quick else 9)
     calls = args.calls or (100 if args.quick else 400)
     request = json.loads(reference_samples()[0])
-    child, port, kind = start_server()
+    child, port, kind = start_server(args.bare_app)
     try:
         url = f"http://127.0.0.1:{port}"
         results = measure(contenders(url, request), rounds, calls)

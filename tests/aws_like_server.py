@@ -79,7 +79,7 @@ class AwsLikeServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 answer = owner._record(
@@ -100,13 +100,13 @@ class AwsLikeServer:
                 if answer.close_after:
                     self.close_connection = True
 
-            do_GET = do_POST  # noqa: N815 - container credential endpoints are read with GET
+            do_GET = do_POST
 
             def finish(self) -> None:
                 super().finish()
                 owner.closed_connections.release()
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -152,7 +152,7 @@ def signature_parts(request: Recorded) -> dict[str, str]:
 def expected_signature(request: Recorded, secret_key: str) -> str:
     """The signature AWS would compute for this request, worked out with botocore's signer."""
     parts = signature_parts(request)
-    access_key, date, region, service, _ = parts["Credential"].split("/")
+    access_key, _date, region, service, _ = parts["Credential"].split("/")
     signed = parts["SignedHeaders"].split(";")
     headers = {name: request.headers[name] for name in signed}
     aws_request = AWSRequest(

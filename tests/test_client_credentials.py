@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from pollforjobs.client import CodePipelineClient, ConfigurationError, NoCredentialsError
 
 from .aws_like_server import Answer, AwsLikeServer, running_server, signature_matches, signature_parts

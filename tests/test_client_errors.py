@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from pollforjobs import errors
 from pollforjobs.client import CodePipelineClient, MalformedResponseError
 

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from pollforjobs import ValidationFailedError, errors, models
 from pollforjobs.client import CodePipelineClient, ConfigurationError
 

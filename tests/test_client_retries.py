@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
 from pollforjobs import errors
 from pollforjobs._transport import RetryPolicy
 from pollforjobs.client import (

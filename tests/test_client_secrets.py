@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from pollforjobs.client import CodePipelineClient
 
 from .aws_like_server import SAMPLE_RESPONSE_TEXT, Answer, AwsLikeServer, error, running_server, sample
@@ -85,13 +84,13 @@ def test_output_model_repr_hides_the_artifact_credentials(server: AwsLikeServer)
 )
 def test_exceptions_show_no_secrets(server: AwsLikeServer, answer: Answer) -> None:
     server.answer(answer)
-    with pytest.raises(Exception) as caught:  # noqa: PT011 - each case raises its own kind
+    with pytest.raises(Exception) as caught:
         client_for(server.url, read_timeout=0.3).poll_for_jobs(REQUEST)
     assert_no_secrets(everything_shown(caught.value))
 
 
 def test_validation_error_shows_no_secrets(server: AwsLikeServer) -> None:
-    with pytest.raises(ValueError) as caught:  # noqa: PT011
+    with pytest.raises(ValueError) as caught:
         client_for(server.url).poll_for_jobs({"actionTypeId": {"category": SECRET_KEY}})
     assert "category" in str(caught.value)
     assert_no_secrets(everything_shown(caught.value), (ACCESS_KEY, SESSION_TOKEN))
@@ -107,7 +106,7 @@ def test_connection_error_shows_no_secrets() -> None:
 
 
 def test_endpoint_password_is_not_echoed() -> None:
-    with pytest.raises(ValueError) as caught:  # noqa: PT011
+    with pytest.raises(ValueError) as caught:
         client_for(f"http://user:{SECRET_KEY}@127.0.0.1:9")
     assert_no_secrets(everything_shown(caught.value))
 
@@ -129,7 +128,7 @@ def test_debug_logs_show_no_secrets(
     client = CodePipelineClient(region_name="us-east-1", endpoint_url=server.url)
     client._retry.TRANSIENT_BASE_DELAY = 0.001
     client.poll_for_jobs(REQUEST)
-    with pytest.raises(Exception):  # noqa: B017, PT011 - only the logs matter here
+    with pytest.raises(Exception):  # noqa: B017 - only the logs matter here
         client.poll_for_jobs(REQUEST)
     assert caplog.records, "nothing was logged; the test would prove nothing"
     assert_no_secrets("\n".join(record.getMessage() for record in caplog.records))

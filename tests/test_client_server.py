@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import uvicorn
-
 from pollforjobs import ValidationFailedError, errors, models
 from pollforjobs.client import CodePipelineClient
 from pollforjobs.jobqueue import JobQueue

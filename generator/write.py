@@ -1,14 +1,39 @@
-"""Last stage: put the in-memory file map on disk atomically, or diff it against the disk."""
+"""Last stage: put the in-memory file map on disk atomically, or diff it against the disk.
+
+A write goes in three steps, so a failure or a kill at any point leaves the old tree or the
+new one, never a mix:
+
+1. every file is written and fsynced into a hidden staging folder inside the output folder
+   (`.staging-<pid>-<random>`, never importable: its name has dots and dashes);
+2. a `.complete` marker listing each owned top-level entry and a fingerprint of its new
+   content is written and fsynced;
+3. each entry is swapped in by rename (on Linux an atomic exchange, so readers never see
+   it missing), and the staging folder with the old trees is removed. If a swap fails, the
+   entries already swapped are put back and the error is raised.
+
+A later write first recovers from a staging folder whose process is gone: without the marker
+the run died while writing and the folder is just removed (the old tree was never touched);
+with it, the swaps the dead run did not finish are rolled forward, so the tree ends up all new.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import difflib
+import errno
+import hashlib
+import json
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+STAGING_PREFIX = ".staging-"
+COMPLETE_MARKER = ".complete"
 
 
 def read_tree(root: Path) -> dict[str, str]:
@@ -48,32 +73,169 @@ def diff_tree(files: dict[str, str], root: Path, owned: set[str]) -> str:
 
 
 def write_tree(files: dict[str, str], root: Path, owned: set[str]) -> None:
-    """Replace each owned top-level entry of `root` in one rename, so a failed or
-    interrupted run leaves either the old tree or the new one, never half of each."""
+    """Replace each owned top-level entry of `root` with its part of `files`, atomically
+    (see the module docstring). Entries in `owned` with no files are removed."""
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    recover(root)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
+    swapping = False
     try:
         for name, text in files.items():
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        for entry in sorted(owned):
-            _swap_in(staging / entry, root / entry, staging)
-    finally:
+            _write_file(staging / name, text)
+        for folder in sorted({(staging / name).parent for name in files}, key=lambda p: len(p.parts), reverse=True):
+            _fsync_dir(folder)
+        plan = {entry: _fingerprint_files(files, entry) for entry in sorted(owned)}
+        _write_file(staging / COMPLETE_MARKER, json.dumps(plan, sort_keys=True))
+        _fsync_dir(staging)
+        swapping = True
+        _finish(staging, root, plan)
+    except BaseException:
+        if not swapping or not (staging / COMPLETE_MARKER).exists():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise  # a swap that could not be undone keeps its folder: the next write rolls it forward
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover(root: Path) -> None:
+    """Clean up after writes into `root` whose process died (see the module docstring)."""
+    if not root.is_dir():
+        return
+    for staging in sorted(root.glob(STAGING_PREFIX + "*")):
+        if not staging.is_dir() or _owner_alive(staging.name):
+            continue
+        marker = staging / COMPLETE_MARKER
+        if marker.is_file():
+            plan = json.loads(marker.read_text(encoding="utf-8"))
+            pending = {entry: fp for entry, fp in plan.items() if fp is None or _fingerprint_dir(staging / entry) == fp}
+            _finish(staging, root, pending)
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _finish(staging: Path, root: Path, plan: dict[str, str | None]) -> None:
+    done: list[str] = []
+    try:
+        for entry in sorted(plan):
+            _swap_in(staging / entry, root / entry, staging)
+            done.append(entry)
+    except BaseException:
+        _undo(staging, root, done)  # if this fails too, the marker stays for `recover`
+        (staging / COMPLETE_MARKER).unlink()
+        raise
+    _fsync_dir(root)
+
+
+def _undo(staging: Path, root: Path, done: list[str]) -> None:
+    """Put back the old entries a failed write had already swapped out."""
+    for entry in reversed(done):
+        target, retired, parked = root / entry, staging / f".retired-{entry}", staging / entry
+        present = target.exists() or target.is_symlink()
+        if retired.exists() and present and _exchange(retired, target):
+            os.replace(retired, parked)
+            continue
+        if present:
+            os.replace(target, parked)
+        if retired.exists():
+            os.replace(retired, target)
 
 
 def _swap_in(new: Path, target: Path, staging: Path) -> None:
     retired = staging / f".retired-{target.name}"
-    if target.exists():
+    exists = target.exists() or target.is_symlink()
+    if not new.exists():
+        if exists:
+            os.replace(target, retired)
+        return
+    if exists and _exchange(new, target):
+        os.replace(new, retired)  # `new` holds the old tree now
+        return
+    if exists:
         os.replace(target, retired)
-    if new.exists():
-        try:
-            os.replace(new, target)
-        except OSError:
-            if retired.exists():
-                os.replace(retired, target)
-            raise
+    try:
+        os.replace(new, target)
+    except OSError:
+        if retired.exists():
+            os.replace(retired, target)
+        raise
+
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass  # some file systems cannot sync a folder; the renames are still ordered
+    finally:
+        os.close(descriptor)
+
+
+def _fingerprint(items: Iterable[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, data in sorted(items):
+        digest.update(f"{len(name)}:{name}:{len(data)}:".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _fingerprint_files(files: dict[str, str], entry: str) -> str | None:
+    mine = [(name, text.encode("utf-8")) for name, text in files.items() if name == entry or name.startswith(entry + "/")]
+    return _fingerprint(mine) if mine else None
+
+
+def _fingerprint_dir(path: Path) -> str | None:
+    if path.is_file():
+        return _fingerprint([(path.name, path.read_bytes())])
+    if not path.is_dir():
+        return None
+    base = path.parent
+    return _fingerprint((p.relative_to(base).as_posix(), p.read_bytes()) for p in path.rglob("*") if p.is_file())
+
+
+def _owner_alive(staging_name: str) -> bool:
+    pid_text = staging_name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # this process has no write in progress when it recovers
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+@cache
+def _renameat2() -> object | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    except OSError:
+        return None
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    function = _renameat2()
+    if function is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if function(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:  # type: ignore[operator]
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EXDEV):
+        return False
+    raise OSError(error, os.strerror(error), str(b))

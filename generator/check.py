@@ -55,7 +55,7 @@ def check_spec(spec: LoadedSpec) -> list[Diagnostic]:
     except RecursionError:
         problems = [spec.diagnostic((), "spec is nested too deeply to check")]
     except Exception as exc:  # noqa: BLE001 - a checker bug must still end as a diagnostic, not a traceback
-        problems = [spec.diagnostic((), f"internal error while checking this spec ({type(exc).__name__}: {_short(str(exc))}); please report it")]
+        problems = [spec.diagnostic((), f"internal error while checking this spec ({type(exc).__name__}: {str(exc)[:200]}); please report it")]
     return _limit(_dedupe(problems))
 
 

@@ -256,3 +256,21 @@ def test_expectations_in_headers_are_well_formed() -> None:
         for line, _ in case.expects:
             assert 1 <= line <= max(total, 1), f"{case.name}: line {line} is past the end"
     assert json.dumps([c.name for c in file_cases()])  # names are plain text
+
+
+def test_a_checker_bug_is_a_diagnostic_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If a semantic check itself crashes on some spec, the user still gets a located line."""
+    from generator import check
+
+    def broken(*args: object) -> object:
+        raise KeyError("members")
+
+    monkeypatch.setattr(check, "_shape_problems", broken)
+    spec = tmp_path / "spec.yaml"
+    shutil.copy(VALID_BASE, spec)
+    with pytest.raises(SpecError) as raised:
+        generate(spec, tmp_path / "out")
+    (diagnostic,) = raised.value.diagnostics
+    assert "internal error while checking this spec (KeyError: 'members')" in str(diagnostic)
+    assert diagnostic.file == "spec.yaml" and diagnostic.line >= 1
+    assert not (tmp_path / "out").exists()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import unicodedata
 
-_ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
-_WORD_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
+from botocore import xform_name
+
 _NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
 
 # Attribute names pydantic's BaseModel owns; a member must not shadow them.
@@ -16,16 +17,16 @@ PYDANTIC_RESERVED = frozenset(
 )
 # Names the generated modules import or define next to the shape classes.
 GENERATED_MODULE_NAMES = frozenset(
-    {"Annotated", "Any", "BaseModel", "ConfigDict", "Enum", "Field", "StrEnum", "StringConstraints", "TypeAliasType", "annotations", "Violation", "ValidationFailedError", "ServiceError"}
+    {"Annotated", "Any", "BaseModel", "ConfigDict", "Enum", "Field", "StrEnum", "StringConstraints", "TypeAliasType", "annotations", "Violation", "ValidationFailedError", "ServiceError", "ClassVar", "Final", "TypeVar"}
 )
 
 
 def snake_case(name: str) -> str:
-    """`actionTypeId` -> `action_type_id`, `s3Location` -> `s3_location`, `AWSSessionCredentials` -> `aws_session_credentials`."""
-    text = _ACRONYM_BOUNDARY.sub(r"\1_\2", name)
-    text = _WORD_BOUNDARY.sub(r"\1_\2", text)
-    text = _NON_IDENTIFIER.sub("_", text).strip("_").lower()
-    return re.sub(r"_+", "_", text)
+    """The name boto3 users know: botocore's own conversion (`actionTypeId` -> `action_type_id`,
+    `jobIDs` -> `job_ids`, `AWSSessionCredentials` -> `aws_session_credentials`), made ASCII."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    text = xform_name(_NON_IDENTIFIER.sub("_", ascii_name))
+    return re.sub(r"_+", "_", text).strip("_").lower()
 
 
 def member_name(wire_name: str) -> str:
@@ -42,7 +43,7 @@ def class_name(shape_name: str) -> str:
 
 def enum_member_name(value: str) -> str:
     """`ThirdParty` -> `THIRD_PARTY`, `S3` -> `S3`, `3des` -> `V_3DES`."""
-    name = snake_case(value).upper() or "EMPTY"
+    name = snake_case(value).upper() or ("V_" + value.encode("utf-8").hex().upper() if value else "EMPTY")
     if not name[0].isalpha():
         name = "V_" + name
     if keyword.iskeyword(name):

@@ -27,6 +27,9 @@ SNAKE = [
     ("__dunder__", "dunder"),
     ("a__b", "a_b"),
     ("with-dash and space", "with_dash_and_space"),
+    ("jobIDs", "job_ids"),  # as boto3 names it
+    ("ARNs", "arns"),
+    ("été", "ete"),
     ("", ""),
 ]
 
@@ -50,7 +53,8 @@ ENUMS = [
     ("IN_PROGRESS", "IN_PROGRESS"),
     ("3des", "V_3DES"),
     ("", "EMPTY"),
-    ("***", "EMPTY"),
+    ("***", "V_2A2A2A"),  # symbols only: spelled in hex, so "***" and "+++" stay distinct
+    ("été", "ETE"),
     ('a"""b', "A_B"),
     ("None", "NONE"),
 ]

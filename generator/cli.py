@@ -13,7 +13,7 @@ from .exports import FORMATS, export_files, write_files
 from .load import load_spec
 from .pipeline import default_specs, display_path, generate, generate_many, header
 
-EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR = 0, 1, 2
+EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR, EXIT_WRITE_ERROR = 0, 1, 2, 3
 
 DESCRIPTION = """\
 Generate typed Python bindings (pydantic models, validators, client, server, JSON Schema)
@@ -24,7 +24,8 @@ current directory). Spec problems are printed as FILE:LINE:COLUMN: error: ... an
 command exits 2 without writing anything."""
 
 EPILOG = """\
-exit status: 0 success, 1 'check' found generated files out of date, 2 bad spec or arguments
+exit status: 0 success, 1 'check' found generated files out of date, 2 bad spec or arguments,
+             3 the output could not be written (the previous output is left as it was)
 
 examples:
   python -m generator                      regenerate generated/ from specs/
@@ -104,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         count = len(exc.diagnostics)
         print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
         return EXIT_SPEC_ERROR
+    except OSError as exc:
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: cannot write the output ({exc.strerror or exc}){where}; the previous output is unchanged.", file=sys.stderr)
+        return EXIT_WRITE_ERROR
 
 
 def _export(specs: list[Path], export_format: str, out_dir: Path) -> int:

@@ -62,3 +62,12 @@ def test_generate_writes_the_package_and_check_is_then_clean(tmp_path: Path) -> 
     assert (out / "keep.txt").read_text() == "not ours\n"
     result = run("generate", "--spec", "specs/pollforjobs.yaml", "--out", str(out), "--check")
     assert result.returncode == 0, result.stdout
+
+
+def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    result = run("generate", "--spec", "specs/pollforjobs.yaml", "--out", str(blocker / "out"))
+    assert result.returncode == 3
+    assert "error: cannot write the output" in result.stderr
+    assert "Traceback" not in result.stderr

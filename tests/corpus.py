@@ -25,10 +25,10 @@ def mutants(service: Service, root: str, valid: Any) -> Iterator[Any]:
     for value in WRONG_TYPES:
         yield value
     for path, shape in _locations(service, service.shape(root), valid, ()):
-        for replacement in _replacements(service, shape, _get(valid, path)):
-            yield _put(valid, path, replacement)
+        for replacement in _replacements(service, shape, get_at(valid, path)):
+            yield put_at(valid, path, replacement)
         if path and isinstance(path[-1], str):
-            yield _put(valid, path, _DROP)
+            yield put_at(valid, path, DROP)
 
 
 def _locations(service: Service, shape: Shape, value: Any, path: Path) -> Iterator[tuple[Path, Shape]]:
@@ -135,10 +135,10 @@ class _Drop:
     pass
 
 
-_DROP = _Drop()
+DROP = _Drop()
 
 
-def _get(value: Any, path: Path) -> Any:
+def get_at(value: Any, path: Path) -> Any:
     for part in path:
         if isinstance(value, dict) and part in value:
             value = value[part]
@@ -149,15 +149,40 @@ def _get(value: Any, path: Path) -> Any:
     return value
 
 
-def _put(valid: Any, path: Path, replacement: Any) -> Any:
+def put_at(valid: Any, path: Path, replacement: Any) -> Any:
+    """A copy of `valid` with the value at `path` replaced (or dropped, with DROP)."""
     if not path:
         return copy.deepcopy(replacement)
     result = copy.deepcopy(valid)
     target = result
     for part in path[:-1]:
         target = target[part]
-    if replacement is _DROP:
+    if replacement is DROP:
         target.pop(path[-1], None)
     else:
         target[path[-1]] = copy.deepcopy(replacement)
     return result
+
+
+def has_integral_float(value: Any) -> bool:
+    """Whether a float like 5.0 is anywhere in the value (pydantic's strict mode refuses
+    those as integers, where JSON Schema, JavaScript and the validators accept them)."""
+    if isinstance(value, float):
+        return value.is_integer()
+    if isinstance(value, list):
+        return any(has_integral_float(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_integral_float(v) for v in value.values())
+    return False
+
+
+def has_lone_surrogate(value: Any) -> bool:
+    """Whether a string holds half a surrogate pair ("\\ud800"): JSON can carry one as an
+    escape, Python's json and jsonschema accept it, pydantic-core's JSON parser refuses it."""
+    if isinstance(value, str):
+        return any("\ud800" <= c <= "\udfff" for c in value)
+    if isinstance(value, list):
+        return any(has_lone_surrogate(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    return False

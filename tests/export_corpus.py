@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
 
+from .corpus import get_at, put_at
+
 ASTRAL = "\U0001f600"
 AWKWARD = ("\ud800", "\udc00", "\n", "\r", "\u2028", "\u0085", "\x00", "\u00e9", "\u0661", ASTRAL)
 MAX_DEPTH = 8
@@ -95,17 +97,17 @@ def valid_string(shape: StringShape) -> str:
 
 def unicode_probes(service: Service, root: str, valid: Any) -> Iterator[Any]:
     for path, shape in _string_locations(service, service.shape(root), valid, ()):
-        current = _get(valid, path)
+        current = get_at(valid, path)
         if isinstance(shape, MapShape):
             key_shape = service.shape(shape.key)
             assert isinstance(key_shape, StringShape)
             first = next(iter(current.values()))
             for text in _probe_strings(key_shape, next(iter(current))):
-                yield _put(valid, path, {text: copy.deepcopy(first)})
+                yield put_at(valid, path, {text: copy.deepcopy(first)})
         else:
             assert isinstance(shape, StringShape)
             for text in _probe_strings(shape, current):
-                yield _put(valid, path, text)
+                yield put_at(valid, path, text)
 
 
 def _probe_strings(shape: StringShape, seed: str) -> Iterator[str]:
@@ -137,20 +139,3 @@ def _string_locations(service: Service, shape: Shape, value: Any, path: Path) ->
 
 def _most(bound: int | None) -> int:
     return bound if bound is not None else 10**9
-
-
-def _get(value: Any, path: Path) -> Any:
-    for part in path:
-        value = value[part]
-    return value
-
-
-def _put(valid: Any, path: Path, replacement: Any) -> Any:
-    if not path:
-        return copy.deepcopy(replacement)
-    result = copy.deepcopy(valid)
-    target = result
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = replacement
-    return result

@@ -3,8 +3,9 @@
 The corpus comes from every constraint (tests/corpus.py) and from hypothesis
 (tests/strategies.py). One documented exception: an integral float such as `5.0` is an
 integer to JSON Schema and to the generated validators (as to JavaScript and to AWS's
-Jackson-based services), while pydantic's strict mode refuses it; such instances are
-compared between validators and JSON Schema only.
+Jackson-based services), while pydantic's strict mode refuses it; and a lone surrogate escape
+("\\ud800") is refused by pydantic-core's JSON parser before any validation. Such instances are
+compared between the validators and JSON Schema only.
 """
 
 from __future__ import annotations
@@ -14,15 +15,15 @@ from collections.abc import Callable
 from typing import Any
 
 import jsonschema
+import pollforjobs
 import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
-
-import pollforjobs
 from pollforjobs import models
 
 from .conftest import ROOT
-from .corpus import mutants
+from .corpus import has_integral_float, has_lone_surrogate, mutants
+from .export_corpus import complete_instance, unicode_probes
 from .strategies import json_near
 
 SCHEMAS = ROOT / "generated" / "pollforjobs" / "schemas"
@@ -32,16 +33,6 @@ def _schema_validator(root: str) -> jsonschema.Draft202012Validator:
     schema = json.loads((SCHEMAS / f"{root}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
-
-
-def _has_integral_float(value: Any) -> bool:
-    if isinstance(value, float):
-        return value.is_integer()
-    if isinstance(value, list):
-        return any(_has_integral_float(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_integral_float(v) for v in value.values())
-    return False
 
 
 class Verdicts:
@@ -54,7 +45,7 @@ class Verdicts:
         ours = self.validate(instance) == []
         theirs = self.schema.is_valid(instance)
         verdicts = {"generated validators": ours, "jsonschema": theirs}
-        if not _has_integral_float(instance):
+        if not has_integral_float(instance) and not has_lone_surrogate(instance):
             try:
                 self.model.model_validate_json(json.dumps(instance), strict=True)
                 verdicts["pydantic models"] = True
@@ -75,7 +66,12 @@ CASES = {
 def test_constraint_corpus_gets_one_verdict(direction: str, service: Any, request: pytest.FixtureRequest) -> None:
     root, validate, model, fixture = CASES[direction]
     verdicts = Verdicts(root, validate, model)
-    corpus = list(mutants(service, root, request.getfixturevalue(fixture)))
+    complete = complete_instance(service, service.shape(root))
+    corpus = [
+        *mutants(service, root, request.getfixturevalue(fixture)),
+        *mutants(service, root, complete),
+        *unicode_probes(service, root, complete),
+    ]
     accepted = sum(1 for instance in corpus if validate(instance) == [])
     disagreements = [d for d in map(verdicts.disagreement, corpus) if d]
     print(f"{direction}: {len(corpus)} instances, {accepted} valid, {len(corpus) - accepted} invalid, {len(disagreements)} disagreements")

@@ -18,7 +18,7 @@ import pytest
 from generator.pipeline import build, generate
 
 from .conftest import ROOT
-from .corpus import mutants
+from .corpus import has_integral_float, mutants
 
 SPEC = Path("tests/generality/inventory.yaml")
 
@@ -118,7 +118,7 @@ def test_validators_schema_and_models_agree(api: ModuleType, example: dict[str, 
     for instance in corpus:
         ours = api.validate_request(instance, operation) == []
         verdicts = {"ours": ours, "jsonschema": validator.is_valid(instance)}
-        if not _has_integral_float(instance):
+        if not has_integral_float(instance):
             try:
                 model.model_validate_json(json.dumps(instance), strict=True)
                 verdicts["pydantic"] = True
@@ -128,13 +128,3 @@ def test_validators_schema_and_models_agree(api: ModuleType, example: dict[str, 
             disagreements.append((instance, verdicts))
     assert len(corpus) > 50
     assert disagreements == []
-
-
-def _has_integral_float(value: Any) -> bool:
-    if isinstance(value, float):
-        return value.is_integer()
-    if isinstance(value, list):
-        return any(_has_integral_float(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_integral_float(v) for v in value.values())
-    return False

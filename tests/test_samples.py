@@ -124,3 +124,18 @@ def test_each_problem_is_reported_once(well_formed_response: dict[str, Any]) -> 
         ("jobs.1.member.data.pipelineContext.action.actionExecutionId", "type"),
         ("jobs.1.member.nonce", "constraint"),
     ]
+
+
+def test_parsing_raw_bytes_gives_the_same_model_on_both_paths(sample_response: dict[str, Any], well_formed_response: dict[str, Any]) -> None:
+    from pollforjobs.wire import parse_poll_for_jobs_response
+
+    fast = parse_poll_for_jobs_response(json.dumps(well_formed_response).encode())
+    assert fast == read_response(well_formed_response)
+    lenient = parse_poll_for_jobs_response(json.dumps(sample_response).encode())
+    assert lenient == read_response(sample_response)
+    assert lenient.jobs and lenient.jobs[0].id == "ef66c259-64f9-EXAMPLE"
+    assert parse_poll_for_jobs_response(b"") == models.PollForJobsOutput()
+    with pytest.raises(pollforjobs.ResponseFormatError):
+        parse_poll_for_jobs_response(b'{"jobs": [{"nonce": 3}]}')
+    with pytest.raises(ValueError):
+        parse_poll_for_jobs_response(b"<html>")

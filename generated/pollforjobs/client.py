@@ -276,7 +276,7 @@ class CodePipelineClient:
         )
 
     def _invoke(
-        self, operation: str, target: str, payload: dict[str, Any], read: Callable[[object], _T]
+        self, operation: str, target: str, payload: dict[str, Any], read: Callable[[bytes], _T]
     ) -> _T:
         try:
             body = json.dumps(payload, separators=(",", ":")).encode()
@@ -333,21 +333,19 @@ class CodePipelineClient:
             attempt += 1
 
     @staticmethod
-    def _read(response: Any, read: Callable[[object], _T]) -> _T:
+    def _read(response: Any, parse: Callable[[bytes], _T]) -> _T:
         try:
-            data = json.loads(response.body) if response.body.strip() else {}
+            return parse(response.body)
+        except wire.ResponseFormatError as exc:
+            problem = str(exc).removeprefix("malformed response ")
+            raise MalformedResponseError(
+                problem, status_code=response.status, request_id=response.request_id
+            ) from None
         except ValueError as exc:
             raise MalformedResponseError(
                 f"the body is not JSON ({exc})",
                 status_code=response.status,
                 request_id=response.request_id,
-            ) from None
-        try:
-            return read(data)
-        except wire.ResponseFormatError as exc:
-            problem = str(exc).removeprefix("malformed response ")
-            raise MalformedResponseError(
-                problem, status_code=response.status, request_id=response.request_id
             ) from None
 
     # --- operations ----------------------------------------------------------------------
@@ -370,5 +368,5 @@ class CodePipelineClient:
             "PollForJobs",
             "CodePipeline_20150709.PollForJobs",
             payload,
-            wire.read_poll_for_jobs_response,
+            wire.parse_poll_for_jobs_response,
         )

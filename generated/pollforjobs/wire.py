@@ -6,12 +6,19 @@ AWS adds members and enum values over time, and its own samples use placeholder 
 So responses are read here, checking JSON types only: unknown members and `__type` hints
 are ignored, unknown enum values stay plain strings, and constraints are not enforced
 (`validate_response` reports them for whoever wants to know).
+
+`parse_*_response(body)` takes the raw bytes: a body that already satisfies the models (the
+usual case) is parsed and validated in one pass by pydantic-core; only one that does not is
+read leniently here.
 """
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from typing import Any, Final, TypeVar
+
+import pydantic
 
 from . import models
 
@@ -295,6 +302,19 @@ def _read_StageContext(value: Any, path: str) -> models.StageContext:
 def read_poll_for_jobs_response(obj: object) -> models.PollForJobsOutput:
     """A PollForJobs response body (parsed JSON) as a model, leniently."""
     return _read_PollForJobsOutput(obj, "")
+
+
+def parse_poll_for_jobs_response(body: bytes) -> models.PollForJobsOutput:
+    """A PollForJobs response body (raw JSON bytes) as a model, leniently.
+
+    Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
+    """
+    if not body.strip():
+        return _read_PollForJobsOutput({}, "")
+    try:
+        return models.PollForJobsOutput.model_validate_json(body, strict=True)
+    except pydantic.ValidationError:
+        return _read_PollForJobsOutput(json.loads(body), "")
 
 
 _READERS: Final[dict[str, Any]] = {

@@ -7,9 +7,10 @@ input model; the method (sync or async) returns the output model or a wire dict,
 `errors.ServiceError` subclass. Everything else is the protocol's business and is done here:
 
 - the body must be at most `max_body_bytes` (413 `RequestEntityTooLargeException`) and, when
-  not empty, UTF-8 JSON (a leading UTF-8 byte-order mark is skipped; NaN, Infinity and nesting
-  too deep for the parser are refused), with `Content-Type: application/x-amz-json-1.1`
-  (a `charset=utf-8` parameter is allowed); an empty body is `{}`;
+  not empty, UTF-8 JSON (a leading UTF-8 byte-order mark is skipped; NaN, Infinity, unpaired
+  surrogate escapes and nesting too deep for the parser are refused), with
+  `Content-Type: application/x-amz-json-1.1` (a `charset=utf-8` parameter is allowed); an
+  empty body is `{}`;
 - malformed JSON, a wrong content type or a value of the wrong JSON type give 400
   `SerializationException`; constraint violations 400 `ValidationException` with AWS's message;
   an unknown target 400 `UnknownOperationException`;
@@ -33,6 +34,7 @@ import importlib
 import inspect
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -114,6 +116,26 @@ def _refuse_constant(name: str) -> Any:
 
 
 _DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+# A \uD800-\uDFFF escape; json joins the pairs, so a surrogate left in a string is unpaired.
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]", re.ASCII)
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(document: Any) -> bool:
+    """Whether a key or string of `document` holds an unpaired UTF-16 surrogate (iteratively:
+    the document may be nested as deep as the parser allows)."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
 
 
 def parse_body(body: bytes) -> Any:
@@ -129,7 +151,14 @@ def parse_body(body: bytes) -> Any:
             "SerializationException", "The request body is not valid UTF-8."
         ) from None
     try:
-        return _DECODER.decode(text)
+        document = _DECODER.decode(text)
+        if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(document):
+            # Not Unicode text (RFC 8259 section 8.2); pydantic would refuse it later anyway.
+            message = (
+                "The request body is not valid JSON: a string holds an unpaired surrogate escape."
+            )
+        else:
+            return document
     except json.JSONDecodeError as exc:
         message = f"The request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}."
     except _NonFinite as exc:

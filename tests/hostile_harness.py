@@ -160,8 +160,9 @@ class KeepAlive:
 
 
 def raw_exchange(port: int, data: bytes | list[bytes], *, timeout: float = 10, pause: float = 0.0) -> bytes:
-    """Write `data` (pieces with `pause` seconds between them) on a fresh socket, half-close it,
-    and return every byte the server sends until it closes (or `timeout` passes)."""
+    """Write `data` (pieces with `pause` seconds between them) on a fresh socket and return
+    every byte the server sends until it closes (or `timeout` passes). The socket is not
+    half-closed: uvicorn closes a connection at the client's EOF without answering."""
     pieces = [data] if isinstance(data, bytes) else data
     received = b""
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
@@ -170,7 +171,6 @@ def raw_exchange(port: int, data: bytes | list[bytes], *, timeout: float = 10, p
                 if index and pause:
                     time.sleep(pause)
                 sock.sendall(piece)
-            sock.shutdown(socket.SHUT_WR)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the server answered and closed while we were still writing
         deadline = time.monotonic() + timeout
@@ -205,13 +205,25 @@ def parse_raw(response: bytes) -> list[Reply]:
     return replies
 
 
-def request_bytes(body: bytes, headers: dict[str, str] | None = None, *, length: bool = True) -> bytes:
-    """A raw POST / with the PollForJobs target and content type (and Content-Length)."""
-    lines = ["POST / HTTP/1.1", "Host: 127.0.0.1"]
-    fields = {"X-Amz-Target": "CodePipeline_20150709.PollForJobs", "Content-Type": CONTENT_TYPE, **(headers or {})}
-    if length:
-        fields.setdefault("Content-Length", str(len(body)))
-    lines += [f"{name}: {value}" for name, value in fields.items()]
+def request_bytes(
+    body: bytes,
+    headers: dict[str, str] | list[tuple[str, str]] | None = None,
+    *,
+    length: bool = True,
+    close: bool = True,
+) -> bytes:
+    """A raw POST / with the PollForJobs target, content type, Content-Length (unless `length`
+    is false or `headers` name one) and `Connection: close` (unless `close` is false).
+    `headers` as a list may repeat a name."""
+    fields = [("X-Amz-Target", "CodePipeline_20150709.PollForJobs"), ("Content-Type", CONTENT_TYPE)]
+    given = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
+    names = {name.lower() for name, _ in given}
+    fields = [(name, value) for name, value in fields if name.lower() not in names] + given
+    if length and "content-length" not in names:
+        fields.append(("Content-Length", str(len(body))))
+    if close and "connection" not in names:
+        fields.append(("Connection", "close"))
+    lines = ["POST / HTTP/1.1", "Host: 127.0.0.1", *(f"{name}: {value}" for name, value in fields)]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 

@@ -256,10 +256,17 @@ class Application:
         content_type: str | None = None
         length: str | None = None
         for name, value in scope["headers"]:
+            # A repeated header reads as its values joined with commas, as the signature
+            # covers it: two targets or content types then match nothing.
             if name == b"x-amz-target":
-                target = value.decode("latin-1")
+                target = (
+                    value.decode("latin-1")
+                    if target is None
+                    else f"{target},{value.decode('latin-1')}"
+                )
             elif name == b"content-type":
-                content_type = value.decode("latin-1")
+                text = value.decode("latin-1")
+                content_type = text if content_type is None else f"{content_type},{text}"
             elif name == b"content-length":
                 length = value.decode("latin-1")
         headers = [_HEADER_CONTENT_TYPE, (b"x-amzn-requestid", request_id.encode("ascii"))]

@@ -5,9 +5,17 @@ Header-based signing (`Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHea
 Signature=...` with `X-Amz-Date`), as every AWS SDK sends it. The canonical request is built
 the way the SDKs' signers build it; the signature is compared in constant time.
 
+The headers a signature must cover, as the SigV4 documentation asks: `host`, `content-type`
+when present, and every `x-amz-*` header the request carries (so the operation in
+`X-Amz-Target`, the date and the session token cannot be swapped on a signed request);
+otherwise the answer is `IncompleteSignatureException`. Repeated headers are signed and
+read as their comma-joined values.
+
 Local choices: any region in the credential scope is accepted; session tokens
 (`X-Amz-Security-Token`) are accepted without being checked against anything; the `Date`
-header and query-string (presigned) signatures are not supported.
+header, query-string (presigned) signatures and `x-amz-content-sha256: UNSIGNED-PAYLOAD` are
+not supported. As with AWS, a signed request may be replayed unchanged while its `X-Amz-Date`
+is within the clock skew.
 """
 
 from __future__ import annotations
@@ -110,6 +118,7 @@ class SigV4Verifier:
                 "MissingAuthenticationTokenException", "Missing Authentication Token"
             )
         access_key, scope, signed_headers, signature = self._parse(authorization)
+        _check_signed(values, signed_headers)
         amz_date = ",".join(values.get("x-amz-date", ())).strip()
         if not amz_date:
             raise _incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
@@ -231,6 +240,15 @@ class SigV4Verifier:
             )
 
 
+def _check_signed(values: Mapping[str, list[str]], signed_headers: list[str]) -> None:
+    signed = set(signed_headers)
+    for name in sorted(values):
+        if name not in signed and (name == "content-type" or name.startswith("x-amz-")):
+            raise _incomplete(
+                f"'{_shown(name)}' must be a 'SignedHeader' in the AWS Authorization."
+            )
+
+
 def _parse_amz_date(value: str) -> float:
     if _AMZ_DATE.fullmatch(value):
         try:
@@ -273,5 +291,7 @@ def _payload_hash(values: Mapping[str, list[str]], body: bytes) -> str:
     if not declared or declared == actual:
         return actual
     if declared == UNSIGNED_PAYLOAD:
-        return declared
+        # The body is the whole operation input: a signature that leaves it out would let
+        # anyone who sees a signed request send other input under it.
+        raise _invalid("The request payload must be signed; 'UNSIGNED-PAYLOAD' is not accepted.")
     raise _invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")

@@ -188,7 +188,7 @@ def raw_exchange(port: int, data: bytes | list[bytes], *, timeout: float = 10, p
 
 
 def parse_raw(response: bytes) -> list[Reply]:
-    """The HTTP/1.1 responses in `response` (bodies framed by Content-Length)."""
+    """The HTTP/1.1 responses in `response` (bodies framed by Content-Length or chunked)."""
     replies = []
     rest = response
     while rest:
@@ -199,8 +199,22 @@ def parse_raw(response: bytes) -> list[Reply]:
         for line in header_lines:
             name, _, value = line.partition(":")
             headers[name.strip().lower()] = value.strip()
+        status = int(status_line.split(" ")[1])
+        if 100 <= status < 200:  # an interim answer (100 Continue) has no body
+            replies.append(Reply(status, headers, b""))
+            continue
+        if headers.get("transfer-encoding") == "chunked":
+            body = b""
+            while True:
+                size_line, _, rest = rest.partition(b"\r\n")
+                size = int(size_line, 16)
+                body, rest = body + rest[:size], rest[size + 2 :]
+                if not size:
+                    break
+            replies.append(Reply(status, headers, body))
+            continue
         length = int(headers.get("content-length", len(rest)))
-        replies.append(Reply(int(status_line.split(" ")[1]), headers, rest[:length]))
+        replies.append(Reply(status, headers, rest[:length]))
         rest = rest[length:]
     return replies
 

@@ -508,3 +508,115 @@ def test_hundreds_of_concurrent_connections(served: Served, handler: Handler) ->
     assert [r.status for r in replies] == [200] * count
     assert len({r.headers["x-amzn-requestid"] for r in replies}) == count
     assert handler.calls == calls + count
+
+
+# --- many workers polling one queue ----------------------------------------------------------
+
+WORKER_TYPES = {
+    "ConcurrentA": {"category": "Build", "owner": "Custom", "provider": "ConcurrentA", "version": "1"},
+    "ConcurrentB": {"category": "Test", "owner": "Custom", "provider": "ConcurrentB", "version": "3"},
+}
+
+
+def _seeded_jobs(count: int) -> tuple[dict[str, Any], dict[str, str]]:
+    jobs, provider_of = [], {}
+    for n in range(count):
+        provider = "ConcurrentA" if n % 3 else "ConcurrentB"
+        job_id = str(uuid.uuid4())
+        provider_of[job_id] = provider
+        data = {"actionTypeId": WORKER_TYPES[provider], "actionConfiguration": {"configuration": {"Shard": str(n % 2)}}}
+        jobs.append({"id": job_id, "data": data})
+    return {"jobs": jobs}, provider_of
+
+
+def test_many_signed_workers_get_every_job_exactly_once(tmp_path: Any) -> None:
+    """24 threads poll `python -m pollforjobs.server` at once, signed: 8 with boto3, 8 with the
+    generated client, 8 with raw requests signed by botocore's signer. Retries are off, so a
+    lost answer would show as an error rather than hide a lost job."""
+    import boto3
+    from botocore.config import Config
+    from pollforjobs.client import CodePipelineClient
+
+    from .hostile_harness import ServerProcess, sign
+
+    seed, provider_of = _seeded_jobs(1500)
+    (tmp_path / "jobs.json").write_text(json.dumps(seed), encoding="utf-8")
+    (tmp_path / "credentials.json").write_text(json.dumps({"AKIDWORKERS000000001": "workers-secret"}), encoding="utf-8")
+    keys = {"aws_access_key_id": "AKIDWORKERS000000001", "aws_secret_access_key": "workers-secret"}
+    got: dict[str, list[str]] = {name: [] for name in ("boto3", "generated", "raw")}
+    failures: list[str] = []
+    lock = threading.Lock()
+    with ServerProcess(
+        "--jobs", str(tmp_path / "jobs.json"), "--credentials", str(tmp_path / "credentials.json")
+    ) as server:
+        start = threading.Barrier(24)
+
+        def worker(kind: str, number: int) -> None:
+            provider = "ConcurrentA" if number % 2 else "ConcurrentB"
+            request: dict[str, Any] = {"actionTypeId": WORKER_TYPES[provider], "maxBatchSize": 1 + number % 7}
+            if number % 4 == 3:
+                request["queryParam"] = {"Shard": str(number % 2)}
+            if kind == "boto3":
+                client = boto3.client(
+                    "codepipeline",
+                    endpoint_url=server.url,
+                    region_name="us-east-1",
+                    config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+                    **keys,
+                )
+                poll = lambda: [j["id"] for j in client.poll_for_jobs(**request)["jobs"]]
+            elif kind == "generated":
+                ours = CodePipelineClient(region_name="us-east-1", endpoint_url=server.url, max_attempts=1, **keys)
+                poll = lambda: [j.id or "" for j in ours.poll_for_jobs(request).jobs or []]
+            else:
+                connection = KeepAlive(server.port)
+                body = json.dumps(request).encode()
+
+                def poll() -> list[str]:
+                    headers = sign(
+                        server.url,
+                        body,
+                        {"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"},
+                        access_key=keys["aws_access_key_id"],
+                        secret_key=keys["aws_secret_access_key"],
+                    )
+                    reply = connection.send("POST", "/", headers, body)
+                    assert reply.status == 200, reply
+                    return [job["id"] for job in reply.json["jobs"]]
+
+            start.wait()
+            try:
+                while ids := poll():
+                    with lock:
+                        got[kind].extend(ids)
+                        failures.extend(f"{i} is not a {provider} job" for i in ids if provider_of.get(i) != provider)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                with lock:
+                    failures.append(f"{kind} worker {number}: {type(exc).__name__}: {exc}")
+
+        threads = [
+            threading.Thread(target=worker, args=(kind, number))
+            for number in range(8)
+            for kind in ("boto3", "generated", "raw")
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        # Workers with a queryParam stop early; sweep what is left with plain polls.
+        leftovers = []
+        for type_id in WORKER_TYPES.values():
+            client = CodePipelineClient(region_name="us-east-1", endpoint_url=server.url, max_attempts=1, **keys)
+            leftovers += [
+                job.id or "" for job in client.poll_for_jobs(actionTypeId=type_id, maxBatchSize=10_000).jobs or []
+            ]
+        log = server.log()
+    handed = got["boto3"] + got["generated"] + got["raw"]
+    print(
+        f"\nhanded out by kind of worker: { {k: len(v) for k, v in got.items()} }, swept afterwards: {len(leftovers)}"
+    )
+    assert failures == []
+    assert all(got.values()), "every kind of worker got jobs"
+    assert len(handed) == len(set(handed)), "a job was handed out twice"
+    assert sorted(handed + leftovers) == sorted(provider_of), "a job was lost"
+    assert "Traceback" not in log and "ERROR" not in log

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Final
 
 # Artifact credentials handed to job workers (the whole AWSSessionCredentials is sensitive).
-ARTIFACT_ACCESS_KEY_ID: Final = "ASIACANARY7F3A9C2E1D"
-ARTIFACT_SECRET_KEY: Final = "CANARY-SECRET-7f3a9c2e-artifact/secretAccessKey+K7MDENG"
-ARTIFACT_SESSION_TOKEN: Final = "CANARY-SECRET-7f3a9c2e-artifact-sessionToken//FwoGZXIvYXdz=="
+ARTIFACT_ACCESS_KEY_ID: Final = "ASIAQX7CANARYKEY9T4M"
+ARTIFACT_SECRET_KEY: Final = "CANARY-SECRET-7f3a9c2e/vHt3rUAaURAmnBgmvQzKFn9NXWGm"
+ARTIFACT_SESSION_TOKEN: Final = "CANARY-SECRET-7f3a9c2e+WgOBAnqK90iYmjsOkkMWHOzIkuFo=="
 # SigV4 credentials: a server's configured secret, and a client's secret and session token.
 SIGV4_ACCESS_KEY_ID: Final = "AKIDCANARY7F3A9C2E1D"
-SIGV4_SECRET_KEY: Final = "CANARY-SECRET-7f3a9c2e-sigv4/secretAccessKey+bPxRfiCY"
-SIGV4_SESSION_TOKEN: Final = "CANARY-SECRET-7f3a9c2e-sigv4-sessionToken//IQoJb3JpZ2lu=="
+SIGV4_SECRET_KEY: Final = "CANARY-SECRET-7f3a9c2e/S3czRneYoI0Fac6y1GSOyGjBxll1"
+SIGV4_SESSION_TOKEN: Final = "CANARY-SECRET-7f3a9c2e+CwtOsD7CmMMm0dIanPWbPWSU9Jwg=="
 
 ARTIFACT_CREDENTIALS: Final = {
     "accessKeyId": ARTIFACT_ACCESS_KEY_ID,
@@ -33,20 +33,35 @@ SECRETS: Final = (
     SIGV4_SECRET_KEY,
     SIGV4_SESSION_TOKEN,
 )
-# A piece every secret above shares (but the artifact key id), to catch partial echoes too.
+# A piece every secret above shares (but the artifact key id).
 MARKER: Final = "CANARY-SECRET-7f3a9c2e"
+# Any 12 characters in a row of a secret count as showing it: pydantic, for one, shortens long
+# values to their first and last characters.
+WINDOW: Final = 12
+
+_NAMES: Final = {
+    ARTIFACT_ACCESS_KEY_ID: "artifact accessKeyId",
+    ARTIFACT_SECRET_KEY: "artifact secretAccessKey",
+    ARTIFACT_SESSION_TOKEN: "artifact sessionToken",
+    SIGV4_SECRET_KEY: "SigV4 secret key",
+    SIGV4_SESSION_TOKEN: "SigV4 session token",
+}
+
+
+def _windows(secret: str) -> set[str]:
+    return {secret[start : start + WINDOW] for start in range(len(secret) - WINDOW + 1)}
+
+
+_SHARED: Final = {piece for a in _NAMES for b in _NAMES if a != b for piece in _windows(a) & _windows(b)}
+_PIECES: Final = {piece: name for secret, name in _NAMES.items() for piece in _windows(secret) - _SHARED}
+# Pieces of the marker the secrets share, and of their joins: "a canary fragment".
+_MARKER_PIECES: Final = tuple(sorted(_SHARED | _windows(MARKER)))
 
 
 def found_in(text: str) -> list[str]:
-    """The canaries `text` shows (whole, or their shared marker), by name."""
-    names = {
-        ARTIFACT_ACCESS_KEY_ID: "artifact accessKeyId",
-        ARTIFACT_SECRET_KEY: "artifact secretAccessKey",
-        ARTIFACT_SESSION_TOKEN: "artifact sessionToken",
-        SIGV4_SECRET_KEY: "SigV4 secret key",
-        SIGV4_SESSION_TOKEN: "SigV4 session token",
-    }
-    shown = [name for secret, name in names.items() if secret in text]
-    if not shown and MARKER in text:
+    """The canaries `text` shows, whole or in part (12 characters in a row), by name; a piece
+    of the marker they share counts as "a canary fragment"."""
+    shown = sorted({name for piece, name in _PIECES.items() if piece in text})
+    if not shown and any(piece in text for piece in _MARKER_PIECES):
         shown.append("a canary fragment")
     return shown

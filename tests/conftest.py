@@ -9,6 +9,15 @@ from typing import Any
 
 import pytest
 
+# The whole-run scan for canary secrets (tests/canary_plugin.py): its hooks, loaded here.
+from .canary_plugin import (  # noqa: F401
+    pytest_runtest_call,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+    pytest_terminal_summary,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "pollforjobs.yaml"
 # A verbatim copy of the documented page (shared/reference/ in the project workspace).

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.format import Formatter
+
+# Overrides of datamodel-code-generator's own templates, where its defaults fall short.
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel"
 
 from . import literals
 from .ir import Service, StructureShape
@@ -27,6 +31,7 @@ def render_models(service: Service) -> str:
             input_file_type=InputFileType.JsonSchema,
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
+            custom_template_dir=TEMPLATE_DIR,
             aliases=aliases,
             allow_population_by_field_name=True,
             use_annotated=True,

@@ -255,11 +255,6 @@ def test_validators_wire_reader_and_models(seen: Seen) -> None:
     seen.assert_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported: pydantic's ValidationError shows input_value, secrets included, unless the "
-    "models (and every model that contains a sensitive one) set hide_input_in_errors=True",
-)
 def test_model_validation_errors(seen: Seen) -> None:
     document = {
         "jobs": [

@@ -165,6 +165,7 @@ class AWSSessionCredentials(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     access_key_id: Annotated[AccessKeyId, Field(alias="accessKeyId", repr=False)]
     """
@@ -192,6 +193,7 @@ class ActionContext(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     name: Annotated[ActionName | None, Field(alias="name")] = None
     """
@@ -212,6 +214,7 @@ class ActionTypeId(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     category: Annotated[ActionCategory, Field(alias="category")]
     """
@@ -245,6 +248,7 @@ class EncryptionKey(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     id: Annotated[EncryptionKeyId, Field(alias="id")]
     """
@@ -264,6 +268,7 @@ class PollForJobsInput(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     action_type_id: Annotated[ActionTypeId, Field(alias="actionTypeId")]
     """
@@ -286,6 +291,7 @@ class S3ArtifactLocation(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     bucket_name: Annotated[S3BucketName, Field(alias="bucketName")]
     """
@@ -304,6 +310,7 @@ class StageContext(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     name: Annotated[StageName | None, Field(alias="name")] = None
     """
@@ -318,6 +325,7 @@ class ActionConfiguration(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     configuration: Annotated[ActionConfigurationMap | None, Field(alias="configuration")] = None
     """
@@ -332,6 +340,7 @@ class ArtifactLocation(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     type: Annotated[ArtifactLocationType | None, Field(alias="type")] = None
     """
@@ -351,6 +360,7 @@ class PipelineContext(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     pipeline_name: Annotated[PipelineName | None, Field(alias="pipelineName")] = None
     """
@@ -383,6 +393,7 @@ class Artifact(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     name: Annotated[ArtifactName | None, Field(alias="name")] = None
     """
@@ -408,6 +419,7 @@ class JobData(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     action_type_id: Annotated[ActionTypeId | None, Field(alias="actionTypeId")] = None
     """
@@ -455,6 +467,7 @@ class Job(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     id: Annotated[JobId | None, Field(alias="id")] = None
     """
@@ -484,6 +497,7 @@ class PollForJobsOutput(BaseModel):
 
     model_config = ConfigDict(
         populate_by_name=True,
+        hide_input_in_errors=True,
     )
     jobs: Annotated[JobList | None, Field(alias="jobs")] = None
     """

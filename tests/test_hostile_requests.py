@@ -139,7 +139,8 @@ VALIDATION = (400, "ValidationException", "1 validation error detected")
 TOO_LARGE = (413, "RequestEntityTooLargeException", f"The request body is larger than {LIMIT} bytes.")
 UNKNOWN_OPERATION = (400, "UnknownOperationException", "X-Amz-Target names no operation")
 
-BIG_HEADER = request_bytes(VALID, {"X-Big": "a" * 20_000})
+# A head still incomplete past h11's 16 KiB, however the reads split it: no final CRLF CRLF.
+BIG_HEADER = request_bytes(VALID, {"X-Big": "a" * 20_000})[:18_000]
 
 ROWS = [
     # Malformed and truncated JSON
@@ -295,7 +296,7 @@ ROWS = [
     ),
     # Headers and HTTP
     Row(
-        "a 20 KiB header arriving in pieces (h11's 16 KiB limit)",
+        "18 KiB of an unfinished head arriving in pieces (h11's 16 KiB limit)",
         [BIG_HEADER[i : i + 2048] for i in range(0, len(BIG_HEADER), 2048)],
         [UVICORN_400],
         pause=0.002,

@@ -6,17 +6,16 @@ checks SigV4 signatures against its own credentials; the client signs, polls and
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from pollforjobs import ValidationFailedError, errors, models
 from pollforjobs.client import CodePipelineClient
 from pollforjobs.jobqueue import JobQueue
 from pollforjobs.server import create_app
+
+from .server_harness import Served
 
 ACCESS_KEY = "AKIDGENERATEDSERVER1"
 SECRET_KEY = "generated/server/secret/key/000000000001"
@@ -30,21 +29,8 @@ def queue() -> JobQueue:
 
 @pytest.fixture(scope="module")
 def endpoint(queue: JobQueue) -> Iterator[str]:
-    # proto=IPPROTO_TCP, or asyncio leaves Nagle on for accepted connections (40 ms stalls).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    app = create_app(queue, credentials={ACCESS_KEY: SECRET_KEY})
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        if not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        threading.Event().wait(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with Served(create_app(queue, credentials={ACCESS_KEY: SECRET_KEY})) as served:
+        yield served.url
 
 
 def client_for(endpoint: str, **options: Any) -> CodePipelineClient:

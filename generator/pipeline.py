@@ -15,7 +15,7 @@ from .load import LoadedSpec, load_spec
 from .models import render_models
 from .render import render_package
 from .schema import reachable_shapes
-from .write import diff_tree, write_tree
+from .write import diff_tree, is_foreign, write_tree
 
 GENERATOR_NAME = "the AWS binding generator (python -m generator)"
 
@@ -95,7 +95,7 @@ def generate_many(spec_paths: list[Path], out_dir: Path, *, check: bool = False,
         raise SpecError(problems)
     owned = {name.split("/", 1)[0] for name in files}
     if not owned_only and out_dir.is_dir():
-        owned |= {p.name for p in out_dir.iterdir() if not p.name.startswith(".")}
+        owned |= {p.name for p in out_dir.iterdir() if not is_foreign(p.name)}
     if check:
         return diff_tree(files, out_dir, owned)
     write_tree(files, out_dir, owned)

@@ -32,6 +32,12 @@ from functools import cache
 from pathlib import Path
 
 IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
+def is_foreign(name: str) -> bool:
+    """Entries of an output folder that tools put there and the generator must leave alone:
+    caches, hidden files, and the `*.egg-info` an editable install of generated/ writes."""
+    return name in IGNORED_PARTS or name.startswith(".") or name.endswith(".egg-info")
 STAGING_PREFIX = ".staging-"
 COMPLETE_MARKER = ".complete"
 
@@ -42,7 +48,8 @@ def read_tree(root: Path) -> dict[str, str]:
         return found
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if path.is_file() and not IGNORED_PARTS.intersection(relative.parts) and path.suffix != ".pyc":
+        foreign = is_foreign(relative.parts[0]) or IGNORED_PARTS.intersection(relative.parts)
+        if path.is_file() and not foreign and path.suffix != ".pyc":
             found[relative.as_posix()] = path.read_text(encoding="utf-8", errors="replace")
     return found
 

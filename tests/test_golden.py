@@ -70,3 +70,17 @@ def test_check_command_exits_1_with_a_diff_when_stale(tmp_path: Path, monkeypatc
     assert "-# local edit" in stale.stdout
     assert "a/pollforjobs/stray.py" in stale.stdout
     assert "python -m generator generate" in stale.stderr
+
+
+def test_an_editable_install_leaves_its_egg_info_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip install -e . writes *.egg-info into generated/ (the packages' root): not ours to judge or delete."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "generated"
+    spec = Path("specs/pollforjobs.yaml")
+    generate_many([spec], out)
+    info = out / "aws_binding_generator.egg-info" / "PKG-INFO"
+    info.parent.mkdir()
+    info.write_text("Metadata-Version: 2.4\n")
+    assert generate_many([spec], out, check=True) == ""
+    generate_many([spec], out)
+    assert info.read_text() == "Metadata-Version: 2.4\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,13 @@ def well_formed_response(sample_response: dict[str, Any]) -> dict[str, Any]:
     """The sample response with a job id that satisfies the JobId pattern."""
     text = re.sub(r'"ef66c259-64f9-EXAMPLE"', json.dumps(WELL_FORMED_JOB_ID), json.dumps(sample_response))
     return json.loads(text)
+
+
+@pytest.fixture
+def server() -> Iterator[Any]:
+    """The scripted AWS-like test server (tests/aws_like_server.py) the client tests talk to;
+    test modules with a server of their own define their own `server` fixture."""
+    from .aws_like_server import running_server
+
+    with running_server() as running:
+        yield running

@@ -177,12 +177,18 @@ def has_integral_float(value: Any) -> bool:
 
 
 def has_lone_surrogate(value: Any) -> bool:
-    """Whether a string holds half a surrogate pair ("\\ud800"): JSON can carry one as an
-    escape, Python's json and jsonschema accept it, pydantic-core's JSON parser refuses it."""
-    if isinstance(value, str):
-        return any("\ud800" <= c <= "\udfff" for c in value)
-    if isinstance(value, list):
-        return any(has_lone_surrogate(v) for v in value)
-    if isinstance(value, dict):
-        return any(has_lone_surrogate(k) or has_lone_surrogate(v) for k, v in value.items())
+    """Whether a string or key holds half a surrogate pair ("\\ud800"): JSON can carry one as
+    an escape, Python's json and jsonschema accept it, pydantic-core's JSON parser refuses it.
+    Iterative, so deeply nested values are safe."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if any("\ud800" <= c <= "\udfff" for c in item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
     return False

@@ -12,22 +12,15 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pollforjobs.client import CodePipelineClient, ConfigurationError, NoCredentialsError
 
-from .aws_like_server import Answer, AwsLikeServer, running_server, signature_matches, signature_parts
+from .aws_like_server import Answer, AwsLikeServer, signature_matches, signature_parts
 
 REQUEST = {"actionTypeId": {"category": "Test", "owner": "Custom", "provider": "P", "version": "1"}}
-
-
-@pytest.fixture
-def server() -> Iterator[AwsLikeServer]:
-    with running_server() as running:
-        yield running
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ and the URI after `:` are dropped. Each case is answered by a real server on 127
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pollforjobs import errors
 from pollforjobs.client import CodePipelineClient, MalformedResponseError
 
-from .aws_like_server import Answer, AwsLikeServer, error, running_server
+from .aws_like_server import Answer, AwsLikeServer, error
 
 JSON = {"Content-Type": "application/x-amz-json-1.1"}
 URI = "http://internal.amazon.com/coral/com.amazon.coral.validate/"
@@ -71,12 +70,6 @@ SMITHY_CASES: list[tuple[str, int, dict[str, str], str, str, str]] = [
         "",
     ),
 ]
-
-
-@pytest.fixture
-def server() -> Iterator[AwsLikeServer]:
-    with running_server() as running:
-        yield running
 
 
 def call(server: AwsLikeServer, **options: Any) -> Any:

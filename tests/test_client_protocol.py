@@ -9,24 +9,17 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from pollforjobs import ValidationFailedError, errors, models
 from pollforjobs.client import CodePipelineClient, ConfigurationError
 
-from .aws_like_server import Answer, AwsLikeServer, error, running_server, sample, signature_matches, signature_parts
+from .aws_like_server import Answer, AwsLikeServer, error, sample, signature_matches, signature_parts
 
 ACCESS_KEY = "AKIDCLIENTTEST0000001"
 SECRET_KEY = "client/test/secret/key/0000000000000000001"
 SESSION_TOKEN = "client-test-session-token-0001"
-
-
-@pytest.fixture
-def server() -> Iterator[AwsLikeServer]:
-    with running_server() as running:
-        yield running
 
 
 def client_for(server: AwsLikeServer, **options: Any) -> CodePipelineClient:

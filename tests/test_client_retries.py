@@ -9,7 +9,6 @@ never timed here.
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,15 +22,9 @@ from pollforjobs.client import (
     ReadTimeoutError,
 )
 
-from .aws_like_server import Answer, AwsLikeServer, error, running_server, sample
+from .aws_like_server import Answer, AwsLikeServer, error, sample
 
 REQUEST = {"actionTypeId": {"category": "Test", "owner": "Custom", "provider": "P", "version": "1"}}
-
-
-@pytest.fixture
-def server() -> Iterator[AwsLikeServer]:
-    with running_server() as running:
-        yield running
 
 
 def client_for(url: str, **options: Any) -> CodePipelineClient:

@@ -10,14 +10,13 @@ import logging
 import os
 import socket
 import traceback
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pollforjobs.client import CodePipelineClient
 
-from .aws_like_server import SAMPLE_RESPONSE_TEXT, Answer, AwsLikeServer, error, running_server, sample
+from .aws_like_server import SAMPLE_RESPONSE_TEXT, Answer, AwsLikeServer, error, sample
 
 ACCESS_KEY = "AKIDSECRETSTEST77777"
 SECRET_KEY = "never/show/this/secret/key/777777777777"
@@ -25,12 +24,6 @@ SESSION_TOKEN = "never-show-this-session-token-777777"
 ARTIFACT_SECRETS = ("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "fICCQD6m7oRw0uXOjANBgkqhkiG9w0BAQUFADCBiDELMAkGA1UEBhMCVVMx")
 OWN_SECRETS = (ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)
 REQUEST = {"actionTypeId": {"category": "Test", "owner": "Custom", "provider": "P", "version": "1"}}
-
-
-@pytest.fixture
-def server() -> Iterator[AwsLikeServer]:
-    with running_server() as running:
-        yield running
 
 
 def client_for(url: str, **options: Any) -> CodePipelineClient:

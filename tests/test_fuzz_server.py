@@ -43,6 +43,7 @@ from hypothesis import strategies as st
 from pollforjobs import validators, wire
 
 from . import canary
+from .corpus import has_lone_surrogate
 from .hostile_handler import INJECTED_FAULT, SEED_FILE_VARIABLE
 from .hostile_harness import CONTENT_TYPE, KeepAlive, Reply, ServerProcess, aws_error, sign
 from .strategies import json_near
@@ -148,21 +149,6 @@ def _refuse(name: str) -> Any:
     raise _Refused(name)
 
 
-def _has_lone_surrogate(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if re.search("[\ud800-\udfff]", item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item)
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def parsed(body: bytes) -> tuple[bool, Any]:
     """(True, document) if the body is a JSON text the server must read, else (False, None)."""
     if not body:
@@ -173,7 +159,7 @@ def parsed(body: bytes) -> tuple[bool, Any]:
         document = json.loads(body.decode("utf-8"), parse_constant=_refuse)
     except (ValueError, RecursionError):
         return False, None
-    if _has_lone_surrogate(document):  # not Unicode text (RFC 8259 8.2, I-JSON)
+    if has_lone_surrogate(document):  # not Unicode text (RFC 8259 8.2, I-JSON)
         return False, None
     return True, document
 

@@ -178,7 +178,7 @@ class _Explainer:
         if key not in properties:
             return False
         if error.validator == "required":
-            return error.message == f"{key!r} is a required property"
+            return bool(error.message == f"{key!r} is a required property")
         return error.validator == "type" and error.instance is None
 
     def _drop_under(self, path: JsonPath) -> None:
@@ -233,7 +233,7 @@ class _Explainer:
         """The values of discriminator `name` whose `if/then` branch the instance's keys fit."""
         if not isinstance(instance, dict):
             return []
-        found = []
+        found: list[str] = []
         for branch in schema.get("allOf", []):
             wanted = branch.get("if", {}).get("properties", {}).get(name, {})
             values = [wanted["const"]] if "const" in wanted else wanted.get("enum", [])

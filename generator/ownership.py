@@ -5,7 +5,9 @@ generator wrote there. A top-level folder is the generator's when its marker is 
 names that folder; anything else in the output folder (a user's files and folders, an
 egg-info, a folder with the package's name but no marker) is never replaced or removed.
 An owned folder is replaced whole, so a file in it that its marker does not list (a user's,
-not a cache) stops the write too: nothing is removed that was not provably written.
+not a cache) stops the write too, unless the new output holds the same bytes at that path:
+nothing is lost that the generator did not provably write. Edits to listed files are
+overwritten, as their "Do not edit" header says.
 """
 
 from __future__ import annotations
@@ -84,7 +86,8 @@ def claim(out_dir: Path, files: dict[str, str], *, stale_too: bool) -> Claim:
         if not (target.exists() or target.is_symlink()):
             continue
         if not target.is_dir() or target.is_symlink():
-            problems.append(f"{target} is a file the generator did not write; it was left alone. Move it away and run again.")
+            what = "a link" if target.is_symlink() else "a file"
+            problems.append(f"{target} is {what} the generator did not write; it was left alone. Move it away and run again.")
             continue
         recorded = recorded_files(target)
         lost = _would_lose(target, recorded or set(), files, package)

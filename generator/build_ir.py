@@ -75,12 +75,14 @@ def _build_operation(name: str, raw: dict[str, Any], target_prefix: str) -> Oper
     )
 
 
-def _length_constraints(name: str, raw: dict[str, Any]) -> list[Constraint]:
+def _length_constraints(name: str, raw: dict[str, Any], unit: str = "length") -> list[Constraint]:
+    """AWS's length phrases; `unit` "bytes" makes the kinds min_bytes/max_bytes (a blob's
+    decoded length: AWS says "length" for those too)."""
     found = []
     if "max" in raw:
-        found.append(Constraint("max_length", raw["max"], f"Member must have length less than or equal to {raw['max']}", name))
+        found.append(Constraint(f"max_{unit}", raw["max"], f"Member must have length less than or equal to {raw['max']}", name))
     if "min" in raw:
-        found.append(Constraint("min_length", raw["min"], f"Member must have length greater than or equal to {raw['min']}", name))
+        found.append(Constraint(f"min_{unit}", raw["min"], f"Member must have length greater than or equal to {raw['min']}", name))
     return found
 
 
@@ -107,7 +109,7 @@ def _build_shape(name: str, raw: dict[str, Any], all_shapes: dict[str, dict[str,
     if kind in ("boolean", "timestamp"):
         return PlainShape(**common, constraints=())
     if kind == "blob":
-        return BlobShape(**common, constraints=tuple(_length_constraints(name, raw)), min_length=raw.get("min"), max_length=raw.get("max"))
+        return BlobShape(**common, constraints=tuple(_length_constraints(name, raw, "bytes")), min_length=raw.get("min"), max_length=raw.get("max"))
     if kind == "list":
         return ListShape(**common, constraints=tuple(_length_constraints(name, raw)), member=raw["member"], min_length=raw.get("min"), max_length=raw.get("max"))
     if kind == "map":

@@ -14,6 +14,7 @@ import jsonschema
 from . import naming
 from .diagnostics import Diagnostic
 from .load import JsonPath, LoadedSpec
+from .meta_errors import describe, schema_diagnostics, short
 from .patterns import PatternError, translate
 
 META_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
@@ -21,17 +22,6 @@ SCALAR_KINDS = ("string", "integer", "long", "float", "double", "boolean", "blob
 RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 # Past this many problems the rest are counted, not listed: a reader fixes the first ones first.
 MAX_REPORTED = 100
-_TYPE_WORDS = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
-}
-
-
 def _is_whole_number(checker: Any, instance: Any) -> bool:
     # 5.0 is an integer to JSON Schema; a spec bound or status written as 5.0 would reach
     # generated code as a float, so only true integers count.
@@ -49,7 +39,7 @@ def meta_validator() -> jsonschema.protocols.Validator:
 def check_spec(spec: LoadedSpec) -> list[Diagnostic]:
     """Every problem in the spec, sorted by position; [] when it is sound."""
     try:
-        problems = [_schema_diagnostic(spec, error) for error in meta_validator().iter_errors(spec.data)]
+        problems = schema_diagnostics(spec, meta_validator())
         if not problems:
             problems = list(_semantic_problems(spec))
     except RecursionError:
@@ -70,71 +60,6 @@ def _limit(problems: list[Diagnostic]) -> list[Diagnostic]:
     more = len(problems) - MAX_REPORTED
     summary = Diagnostic(rest.file, rest.line, rest.column, f"... and {more} more problem{'s' if more != 1 else ''} from here on, not listed")
     return problems[:MAX_REPORTED] + [summary]
-
-
-def _schema_diagnostic(spec: LoadedSpec, error: jsonschema.ValidationError) -> Diagnostic:
-    path: JsonPath = tuple(error.absolute_path)
-    if "propertyNames" in error.absolute_schema_path and isinstance(error.instance, str):
-        return spec.key_diagnostic(path + (error.instance,), f"name {_short(error.instance)} is not allowed here: {_constraint_text(error)}")
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed]
-        if extras:
-            hint = f" (allowed: {', '.join(allowed)})" if allowed else ""
-            key = extras[0]
-            others = f" and {len(extras) - 1} more" if len(extras) > 1 else ""
-            return spec.key_diagnostic(path + (key,), f"unknown key {_short(key)}{others}{hint}")
-    if error.validator == "uniqueItems" and isinstance(error.instance, list):
-        seen: set[str] = set()
-        for index, item in enumerate(error.instance):
-            text = json.dumps(item, sort_keys=True)
-            if text in seen:
-                return spec.diagnostic(path + (index,), f"{_describe(item)} is listed more than once")
-            seen.add(text)
-    return spec.diagnostic(path, _message(error))
-
-
-def _message(error: jsonschema.ValidationError) -> str:
-    kind, value, instance = error.validator, error.validator_value, error.instance
-    if kind == "type":
-        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in ([value] if isinstance(value, str) else value))
-        return f"expected {wanted}, got {_describe(instance)}"
-    if kind == "const":
-        return f"must be {value!r}, got {_describe(instance)}"
-    if kind == "enum":
-        return f"{_describe(instance)} is not one of: {', '.join(str(v) for v in value)}"
-    if kind == "required":
-        return str(error.message)
-    return _constraint_text(error)
-
-
-def _constraint_text(error: jsonschema.ValidationError) -> str:
-    kind, value, instance = error.validator, error.validator_value, error.instance
-    if kind == "pattern":
-        return f"{_short(instance)} does not match the required pattern {value}"
-    if kind in ("maxLength", "minLength") and isinstance(instance, str):
-        return f"text of {len(instance)} characters is {'longer' if kind == 'maxLength' else 'shorter'} than the limit of {value}"
-    if kind in ("minProperties", "minItems"):
-        return f"needs at least {value} entr{'y' if value == 1 else 'ies'}"
-    message = str(error.message)
-    return message if len(message) <= 200 else message[:199] + "…"
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _short(value)
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
@@ -197,7 +122,7 @@ def _example_problems(spec: LoadedSpec, path: JsonPath, part: str, text: str) ->
         yield spec.diagnostic(path, f"example {part} nests too deeply to read as JSON")
     else:
         if not isinstance(body, dict):
-            yield spec.diagnostic(path, f"example {part} must be a JSON object, not {_describe(body)}")
+            yield spec.diagnostic(path, f"example {part} must be a JSON object, not {describe(body)}")
 
 
 def _error_codes(spec: LoadedSpec, shapes: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
@@ -228,7 +153,7 @@ def _shape_problems(spec: LoadedSpec, name: str, shape: dict[str, Any], ref: Any
             try:
                 translate(shape["pattern"])
             except PatternError as exc:
-                yield spec.diagnostic(base + ("pattern",), f"pattern {_short(shape['pattern'])}: {exc}")
+                yield spec.diagnostic(base + ("pattern",), f"pattern {short(shape['pattern'])}: {exc}")
         yield from _enum_problems(spec, base, shape.get("enum", []))
     elif kind == "list":
         yield from ref(shape["member"], base + ("member",))

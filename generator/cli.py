@@ -1,9 +1,11 @@
-"""Command line: `python -m generator [generate|check|export] ...`."""
+"""Command line: `python -m generator [regenerate|check|generate|export] ...`."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from .build_ir import build_service
@@ -11,27 +13,38 @@ from .check import check_spec
 from .diagnostics import SpecError
 from .exports import FORMATS, export_files, write_files
 from .load import load_spec
-from .pipeline import default_specs, display_path, generate, generate_many, header
+from .ownership import OwnershipError
+from .pipeline import Outcome, default_specs, display_path, header, message_path, run
 
-EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR, EXIT_WRITE_ERROR = 0, 1, 2, 3
+EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR, EXIT_WRITE_ERROR, EXIT_NOT_OURS = 0, 1, 2, 3, 4
+MODULE_PROG = "python -m generator"
+DEFAULT_SPECS, DEFAULT_OUT = Path("specs"), Path("generated")
 
+# argparse fills in %(prog)s: the name the command was run by.
 DESCRIPTION = """\
 Generate typed Python bindings (pydantic models, validators, client, server, JSON Schema)
 for AWS JSON 1.1 APIs described by YAML specs.
 
 With no command, regenerate generated/ from every specs/*.yaml (paths relative to the
 current directory). Spec problems are printed as FILE:LINE:COLUMN: error: ... and the
-command exits 2 without writing anything."""
+command exits 2 without writing anything. On success one summary line is printed
+(--quiet leaves it out)."""
 
 EPILOG = """\
 exit status: 0 success, 1 'check' found generated files out of date, 2 bad spec or arguments,
-             3 the output could not be written (the previous output is left as it was)
+             3 the output could not be written (the previous output is left as it was),
+             4 the output folder holds something the generator did not write where it would
+               write or remove (a folder with a package's name, a file of yours inside a
+               generated package); nothing was written
+
+The generator replaces or removes only the packages it wrote (each holds a .generated.json
+listing its files); everything else in the output folder is left alone.
 
 examples:
-  python -m generator                      regenerate generated/ from specs/
-  python -m generator check                exit 1 and show a diff if generated/ is stale
-  python -m generator generate --spec api.yaml --out build/
-  python -m generator export --format typescript --out web/src/aws"""
+  %(prog)s                      regenerate generated/ from specs/
+  %(prog)s check                exit 1 and show a diff if generated/ is stale
+  %(prog)s generate --spec api.yaml --out build/
+  %(prog)s export --format typescript --out web/src/aws"""
 
 EXPORT_DESCRIPTION = """\
 Write one export of each spec for code in other languages into OUT/<package>/ (other files
@@ -45,15 +58,16 @@ formats:
                X-Amz-Target header, every error response, SigV4 security scheme)
   typescript   types.d.ts: TypeScript declarations with TSDoc; optional members are ?: T | null"""
 
+QUIET_HELP = "print nothing on success (errors, and check's diff, are still printed)"
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
-        prog="python -m generator", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+
+def parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     # Also accepted before any COMMAND (`python -m generator --specs DIR --out DIR`); the
     # subcommands' copies default to SUPPRESS so they never overwrite a value given here.
-    top.add_argument("--specs", type=Path, default=Path("specs"), metavar="DIR", help="folder of *.yaml specs (default: specs)")
-    top.add_argument("--out", type=Path, default=Path("generated"), metavar="DIR", help="output folder (default: generated)")
+    top.add_argument("--specs", type=Path, metavar="DIR", help="folder of *.yaml specs (default: specs)")
+    top.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: generated)")
+    top.add_argument("-q", "--quiet", action="store_true", help=QUIET_HELP)
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     for name, summary in (
         ("regenerate", "regenerate the output folder from every spec in the specs folder (the default)"),
@@ -62,6 +76,7 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=summary, description=summary[0].upper() + summary[1:] + ".")
         sub.add_argument("--specs", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="folder of *.yaml specs (default: specs)")
         sub.add_argument("--out", type=Path, default=argparse.SUPPRESS, metavar="DIR", help="output folder (default: generated)")
+        sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
     one = commands.add_parser(
         "generate",
         help="generate the package for one spec into a folder",
@@ -70,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     one.add_argument("--spec", type=Path, required=True, metavar="PATH", help="the YAML spec")
     one.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; the package goes in DIR/<package>/")
     one.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff if DIR is out of date")
+    one.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
     export = commands.add_parser(
         "export",
         help="write a JSON Schema, OpenAPI or TypeScript export for other languages",
@@ -79,66 +95,100 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=sorted(FORMATS), help="which export to write")
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; files go in DIR/<package>/")
     export.add_argument("--spec", type=Path, action="append", metavar="PATH", help="a YAML spec; repeatable (default: every specs/*.yaml)")
+    export.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
     return top
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = MODULE_PROG) -> int:
+    args = parser(prog).parse_args(argv)
     command = args.command or "regenerate"
+    say: Callable[[str], object] = _silent if args.quiet else print
     try:
         if command == "export":
-            return _export(args.spec or default_specs(Path("specs")), args.format, args.out)
+            return _export(args.spec or default_specs(DEFAULT_SPECS), args.format, args.out, say)
         if command == "generate":
-            diff = generate(args.spec, args.out, check=args.check)
-            return _report(diff, args.check, f"python -m generator generate --spec {args.spec} --out {args.out}")
-        specs_dir = getattr(args, "specs", Path("specs"))
-        out_dir = getattr(args, "out", Path("generated"))
+            outcome = run([args.spec], args.out, check=args.check, owned_only=True)
+            refresh = f"{prog} {shlex.join(['generate', '--spec', str(args.spec), '--out', str(args.out)])}"
+            return _report(outcome, args.check, refresh, say)
+        specs_dir = args.specs or DEFAULT_SPECS
         specs = default_specs(specs_dir)
         if not specs:
             print(f"error: no *.yaml specs in {specs_dir}/ (run from the project root, or pass --specs)", file=sys.stderr)
             return EXIT_SPEC_ERROR
-        diff = generate_many(specs, out_dir, check=command == "check")
-        return _report(diff, command == "check", "python -m generator")
+        outcome = run(specs, args.out or DEFAULT_OUT, check=command == "check")
+        given = [part for flag, value in (("--specs", args.specs), ("--out", args.out)) if value is not None for part in (flag, str(value))]
+        refresh = " ".join([prog, shlex.join(given)]).strip()
+        return _report(outcome, command == "check", refresh, say)
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             print(diagnostic, file=sys.stderr)
         count = len(exc.diagnostics)
         print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
         return EXIT_SPEC_ERROR
+    except OwnershipError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("nothing was written.", file=sys.stderr)
+        return EXIT_NOT_OURS
     except OSError as exc:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"error: cannot write the output ({exc.strerror or exc}){where}; the previous output is unchanged.", file=sys.stderr)
         return EXIT_WRITE_ERROR
 
 
-def _export(specs: list[Path], export_format: str, out_dir: Path) -> int:
+def _export(specs: list[Path], export_format: str, out_dir: Path, say: Callable[[str], object]) -> int:
     if not specs:
         print("error: no *.yaml specs in specs/ (run from the project root, or pass --spec)", file=sys.stderr)
         return EXIT_SPEC_ERROR
     services = []
     for spec in specs:
-        loaded = load_spec(spec, display_path(spec))
+        loaded = load_spec(spec, message_path(spec))
         problems = check_spec(loaded)
         if problems:
             raise SpecError(problems)
         services.append(build_service(loaded.data, display_path(spec)))
+    counts = {}
     for service in services:
         files = export_files(service, header(service)[2:].strip(), [export_format])
-        for path in write_files(files, out_dir / service.package):
-            print(path)
+        counts[service.package] = len(write_files(files, out_dir / service.package))
+    say(f"{_folder(out_dir)}: {_packages(counts)} exported as {export_format} ({_listing(counts)})")
     return EXIT_OK
 
 
-def _report(diff: str, check: bool, refresh_command: str) -> int:
-    if not check:
-        return EXIT_OK
-    if diff:
-        sys.stdout.write(diff)
-        print(f"\ngenerated files are out of date; run: {refresh_command}", file=sys.stderr)
+def _report(outcome: Outcome, check: bool, refresh: str, say: Callable[[str], object]) -> int:
+    counts = outcome.packages
+    if check and outcome.changed:
+        sys.stdout.write(outcome.diff)
+        for path in outcome.unrecorded:
+            print(f"note: {path} was not written by the generator; move it out of {path.parent}/ first", file=sys.stderr)
+        print(f"\ngenerated files are out of date; run: {refresh}", file=sys.stderr)
         return EXIT_STALE
+    written = {name: count for name, count in counts.items() if name in outcome.written}
+    up_to_date = {name: count for name, count in counts.items() if name not in outcome.written}
+    parts = [f"{_packages(written)} written ({_listing(written)})"] if written else []
+    parts += [f"{_packages(up_to_date)} up to date ({_listing(up_to_date)})"] if up_to_date else []
+    parts += [f"{_packages(dict.fromkeys(outcome.removed, 0), 'stale ')} removed ({', '.join(outcome.removed)})"] if outcome.removed else []
+    say(f"{_folder(outcome.out_dir)}: {'; '.join(parts)}")
     return EXIT_OK
+
+
+def _silent(line: str) -> None:
+    pass
+
+
+def _folder(path: Path) -> str:
+    text = str(path)
+    return text if text.endswith("/") else text + "/"
+
+
+def _packages(counts: dict[str, int], adjective: str = "") -> str:
+    return f"{len(counts)} {adjective}package{'s' if len(counts) != 1 else ''}"
+
+
+def _listing(counts: dict[str, int]) -> str:
+    return "; ".join(f"{name}, {count} file{'s' if count != 1 else ''}" for name, count in sorted(counts.items()))
 
 
 def main_entry() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point: messages name the command as it was run."""
+    sys.exit(main(prog=Path(sys.argv[0]).name or "aws-binding-generator"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import base64_pattern
 from .pattern_fastpath import CharsetPattern
 from .patterns import Pattern
 
@@ -34,7 +35,7 @@ _EXPECTED = {
 class Constraint:
     """One AWS constraint, with the phrase AWS's ValidationException uses for it."""
 
-    kind: str  # min_length, max_length, min_value, max_value, pattern, enum
+    kind: str  # min_length, max_length (characters or items), min_bytes, max_bytes (a blob's decoded bytes), min_value, max_value, pattern, enum
     value: object
     phrase: str
     shape: str  # the shape it belongs to
@@ -64,6 +65,11 @@ class Shape:
     @property
     def is_scalar(self) -> bool:
         return self.kind not in ("structure", "list", "map")
+
+    @property
+    def checks_value(self) -> bool:
+        """Whether a value of the right JSON type can still be refused (a blob must be base64)."""
+        return bool(self.constraints) or self.kind == "blob"
 
     @property
     def constraint_summary(self) -> str:
@@ -116,10 +122,16 @@ class PlainShape(Shape):
 
 @dataclass(frozen=True)
 class BlobShape(Shape):
-    """Base64 text on the wire; lengths count the encoded characters."""
+    """Bytes, as canonical base64 text on the wire (see base64_pattern.py); `min_length` and
+    `max_length` count the decoded bytes, as AWS does."""
 
     min_length: int | None = None
     max_length: int | None = None
+
+    @property
+    def base64_body(self) -> str:
+        """A regex body (unanchored) that accepts exactly the valid texts of this blob."""
+        return base64_pattern.body(self.min_length, self.max_length)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import yaml_errors
 from .diagnostics import Diagnostic, SpecError
 
 MAX_SPEC_BYTES = 5_000_000
@@ -120,23 +121,16 @@ def _compose(text: str) -> yaml.Node | None:
         loader.dispose()
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
-    if isinstance(exc, _TooDeep):
-        return str(exc.problem)
-    parts = [p for p in (exc.context, exc.problem) if p] or ["invalid YAML"]
-    return "YAML syntax error: " + ", ".join(parts)
-
-
 def parse_spec_text(text: str, name: str) -> LoadedSpec:
     spec = LoadedSpec(name, None)
     try:
         node = _compose(text)
+    except _TooDeep as exc:
+        mark = exc.problem_mark
+        raise SpecError([Diagnostic(name, mark.line + 1, mark.column + 1, str(exc.problem))]) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and mark and mark.index >= len(text.rstrip()):
-            mark = exc.context_mark  # ran off the end: show where the unclosed thing began
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SpecError([Diagnostic(name, line, column, _yaml_problem(exc))]) from None
+        line, column, message = yaml_errors.explain(exc, text)
+        raise SpecError([Diagnostic(name, line, column, message)]) from None
     except yaml.reader.ReaderError as exc:
         line, column = _line_column(text, exc.position, "\n")
         char = exc.character if isinstance(exc.character, int) else ord(exc.character or "\0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+import isort
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.format import Formatter
 
@@ -13,7 +14,10 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel
 
 from . import literals
 from .ir import Service, StructureShape
-from .schema import model_document
+from .schema import BLOB_KEYWORD, model_document
+
+# What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
+BLOB_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import base64_bytes\n"
 
 
 def render_models(service: Service) -> str:
@@ -47,13 +51,18 @@ def render_models(service: Service) -> str:
             use_double_quotes=True,
             disable_timestamp=True,
             field_extra_keys_without_x_prefix={"x-repr"},
+            field_extra_keys={BLOB_KEYWORD},
             formatters=[Formatter.ISORT],
         )
     if not isinstance(source, str):
         raise TypeError("datamodel-code-generator returned several modules; expected one")
     # The tool escapes backslashes, triple quotes and NUL in docstrings but writes other
     # control characters (and U+2028, ESC, ...) from spec text raw.
-    return literals.escape_nonprintable(_drop_tool_header(source))
+    source = _drop_tool_header(source)
+    if "AfterValidator(base64_bytes(" in source:
+        future = "from __future__ import annotations\n"
+        source = isort.code(source.replace(future, future + BLOB_IMPORTS, 1) if future in source else BLOB_IMPORTS + source)
+    return literals.escape_nonprintable(source)
 
 
 def _drop_tool_header(source: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import literals
@@ -13,34 +15,44 @@ from .format import format_python
 from .ir import LocalHandler, Service
 from .load import LoadedSpec, load_spec
 from .models import render_models
+from .ownership import OwnershipError, claim, unrecorded_problems, with_marker
 from .render import render_package
 from .schema import reachable_shapes
-from .write import diff_tree, is_foreign, write_tree
+from .write import diff_tree, read_tree, recover, write_tree
 
 GENERATOR_NAME = "the AWS binding generator (python -m generator)"
 
 
 def display_path(path: Path) -> str:
-    """How a spec is named in headers and messages: relative to the working directory
-    when it is inside it, so output never depends on where a checkout lives."""
+    """How a spec is named in the headers of generated files: relative to the working
+    directory when it is inside it, else by its file name, so output never depends on where
+    a checkout lives."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.name
 
 
+def message_path(path: Path) -> str:
+    """How a spec is named in messages: a path an editor opens from the working directory
+    (relative when the spec is inside it, else absolute)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(os.path.abspath(path)).as_posix()
+
+
 def build(spec_path: Path) -> tuple[Service, dict[str, str]]:
     """The generated files for one spec, in memory. Raises SpecError."""
-    name = display_path(spec_path)
-    loaded = load_spec(spec_path, name)
+    loaded = load_spec(spec_path, message_path(spec_path))
     problems = check_spec(loaded)
     if problems:
         raise SpecError(problems)
-    service = build_service(loaded.data, name)
+    service = build_service(loaded.data, display_path(spec_path))
     files = render_files(service)
     if service.local_handler is not None:
         files = _add_local_handler(service, service.local_handler, spec_path, loaded, files)
-    return service, files
+    return service, with_marker(service.package, files, header(service)[2:].strip())
 
 
 def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, loaded: LoadedSpec, files: dict[str, str]) -> dict[str, str]:
@@ -77,11 +89,38 @@ def generate(spec_path: Path | str, out_dir: Path | str, *, check: bool = False)
     """Generate the package for one spec into `out_dir`.
 
     With `check`, write nothing and return the diff against `out_dir` ('' when current).
+    Raises SpecError for a bad spec and OwnershipError when `out_dir/<package>` is in the way.
     """
-    return generate_many([Path(spec_path)], Path(out_dir), check=check, owned_only=True)
+    return run([Path(spec_path)], Path(out_dir), check=check, owned_only=True).diff
 
 
 def generate_many(spec_paths: list[Path], out_dir: Path, *, check: bool = False, owned_only: bool = False) -> str:
+    return run(spec_paths, out_dir, check=check, owned_only=owned_only).diff
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run found and did."""
+
+    out_dir: Path
+    packages: dict[str, int]  # every package the specs make -> its number of files
+    written: tuple[str, ...]  # packages whose files changed (with `check`: would change)
+    removed: tuple[str, ...]  # the generator's packages whose spec is gone
+    diff: str = ""  # with `check`: the unified diff
+    unrecorded: tuple[Path, ...] = ()  # with `check`: files that would stop a write
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+def run(spec_paths: list[Path], out_dir: Path, *, check: bool = False, owned_only: bool = False) -> Outcome:
+    """Build every spec, then write the output folder (or, with `check`, diff it).
+
+    Only the generator's own packages are replaced or removed (see ownership.py); with
+    `owned_only`, only the packages these specs make. Packages already current are left
+    untouched.
+    """
     files: dict[str, str] = {}
     problems = []
     for spec_path in spec_paths:
@@ -93,13 +132,23 @@ def generate_many(spec_paths: list[Path], out_dir: Path, *, check: bool = False,
         files.update(spec_files)
     if problems:
         raise SpecError(problems)
-    owned = {name.split("/", 1)[0] for name in files}
-    if not owned_only and out_dir.is_dir():
-        owned |= {p.name for p in out_dir.iterdir() if not is_foreign(p.name)}
+    by_package: dict[str, dict[str, str]] = {}
+    for name, text in files.items():
+        by_package.setdefault(name.split("/", 1)[0], {})[name] = text
+    if not check:
+        recover(out_dir)  # a killed earlier write is finished first, so what is compared is real
+    taken = claim(out_dir, files, stale_too=not owned_only)
+    written = tuple(p for p in sorted(by_package) if read_tree(out_dir, [p]) != by_package[p])
+    counts = {package: len(mine) for package, mine in sorted(by_package.items())}
+    touched = set(written) | set(taken.stale)
     if check:
-        return diff_tree(files, out_dir, owned)
-    write_tree(files, out_dir, owned)
-    return ""
+        diff = diff_tree(files, out_dir, touched) if touched else ""
+        return Outcome(out_dir, counts, written, taken.stale, diff, taken.unrecorded)
+    if taken.unrecorded:
+        raise OwnershipError(unrecorded_problems(taken.unrecorded))
+    if touched:
+        write_tree({k: v for k, v in files.items() if k.split("/", 1)[0] in touched}, out_dir, touched)
+    return Outcome(out_dir, counts, written, taken.stale)
 
 
 def default_specs(specs_dir: Path) -> list[Path]:

@@ -13,6 +13,15 @@ from .ir import BlobShape, ListShape, MapShape, NumberShape, PlainShape, Service
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SENSITIVE_KEYWORD = "x-aws-sensitive"
+# In the model schema only: a blob's byte bounds, for the models' template (templates/datamodel).
+BLOB_KEYWORD = "x-aws-blob-bytes"
+
+
+def blob_note(shape: BlobShape) -> str:
+    """A blob's format and bounds in words, for documentation in every export."""
+    low, high = shape.min_length or 0, shape.max_length
+    size = f"{low} to {high} bytes" if high is not None else f"at least {low} byte{'s' if low != 1 else ''}" if low else "any number of bytes"
+    return f"Base64 (RFC 4648: standard alphabet, padded, unused bits zero) of {size} once decoded."
 
 
 def reachable_shapes(service: Service, roots: list[str]) -> list[str]:
@@ -83,8 +92,13 @@ def _shape_schema(shape: Shape, *, export: bool) -> dict[str, Any]:
         _put(schema, "maximum", _tighter(shape.maximum, high, min))
     elif isinstance(shape, BlobShape):
         schema.update(type="string", contentEncoding="base64")
-        _put(schema, "minLength", shape.min_length)
-        _put(schema, "maxLength", shape.max_length)
+        if export:
+            # The byte bounds as the pattern's repeat counts: every validator then agrees with
+            # the generated ones (a length keyword would count base64 characters).
+            schema["pattern"] = f"^(?:{shape.base64_body})(?![\\s\\S])"
+            schema["description"] = (schema.get("description", "") + "\n\n" + blob_note(shape)).strip()
+        else:
+            schema[BLOB_KEYWORD] = {"min": shape.min_length, "max": shape.max_length}
     elif isinstance(shape, PlainShape):
         schema["type"] = "boolean" if shape.kind == "boolean" else "number"
         if shape.kind == "timestamp":

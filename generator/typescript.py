@@ -12,6 +12,7 @@ import json
 import re
 
 from .ir import BlobShape, ListShape, MapShape, NumberShape, PlainShape, Service, Shape, StringShape, StructureShape
+from .schema import blob_note
 
 _IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085]")
@@ -146,7 +147,7 @@ def _operations(service: Service) -> list[str]:
 def _notes(shape: Shape) -> list[str]:
     notes: list[str] = []
     low, high = _bounds(shape)
-    unit = {"string": "characters", "blob": "base64 characters", "list": "items", "map": "entries"}.get(shape.kind)
+    unit = {"string": "characters", "list": "items", "map": "entries"}.get(shape.kind)
     if unit and (low is not None or high is not None):
         notes.append(f"Length: {_range(low, high)} {unit}.")
     elif isinstance(shape, NumberShape) and shape.is_whole:
@@ -162,14 +163,14 @@ def _notes(shape: Shape) -> list[str]:
     if shape.kind == "timestamp":
         notes.append("Seconds since the Unix epoch.")
     if isinstance(shape, BlobShape):
-        notes.append("Base64-encoded bytes.")
+        notes.append(blob_note(shape))
     if shape.sensitive:
         notes.append("Sensitive: never log or echo this value.")
     return notes
 
 
 def _bounds(shape: Shape) -> tuple[int | None, int | None]:
-    if isinstance(shape, (StringShape, BlobShape, ListShape, MapShape)):
+    if isinstance(shape, (StringShape, ListShape, MapShape)):
         return shape.min_length, shape.max_length
     return None, None
 

@@ -38,20 +38,26 @@ def is_foreign(name: str) -> bool:
     """Entries of an output folder that tools put there and the generator must leave alone:
     caches, hidden files, and the `*.egg-info` an editable install of generated/ writes."""
     return name in IGNORED_PARTS or name.startswith(".") or name.endswith(".egg-info")
+
+
 STAGING_PREFIX = ".staging-"
 COMPLETE_MARKER = ".complete"
 
 
-def read_tree(root: Path) -> dict[str, str]:
+def read_tree(root: Path, entries: Iterable[str] | None = None) -> dict[str, str]:
+    """Every file under `root` (or under its top-level `entries` only) but caches and
+    foreign top-level entries, as text keyed by relative path."""
     found: dict[str, str] = {}
     if not root.is_dir():
         return found
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        foreign = is_foreign(relative.parts[0]) or IGNORED_PARTS.intersection(relative.parts)
-        if path.is_file() and not foreign and path.suffix != ".pyc":
-            found[relative.as_posix()] = path.read_text(encoding="utf-8", errors="replace")
-    return found
+    tops = [root] if entries is None else [root / entry for entry in sorted(entries)]
+    for top in tops:
+        for path in [top] if top.is_file() and top != root else sorted(top.rglob("*")):
+            relative = path.relative_to(root)
+            foreign = is_foreign(relative.parts[0]) or IGNORED_PARTS.intersection(relative.parts)
+            if path.is_file() and not foreign and path.suffix != ".pyc":
+                found[relative.as_posix()] = path.read_text(encoding="utf-8", errors="replace")
+    return dict(sorted(found.items()))
 
 
 def diff_tree(files: dict[str, str], root: Path, owned: set[str]) -> str:
@@ -60,7 +66,7 @@ def diff_tree(files: dict[str, str], root: Path, owned: set[str]) -> str:
     Only top-level entries in `owned` are compared, so a shared output folder's other
     contents are not reported.
     """
-    on_disk = {k: v for k, v in read_tree(root).items() if k.split("/", 1)[0] in owned}
+    on_disk = read_tree(root, owned)
     chunks: list[str] = []
     for name in sorted(set(on_disk) | set(files)):
         old, new = on_disk.get(name), files.get(name)

@@ -7,11 +7,12 @@ members set to null and wrong JSON types. Nothing here is specific to one servic
 
 from __future__ import annotations
 
+import base64
 import copy
 from collections.abc import Iterator
 from typing import Any
 
-from generator.ir import ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
 
 WRONG_TYPES: tuple[Any, ...] = (None, True, 7, 2.5, "text", [], {})
 PATTERN_BREAKERS = ("$", "\n", " ", "é", "\u0661", "\u2028", "\U0001f600", "ǅ")
@@ -29,6 +30,25 @@ def mutants(service: Service, root: str, valid: Any) -> Iterator[Any]:
             yield put_at(valid, path, replacement)
         if path and isinstance(path[-1], str):
             yield put_at(valid, path, DROP)
+
+
+def blob_mutants(service: Service, root: str, valid: Any) -> Iterator[tuple[BlobShape, str, Any]]:
+    """`valid` with each blob in it replaced by each of blob_texts: (shape, text, instance)."""
+    for path, shape in _locations(service, service.shape(root), valid, ()):
+        if isinstance(shape, BlobShape):
+            for text in blob_texts(shape):
+                yield shape, text, put_at(valid, path, text)
+
+
+def blob_is_valid(shape: BlobShape, text: str) -> bool:
+    """The oracle, from Python's base64: canonical text (what the encoder writes back) of a
+    number of bytes within the shape's bounds."""
+    try:
+        data = base64.b64decode(text, validate=True)
+    except ValueError:
+        return False
+    low, high = shape.min_length or 0, shape.max_length
+    return base64.b64encode(data).decode("ascii") == text and low <= len(data) <= (len(data) if high is None else high)
 
 
 def _locations(service: Service, shape: Shape, value: Any, path: Path) -> Iterator[tuple[Path, Shape]]:
@@ -95,6 +115,32 @@ def _replacements(service: Service, shape: Shape, current: Any) -> Iterator[Any]
     elif isinstance(shape, StructureShape):
         yield {}
         yield {"__type": "Unknown", "unknownMember": [1]}
+    elif isinstance(shape, BlobShape):
+        yield from blob_texts(shape)
+
+
+# Bytes whose base64 uses every kind of character (+ and / too), cut to any length.
+_BLOB_BYTES = bytes(range(256)) * 4 + b"\xfb\xff\xbf" * 400
+
+
+def blob_of(size: int) -> str:
+    return base64.b64encode(_BLOB_BYTES[:size] if size <= len(_BLOB_BYTES) else b"\xfb" * size).decode("ascii")
+
+
+def blob_texts(shape: BlobShape) -> Iterator[str]:
+    """Canonical base64 at the byte bounds and next to them, and texts that are not
+    canonical base64: padding missing, extra or in the middle, unused bits set, the URL-safe
+    alphabet, whitespace, a length that is no multiple of four, non-ASCII."""
+    for size in _boundaries(shape.min_length, shape.max_length, 5):
+        yield blob_of(size)
+    for size in (1, 2, 3, 4, 5):
+        text = blob_of(size)
+        yield text.rstrip("=")
+        yield text + "="
+        yield text + "=="
+        yield text[:-1] + "=" if not text.endswith("=") else text[:-3] + "=" + text[-2:]
+    yield from ("QR==", "QUJ=", "QUI=", "QQ==", "QQ=", "Q===", "====", "=", "QQ==QQ==", "AAAA====")
+    yield from ("-_-_", "+/+/", "AA AA", "AAAA\n", "\nAAAA", "AAAA ", "AAA\u00e9", "AAAA\u2028", "\U0001f600AA")
 
 
 def _boundaries(low: int | None, high: int | None, default_high: int = 0) -> list[int]:
@@ -125,6 +171,8 @@ def _fillers(service: Service, shape: Shape) -> Iterator[Any]:
         yield {}
     elif isinstance(shape, StructureShape):
         yield {}
+    elif isinstance(shape, BlobShape):
+        yield blob_of(shape.min_length or 0)
     elif shape.kind == "boolean":
         yield True
     else:

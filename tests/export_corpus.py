@@ -8,6 +8,7 @@ code points), lone surrogates, line terminators and NUL next to valid text.
 
 from __future__ import annotations
 
+import base64
 import copy
 import re
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from hypothesis import strategies as st
 
 from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
 
-from .corpus import get_at, put_at
+from .corpus import blob_of, get_at, put_at
 
 ASTRAL = "\U0001f600"
 AWKWARD = ("\ud800", "\udc00", "\n", "\r", "\u2028", "\u0085", "\x00", "\u00e9", "\u0661", ASTRAL)
@@ -45,7 +46,7 @@ def complete_instance(service: Service, shape: Shape, depth: int = 0) -> Any:
     if isinstance(shape, NumberShape):
         return shape.minimum if shape.minimum is not None else min(1, shape.maximum if shape.maximum is not None else 1)
     if isinstance(shape, BlobShape):
-        return "AAAA"[: _most(shape.max_length)] if (shape.min_length or 0) <= 4 else "A" * (shape.min_length or 0)
+        return blob_of(min(max(shape.min_length or 0, 3), _most(shape.max_length)))
     return True if shape.kind == "boolean" else 1700000000
 
 
@@ -79,7 +80,8 @@ def valid_near(service: Service, shape: Shape, depth: int = 0) -> st.SearchStrat
         optional = {k: st.one_of(v, v, st.none()) for k, v in members.items() if k not in required}
         return st.fixed_dictionaries({k: v for k, v in members.items() if k in required}, optional=optional)
     if isinstance(shape, BlobShape):
-        return st.just(complete_instance(service, shape))
+        sizes = st.integers(shape.min_length or 0, min(_most(shape.max_length), 64))
+        return sizes.flatmap(lambda size: st.binary(min_size=size, max_size=size)).map(lambda data: base64.b64encode(data).decode("ascii"))
     return st.booleans() if shape.kind == "boolean" else st.integers(0, 2**33)
 
 

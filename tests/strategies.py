@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
 from hypothesis import strategies as st
 
-from generator.ir import ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
 
+BASE64_ISH = "AQgwBCE+/=-_ \n"  # base64 characters, padding, the URL-safe ones and spaces
 TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
 WRONG = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False), TEXT, st.just([]), st.just({}))
 
@@ -48,6 +50,11 @@ def _plausible(service: Service, shape: Shape, depth: int) -> st.SearchStrategy[
         )
         loose = st.fixed_dictionaries({}, optional=members)
         return st.one_of(complete, complete, loose)
+    if isinstance(shape, BlobShape):
+        high = (shape.max_length if shape.max_length is not None else 8) + 2
+        sizes = st.integers(max((shape.min_length or 0) - 2, 0), high)
+        encoded = sizes.flatmap(lambda size: st.binary(min_size=size, max_size=size)).map(lambda data: base64.b64encode(data).decode("ascii"))
+        return st.one_of(encoded, encoded.map(lambda text: text.rstrip("=")), st.text(alphabet=BASE64_ISH, max_size=12), TEXT)
     if shape.kind == "boolean":
         return st.booleans()
     return st.floats(allow_nan=False, allow_infinity=False)

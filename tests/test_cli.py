@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +73,76 @@ def test_unwritable_output_is_a_clear_error_not_a_traceback(tmp_path: Path) -> N
     assert result.returncode == 3
     assert "error: cannot write the output" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+WIDGET = ROOT / "tests" / "bad_specs" / "_valid_base.yaml"
+
+
+def widget_project(tmp_path: Path) -> Path:
+    (tmp_path / "my specs").mkdir()
+    shutil.copy(WIDGET, tmp_path / "my specs" / "widget.yaml")
+    return tmp_path
+
+
+def test_the_console_script_names_itself_in_usage_and_hints(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("aws-binding-generator")
+    assert script.is_file(), "the console script is installed with the project (pip install -e .)"
+    helped = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0
+    assert helped.stdout.startswith("usage: aws-binding-generator ")
+    assert "python -m generator" not in helped.stdout
+    assert "  aws-binding-generator check " in helped.stdout
+    sub = subprocess.run([str(script), "generate", "--help"], capture_output=True, text=True, check=False)
+    assert sub.stdout.startswith("usage: aws-binding-generator generate ")
+    folder = widget_project(tmp_path)
+    subprocess.run([str(script), "--specs", "my specs", "--out", "out", "-q"], cwd=folder, check=True)
+    (folder / "out" / "widget" / "wire.py").write_text("# stale\n")
+    stale = subprocess.run([str(script), "check", "--specs", "my specs", "--out", "out"], cwd=folder, capture_output=True, text=True, check=False)
+    assert stale.returncode == 1
+    assert stale.stderr.splitlines()[-1] == "generated files are out of date; run: aws-binding-generator --specs 'my specs' --out out"
+
+
+def test_help_documents_every_exit_status() -> None:
+    result = run("--help")
+    for status in ("0 success", "1 'check'", "2 bad spec", "3 the output could not be written", "4 the output folder holds something"):
+        assert status in result.stdout
+
+
+def test_each_command_prints_one_summary_line_and_quiet_silences_it(tmp_path: Path) -> None:
+    folder = widget_project(tmp_path)
+    runs = [
+        (["--specs", "my specs", "--out", "gen"], "gen/: 1 package written (widget, 15 files)"),
+        (["--specs", "my specs", "--out", "gen"], "gen/: 1 package up to date (widget, 15 files)"),
+        (["check", "--specs", "my specs", "--out", "gen"], "gen/: 1 package up to date (widget, 15 files)"),
+        (["generate", "--spec", "my specs/widget.yaml", "--out", "one"], "one/: 1 package written (widget, 15 files)"),
+        (["generate", "--spec", "my specs/widget.yaml", "--out", "one", "--check"], "one/: 1 package up to date (widget, 15 files)"),
+        (["export", "--format", "typescript", "--spec", "my specs/widget.yaml", "--out", "ts"], "ts/: 1 package exported as typescript (widget, 1 file)"),
+    ]
+    for args, line in runs:
+        done = run(*args, cwd=folder)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == line + "\n" and done.stderr == "", (args, done.stdout, done.stderr)
+        for quiet in (["-q", *args], [*args, "--quiet"]):
+            silent = run(*quiet, cwd=folder)
+            assert silent.returncode == 0 and silent.stdout == "" and silent.stderr == "", (quiet, silent.stdout, silent.stderr)
+
+
+def test_check_prints_the_exact_command_that_refreshes(tmp_path: Path) -> None:
+    """With the flags the user gave (quoted for the shell), so pasting it fixes what check found."""
+    folder = widget_project(tmp_path)
+    assert run("--specs", "my specs", "--out", "gen dir", "-q", cwd=folder).returncode == 0
+    assert run("generate", "--spec", "my specs/widget.yaml", "--out", "one", "-q", cwd=folder).returncode == 0
+    expected = {
+        ("check", "--specs", "my specs", "--out", "gen dir"): "python -m generator --specs 'my specs' --out 'gen dir'",
+        ("--specs", "my specs", "check", "--out", "gen dir"): "python -m generator --specs 'my specs' --out 'gen dir'",
+        ("generate", "--spec", "my specs/widget.yaml", "--out", "one", "--check"): "python -m generator generate --spec 'my specs/widget.yaml' --out one",
+    }
+    for args, command in expected.items():
+        (folder / args[-2 if args[-1] == "--check" else -1] / "widget" / "wire.py").write_text("# stale\n")
+        done = run(*args, cwd=folder)
+        assert done.returncode == 1
+        assert "-# stale" in done.stdout, "the diff goes to stdout"
+        assert done.stderr.splitlines()[-1] == f"generated files are out of date; run: {command}", done.stderr
+        refreshed = run(*shlex.split(command.removeprefix("python -m generator ")), cwd=folder)
+        assert refreshed.returncode == 0, refreshed.stderr
+        assert run(*args, cwd=folder).returncode == 0, "the printed command refreshed what check found"

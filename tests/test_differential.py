@@ -11,7 +11,9 @@ compared between the validators and JSON Schema only.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import jsonschema
@@ -21,9 +23,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from pollforjobs import models
 
+from generator.pipeline import build
+
 from .conftest import ROOT
-from .corpus import has_integral_float, has_lone_surrogate, mutants
+from .corpus import blob_is_valid, blob_mutants, has_integral_float, has_lone_surrogate, mutants
 from .export_corpus import complete_instance, unicode_probes
+from .generated_package import INVENTORY, imported
 from .strategies import json_near
 
 SCHEMAS = ROOT / "generated" / "pollforjobs" / "schemas"
@@ -109,3 +114,51 @@ def test_validators_never_raise_on_any_json_value() -> None:
                 assert isinstance(violation.path, str) and violation.message
 
     total()
+
+
+@pytest.fixture(scope="module")
+def inventory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ModuleType, Path, Any]]:
+    """The invented generality spec's package (it has blobs; PollForJobs has none)."""
+    out = tmp_path_factory.mktemp("inventory")
+    with imported(INVENTORY, out, "inventory_api") as api:
+        service, _ = build(ROOT / INVENTORY)
+        yield api, out / "inventory_api" / "schemas", service
+
+
+def _inventory_verdicts(api: ModuleType, schemas: Path, instance: Any) -> dict[str, bool]:
+    schema = jsonschema.Draft202012Validator(json.loads((schemas / "PutItemRequest.schema.json").read_text(encoding="utf-8")))
+    verdicts = {"generated validators": api.validate_request(instance, "PutItem") == [], "jsonschema": schema.is_valid(instance)}
+    if not has_integral_float(instance) and not has_lone_surrogate(instance):
+        try:
+            api.models.PutItemRequest.model_validate_json(json.dumps(instance), strict=True)
+            verdicts["pydantic models"] = True
+        except pydantic.ValidationError:
+            verdicts["pydantic models"] = False
+    return verdicts
+
+
+def test_blob_corpus_gets_one_verdict(inventory: tuple[ModuleType, Path, Any]) -> None:
+    """Blobs count decoded bytes and must be canonical base64, for all three and as Python's
+    base64 module says: texts at the byte bounds and next to them, missing or extra padding,
+    unused bits set, other alphabets."""
+    api, schemas, service = inventory
+    complete = complete_instance(service, service.shape("PutItemRequest"))
+    corpus = list(blob_mutants(service, "PutItemRequest", complete))
+    results = [(instance, {"base64 oracle": blob_is_valid(shape, text), **_inventory_verdicts(api, schemas, instance)}) for shape, text, instance in corpus]
+    disagreements = [f"{json.dumps(i)[:300]} -> {v}" for i, v in results if len(set(v.values())) > 1]
+    accepted = sum(v["generated validators"] for _, v in results)
+    print(f"blobs: {len(corpus)} instances, {accepted} valid, {len(corpus) - accepted} invalid, {len(disagreements)} disagreements")
+    assert accepted > 20 and len(corpus) - accepted > 100
+    assert disagreements == []
+
+
+def test_hypothesis_blobs_get_one_verdict(inventory: tuple[ModuleType, Path, Any]) -> None:
+    api, schemas, service = inventory
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(json_near(service, service.shape("PutItemRequest")))
+    def agree(instance: Any) -> None:
+        verdicts = _inventory_verdicts(api, schemas, instance)
+        assert len(set(verdicts.values())) == 1, f"{json.dumps(instance)[:300]} -> {verdicts}"
+
+    agree()

@@ -143,3 +143,27 @@ def _has_unsafe_integer(value: Any) -> bool:
     if isinstance(value, dict):
         return any(_has_unsafe_integer(v) for v in value.values())
     return False
+
+
+def test_blob_corpus_gets_the_same_verdict_from_ajv_and_the_validators(tmp_path: Path) -> None:
+    """The export states a blob's byte bounds and canonical base64 with one pattern; ajv must
+    judge every blob probe (bounds, padding, unused bits, other alphabets) as the generated
+    validators do."""
+    from generator.pipeline import build
+
+    from .corpus import blob_mutants
+    from .generated_package import INVENTORY, imported
+
+    service, _ = build(ROOT / INVENTORY)
+    with imported(INVENTORY, tmp_path / "out", "inventory_api") as api:
+        corpus: list[tuple[str, Any]] = []
+        for op in service.operations:
+            complete = complete_instance(service, service.shape(op.input))
+            corpus += [(op.input, instance) for _, _, instance in blob_mutants(service, op.input, complete)]
+        operation = {op.input: op.name for op in service.operations}
+        python = [api.validate_request(instance, operation[root]) == [] for root, instance in corpus]
+        javascript = ajv_verdicts(corpus, tmp_path, tmp_path / "out" / "inventory_api" / "schemas")
+    disagreements = [json.dumps(i)[:300] for (_, i), ours, theirs in zip(corpus, python, javascript, strict=True) if ours != theirs]
+    print(f"blobs: {len(corpus)} instances ({sum(python)} valid), {len(disagreements)} disagreements")
+    assert sum(python) > 20 and len(corpus) - sum(python) > 100
+    assert disagreements == []

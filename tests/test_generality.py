@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import subprocess
@@ -128,3 +129,52 @@ def test_validators_schema_and_models_agree(api: ModuleType, example: dict[str, 
             disagreements.append((instance, verdicts))
     assert len(corpus) > 50
     assert disagreements == []
+
+
+def test_blobs_count_decoded_bytes_and_must_be_canonical_base64(api: ModuleType, example: dict[str, Any]) -> None:
+    """AWS counts a blob's bytes and echoes it as a Java ByteBuffer; text that is not base64
+    cannot be read at all (a SerializationException, so a "type" violation here)."""
+    item = dict(example["request"]["item"])
+
+    def violations(**members: Any) -> list[Any]:
+        return list(api.validate_request({"item": {**item, **members}}, "PutItem"))
+
+    thousand = base64.b64encode(b"\xfb" * 1000).decode()  # 1,336 characters, 1,000 bytes
+    assert violations(photo=thousand) == []
+    (too_long,) = violations(photo=base64.b64encode(b"\xfb" * 1001).decode())
+    assert too_long.message == (
+        "Value 'java.nio.HeapByteBuffer[pos=0 lim=1001 cap=1001]' at 'item.photo' failed to satisfy constraint: "
+        "Member must have length less than or equal to 1000"
+    )
+    for text in ("aGVsbG8", "aGVsbG9=", "aGVs bG8=", "aGVsbG8=\n", "-_-_"):
+        (bad,) = violations(photo=text)
+        assert (bad.path, bad.kind) == ("item.photo", "type")
+        assert bad.message == "Invalid base64 at 'item.photo': expected a base64 string (standard alphabet, padded)"
+    (short,) = violations(thumbnails=["AAAA", base64.b64encode(b"12345").decode()])
+    assert short.message == (
+        "Value '[java.nio.HeapByteBuffer[pos=0 lim=3 cap=3], java.nio.HeapByteBuffer[pos=0 lim=5 cap=5]]' at 'item.thumbnails' "
+        "failed to satisfy constraint: Member must satisfy constraint: [Member must have length less than or equal to 10, "
+        "Member must have length greater than or equal to 4]"
+    )
+    assert [v.path for v in violations(attachments={"scan": "AAA"})] == ["item.attachments.scan"]
+    (secret,) = violations(signature="")
+    assert secret.message == "Value at 'item.signature' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    with pytest.raises(pydantic.ValidationError) as refused:
+        api.models.PutItemRequest.model_validate({"item": {**item, "photo": "aGVsbG8"}})
+    assert "not canonical base64" in str(refused.value) and "aGVsbG8" not in str(refused.value)
+
+
+def test_the_exports_give_blob_bounds_in_bytes(package_dir: Path) -> None:
+    """TypeScript and OpenAPI say what the validators check: canonical base64 of so many bytes,
+    never a length in base64 characters."""
+    import yaml
+
+    declarations = (package_dir / "inventory_api" / "types.d.ts").read_text(encoding="utf-8")
+    note = "Base64 (RFC 4648: standard alphabet, padded, unused bits zero) of {} once decoded."
+    assert f"/** {note.format('0 to 1000 bytes')} */\nexport type Photo = string;" in declarations
+    assert f"/** {note.format('4 to 10 bytes')} */\nexport type Thumbnail = string;" in declarations
+    assert "base64 characters" not in declarations
+    openapi = yaml.safe_load((package_dir / "inventory_api" / "openapi.yaml").read_text(encoding="utf-8"))
+    signature = openapi["components"]["schemas"]["Signature"]
+    assert signature["description"] == note.format("at least 1 byte") and "minLength" not in signature
+    assert signature["pattern"].startswith("^(?:(?:[A-Za-z0-9+/]{4}){1,}|")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+
+import pytest
 
 from .conftest import ROOT
 
@@ -27,3 +30,27 @@ def test_ruff_passes_on_generated_code() -> None:
 def test_black_leaves_generated_code_unchanged() -> None:
     result = _run("black", "--check", "--line-length", "100", "--target-version", "py311", "pollforjobs")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The design notes are not in the repository: generated code and the generator say a fact
+# where they rely on it. Citations of standards (RFC 9112 §6.1) are fine.
+DESIGN_CITATION = re.compile(r"DESIGN\.md|(?<!RFC \d{4} )§ ?\d")
+CITING_FILES = sorted(
+    path.relative_to(ROOT).as_posix()
+    for folder in ("generator", "templates", "generated/pollforjobs")
+    for path in (ROOT / folder).rglob("*")
+    if path.is_file() and "__pycache__" not in path.parts
+)
+# The client's transport (its template belongs to the client part of issue 8) still cites
+# "DESIGN.md §4"; strict, so this mark must go when the citation does.
+OWNED_ELSEWHERE = {"templates/package/_transport.py.j2", "generated/pollforjobs/_transport.py"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="cites DESIGN.md; fixed by the client part of issue 8")) if n in OWNED_ELSEWHERE else n for n in CITING_FILES],
+)
+def test_no_file_cites_the_design_notes(name: str) -> None:
+    text = (ROOT / name).read_text(encoding="utf-8", errors="replace")
+    found = [m.group(0) for m in DESIGN_CITATION.finditer(text)]
+    assert found == [], f"{name} cites notes that are not in the repository: {found}"

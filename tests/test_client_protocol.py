@@ -1,8 +1,8 @@
 """The generated client on the wire, against a scripted server on 127.0.0.1 that answers like AWS.
 
 What reaches the server (method, path, headers, body, a SigV4 signature that botocore's
-signer recomputes), what comes back (the documented sample response, read leniently),
-validation before sending, and the forms a request may take.
+signer recomputes), what comes back (the documented sample response, read leniently and by
+wire names only), validation before sending, and the forms a request may take.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pollforjobs.client import CodePipelineClient, ConfigurationError
 
 from .aws_like_server import Answer, AwsLikeServer, error, sample, signature_matches, signature_parts
 
+TYPE_ID = {"category": "Test", "owner": "Custom", "provider": "P", "version": "1"}
+JOB_ID = "0d7b4c2e-7a4f-4a39-9e0f-1c2d3e4f5a6b"
 ACCESS_KEY = "AKIDCLIENTTEST0000001"
 SECRET_KEY = "client/test/secret/key/0000000000000000001"
 SESSION_TOKEN = "client-test-session-token-0001"
@@ -220,6 +222,10 @@ def test_default_endpoint_comes_from_the_region() -> None:
         ({"max_attempts": 0}, "max_attempts"),
         ({"read_timeout": -1}, "read_timeout"),
         ({"connect_timeout": "5"}, "connect_timeout"),
+        ({"total_timeout": 0}, "total_timeout"),
+        ({"total_timeout": True}, "total_timeout"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"max_response_bytes": 1.5}, "max_response_bytes"),
         ({"aws_secret_access_key": None}, "both aws_access_key_id and aws_secret_access_key"),
     ],
 )
@@ -233,3 +239,36 @@ def test_bad_settings_give_clear_errors(options: dict[str, Any], message: str) -
     with pytest.raises(ConfigurationError, match=message) as caught:
         CodePipelineClient(**settings)
     assert "hunter2" not in str(caught.value)
+
+
+# --- responses are read by wire names only ---------------------------------------------------
+
+
+@pytest.mark.parametrize("job_id", [JOB_ID, "ef66c259-64f9-EXAMPLE"], ids=["one-pass", "lenient"])
+def test_a_response_is_read_by_wire_names_only(server: AwsLikeServer, job_id: str) -> None:
+    """A well-formed body goes through pydantic-core in one pass, the placeholder id through the
+    lenient reader: neither may take a member by its Python name, which AWS never sends."""
+    body = {
+        "jobs": [
+            {
+                "id": job_id,
+                "nonce": "1",
+                "account_id": "123456789012",
+                "data": {"pipeline_context": {"pipeline_name": "snake"}, "pipelineContext": {"pipelineName": "wire"}},
+            }
+        ]
+    }
+    server.answer(Answer(200, json.dumps(body)))
+    output = client_for(server).poll_for_jobs(actionTypeId=TYPE_ID)
+    assert output.jobs is not None
+    (job,) = output.jobs
+    assert job.account_id is None
+    assert job.data is not None and job.data.pipeline_context is not None
+    assert job.data.pipeline_context.pipeline_name == "wire"
+
+
+def test_a_lone_surrogate_in_a_response_is_read_as_json_loads_reads_it(server: AwsLikeServer) -> None:
+    """pydantic-core refuses a lone surrogate escape; a Java service can write one, botocore reads it."""
+    server.answer(Answer(200, '{"jobs": [{"id": "' + JOB_ID + '", "nonce": "\\ud800"}]}'))
+    output = client_for(server).poll_for_jobs(actionTypeId=TYPE_ID)
+    assert output.jobs is not None and output.jobs[0].nonce == "\ud800"

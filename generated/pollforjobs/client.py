@@ -5,9 +5,10 @@
     output = client.poll_for_jobs({...})  # a models.PollForJobsInput or a wire dict
 
 Requests are validated before they are sent (`validate_requests=False` turns that off),
-signed with SigV4 by botocore's signer, and sent over keep-alive connections. Failures are
-retried as in the AWS SDKs' standard mode (see `_transport.RetryPolicy`). Errors raise
-`errors.ServiceError` subclasses; see the README for the whole story.
+signed with SigV4 by the AWS Common Runtime's signer, and sent over keep-alive connections.
+Failures are retried as in the AWS SDKs' standard mode (see `_transport.RetryPolicy`).
+Responses are read by their wire names only. Errors raise `errors.ServiceError` subclasses;
+see the README for the whole story.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, Self, TypeVar
 from urllib.parse import urlsplit
 
+import pydantic
 from pydantic import BaseModel
 
 from . import errors, models, validators, wire
 from ._transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     JSON_CONTENT_TYPE,
     ConfigurationError,
     ConnectionPool,
@@ -36,7 +39,9 @@ from ._transport import (
     NoCredentialsError,
     ReadTimeoutError,
     RetryPolicy,
+    TotalTimeoutError,
     error_from_response,
+    json_document,
     sign,
 )
 
@@ -48,6 +53,7 @@ __all__ = [
     "MalformedResponseError",
     "NoCredentialsError",
     "ReadTimeoutError",
+    "TotalTimeoutError",
 ]
 
 SIGNING_NAME: Final = "codepipeline"
@@ -59,7 +65,7 @@ DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_ATTEMPTS: Final = 3
 # botocore's check on region names: they become part of the host name.
 _REGION: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
-_T = TypeVar("_T")
+_M = TypeVar("_M", bound=BaseModel)
 # Retries are logged at debug level: operation, error code or failure, attempt, delay; never bodies or keys.
 logger = logging.getLogger(__name__)
 
@@ -93,6 +99,10 @@ def _whole(name: str, value: object) -> int:
     return value
 
 
+def _timeout_or_none(name: str, value: object) -> float | None:
+    return None if value is None else _positive(name, value)
+
+
 def _without_nulls(value: Any) -> Any:
     """A wire value with null members dropped: `null` means "not set" and is never sent."""
     if isinstance(value, Mapping):
@@ -123,6 +133,8 @@ class CodePipelineClient:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_pool_connections: int = 10,
         validate_requests: bool = True,
+        total_timeout: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._profile_name = profile_name
         self._session: Any = None
@@ -140,6 +152,7 @@ class CodePipelineClient:
             self._host_header += f":{port}"
         self.endpoint_url = f"{scheme}://{self._host_header}{self._path}"
         self.validate_requests = bool(validate_requests)
+        self.total_timeout = _timeout_or_none("total_timeout", total_timeout)
         self._retry = RetryPolicy(_whole("max_attempts", max_attempts), errors.OPERATION_ERRORS)
         self._pool = ConnectionPool(
             scheme,
@@ -148,6 +161,7 @@ class CodePipelineClient:
             connect_timeout=_positive("connect_timeout", connect_timeout),
             read_timeout=_positive("read_timeout", read_timeout),
             max_idle=_whole("max_pool_connections", max_pool_connections),
+            max_response_bytes=_whole("max_response_bytes", max_response_bytes),
         )
 
     def __repr__(self) -> str:
@@ -276,8 +290,13 @@ class CodePipelineClient:
         )
 
     def _invoke(
-        self, operation: str, target: str, payload: dict[str, Any], read: Callable[[bytes], _T]
-    ) -> _T:
+        self,
+        operation: str,
+        target: str,
+        payload: dict[str, Any],
+        output: type[_M],
+        read: Callable[[object], _M],
+    ) -> _M:
         try:
             body = json.dumps(payload, separators=(",", ":")).encode()
         except (TypeError, ValueError) as exc:
@@ -289,6 +308,7 @@ class CodePipelineClient:
             "User-Agent": USER_AGENT,
         }
         policy = self._retry
+        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         attempt, tokens = 1, 0
         while True:
             signed = sign(
@@ -302,27 +322,37 @@ class CodePipelineClient:
             failure: errors.ServiceError | EndpointConnectionError
             retry_after = None
             try:
-                response = self._pool.post(self._path, body, signed)
+                response = self._pool.post(self._path, body, signed, deadline)
+            except TotalTimeoutError as exc:
+                if attempt > 1:
+                    exc.add_note(f"{operation}: gave up after {attempt} attempts")
+                raise
             except EndpointConnectionError as exc:
                 failure = exc
             else:
                 if 200 <= response.status < 300:
                     policy.release(tokens or policy.NO_RETRY_INCREMENT)
-                    return self._read(response, read)
+                    return self._read(response, output, read)
                 failure = error_from_response(response)
                 retry_after = response.headers.get("x-amz-retry-after")
             throttling = isinstance(failure, errors.ServiceError) and policy.is_throttling(
                 failure, operation
             )
+            tokens, delay = 0, 0.0
             if attempt < policy.max_attempts and policy.is_retryable(failure, operation):
+                delay = policy.delay(attempt, throttling, retry_after)
+                if deadline is not None and time.monotonic() + delay >= deadline:
+                    timeout = TotalTimeoutError(
+                        f"{operation} did not end within total_timeout ({self.total_timeout} s): "
+                        f"the wait before attempt {attempt + 1} would pass it"
+                    )
+                    timeout.add_note(f"{operation}: gave up after {attempt} attempts")
+                    raise timeout from failure
                 tokens = policy.acquire(throttling)
-            else:
-                tokens = 0
             if not tokens:
                 if attempt > 1:
                     failure.add_note(f"{operation}: gave up after {attempt} attempts")
                 raise failure
-            delay = policy.delay(attempt, throttling, retry_after)
             what = (
                 failure.code if isinstance(failure, errors.ServiceError) else type(failure).__name__
             )
@@ -333,9 +363,21 @@ class CodePipelineClient:
             attempt += 1
 
     @staticmethod
-    def _read(response: Any, parse: Callable[[bytes], _T]) -> _T:
+    def _read(response: Any, output: type[_M], read: Callable[[object], _M]) -> _M:
+        """The body as `output`: in one pydantic-core pass when it satisfies the model, else
+        leniently (`read`). Both go by wire names only: a `populate_by_name` model would
+        otherwise take `{"account_id": ...}` for `accountId`, which AWS never sends."""
+        body = response.body
         try:
-            return parse(response.body)
+            if not body.strip():
+                return read({})
+            try:
+                validated = output.__pydantic_validator__.validate_json(
+                    body, strict=True, by_alias=True, by_name=False
+                )
+                return validated  # type: ignore[no-any-return]
+            except pydantic.ValidationError:
+                return read(json_document(body))
         except wire.ResponseFormatError as exc:
             problem = str(exc).removeprefix("malformed response ")
             raise MalformedResponseError(
@@ -357,7 +399,7 @@ class CodePipelineClient:
         Returns information about any jobs for CodePipeline to act on. PollForJobs is valid only for action types with \"Custom\" in the owner field. If the action type contains AWS or ThirdParty in the owner field, the PollForJobs action returns an error.
         When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
 
-        `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises validators.ValidationFailedError before sending when the request breaks the spec (unless validate_requests is off), errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached and MalformedResponseError for a success answer that is not the documented JSON.
+        `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises validators.ValidationFailedError before sending when the request breaks the spec (unless validate_requests is off), errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
         """
         payload = self._payload(request, params, models.PollForJobsInput)
         if self.validate_requests:
@@ -368,5 +410,6 @@ class CodePipelineClient:
             "PollForJobs",
             "CodePipeline_20150709.PollForJobs",
             payload,
-            wire.parse_poll_for_jobs_response,
+            models.PollForJobsOutput,
+            wire.read_poll_for_jobs_response,
         )

@@ -2,7 +2,8 @@
 
 What reaches the server (method, path, headers, body, a SigV4 signature that botocore's
 signer recomputes), what comes back (the documented sample response, read leniently and by
-wire names only), validation before sending, and the forms a request may take.
+wire names only), validation before sending, the forms a request may take, and the endpoint URLs the client
+accepts (as botocore checks and encodes them).
 """
 
 from __future__ import annotations
@@ -272,3 +273,78 @@ def test_a_lone_surrogate_in_a_response_is_read_as_json_loads_reads_it(server: A
     server.answer(Answer(200, '{"jobs": [{"id": "' + JOB_ID + '", "nonce": "\\ud800"}]}'))
     output = client_for(server).poll_for_jobs(actionTypeId=TYPE_ID)
     assert output.jobs is not None and output.jobs[0].nonce == "\ud800"
+
+
+# --- endpoint URLs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "sent"),
+    [
+        ("/é", "/%C3%A9"),
+        ("/a b", "/a%20b"),
+        ("/a%20b", "/a%20b"),
+        ("/x%2fy", "/x%2Fy"),
+        ("/100%", "/100%25"),
+        ("/%zz/%41", "/%25zz/%2541"),
+        ("/a~b/c:d@e!$&'()*+,;=", "/a~b/c:d@e!$&'()*+,;="),
+        ("/a\"b<c>", "/a%22b%3Cc%3E"),
+    ],
+)
+def test_an_endpoint_path_is_percent_encoded_as_botocore_sends_it(
+    server: AwsLikeServer, sample_request: dict[str, Any], path: str, sent: str
+) -> None:
+    client = client_for(server, endpoint_url=server.url + path)
+    assert client.endpoint_url == server.url + sent
+    client.poll_for_jobs(sample_request)
+    (request,) = server.requests
+    assert request.path == sent
+    assert signature_matches(request, SECRET_KEY)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:9/a\x01b", "control characters"),
+        ("http://127.0.0.1:9/a\tb", "control characters"),
+        ("http://ho\nst:9/", "control characters"),
+        ("http://127.0.0.1:9/\x7f", "control characters"),
+        ("http://127.0.0.1:9/\x9b", "control characters"),
+        ("http://exa mple.com/", "no valid host name"),
+        ("http://host_name:9/", "no valid host name"),
+        ("http://-bad.example/", "no valid host name"),
+        ("http://bad-.example/", "no valid host name"),
+        ("http://a..b/", "no valid host name"),
+        ("http://bücher.example/", "no valid host name"),
+        ("http://" + "a" * 64 + ".example/", "no valid host name"),
+        ("http://" + "a." * 130 + "example/", "no valid host name"),
+        ("http://h;st/", "no valid host name"),
+        ("http://[::1/", "not a valid URL"),
+        ("http://[nonsense]:9/", "not a valid URL"),
+        ("http://127.0.0.1:+9/", "not a valid URL"),
+        ("http://127.0.0.1:0/", "port 0"),
+        ("http://127.0.0.1:9/#fragment", "fragment"),
+        ("http://127.0.0.1:9/\ud800", "lone surrogate"),
+        ("HTTP://user@127.0.0.1:9/", "user name"),
+        ("file:///etc/passwd", "http:// or https://"),
+        (b"http://127.0.0.1:9/", "must be a string"),
+    ],
+)
+def test_a_bad_endpoint_url_is_refused_when_the_client_is_made(url: Any, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        CodePipelineClient(region_name="us-east-1", endpoint_url=url, aws_access_key_id="A", aws_secret_access_key="B")
+
+
+@pytest.mark.parametrize(
+    ("url", "endpoint"),
+    [
+        ("http://[::1]:9", "http://[::1]:9/"),
+        ("HTTP://LocalHost:9/Path", "http://localhost:9/Path"),
+        ("https://example.com./", "https://example.com./"),
+        ("https://codepipeline.us-east-1.amazonaws.com:443", "https://codepipeline.us-east-1.amazonaws.com/"),
+        ("http://127.0.0.1:9/?", "http://127.0.0.1:9/"),
+    ],
+)
+def test_good_endpoint_urls_are_kept(url: str, endpoint: str) -> None:
+    client = CodePipelineClient(region_name="us-east-1", endpoint_url=url, aws_access_key_id="A", aws_secret_access_key="B")
+    assert client.endpoint_url == endpoint

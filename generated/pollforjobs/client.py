@@ -13,6 +13,7 @@ see the README for the whole story.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -22,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Self, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pydantic
 from pydantic import BaseModel
@@ -40,6 +41,7 @@ from ._transport import (
     ReadTimeoutError,
     RetryPolicy,
     TotalTimeoutError,
+    clean_text,
     error_from_response,
     json_document,
     sign,
@@ -65,6 +67,12 @@ DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_ATTEMPTS: Final = 3
 # botocore's check on region names: they become part of the host name.
 _REGION: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
+# botocore's check on endpoint host names: dot-separated labels of letters, digits and inner hyphens.
+_HOST_LABEL: Final = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII | re.IGNORECASE)
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+# What urllib3 (and so botocore) leaves as it is in a URL path; everything else is percent-encoded.
+_PATH_SAFE: Final = "/:@!$&'()*+,;=-._~"
+_PERCENT_ESCAPE: Final = re.compile("%[0-9a-f]{2}", re.IGNORECASE)
 _M = TypeVar("_M", bound=BaseModel)
 # Retries are logged at debug level: operation, error code or failure, attempt, delay; never bodies or keys.
 logger = logging.getLogger(__name__)
@@ -110,6 +118,31 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_without_nulls(v) for v in value]
     return value
+
+
+def _is_host_name(host: str, *, bracketed: bool) -> bool:
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    name = host.removesuffix(".")
+    return 0 < len(name) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
+
+
+def _encoded_path(path: str) -> str:
+    """The path percent-encoded as urllib3 encodes it: escapes already there are kept when
+    every `%` starts one, else each `%` is encoded too."""
+    escapes = _PERCENT_ESCAPE.findall(path)
+    keep_escapes = len(escapes) == path.count("%")
+    try:
+        encoded = quote(path, safe=_PATH_SAFE + ("%" if keep_escapes else ""))
+    except UnicodeEncodeError:
+        raise ConfigurationError(
+            "endpoint_url holds a lone surrogate, which no URL can carry"
+        ) from None
+    return _PERCENT_ESCAPE.sub(lambda escape: escape.group().upper(), encoded)
 
 
 class CodePipelineClient:
@@ -237,7 +270,16 @@ class CodePipelineClient:
             raise error(f"{type(exc).__name__}: {exc}") from None
 
     @staticmethod
-    def _parse_endpoint(url: str) -> tuple[str, str, int | None, str]:
+    def _parse_endpoint(url: object) -> tuple[str, str, int | None, str]:
+        """Scheme, host, port and path of `endpoint_url`, checked as botocore checks it, the path
+        percent-encoded as botocore sends it (`/a b` -> `/a%20b`, `/é` -> `/%C3%A9`)."""
+        if not isinstance(url, str):
+            raise ConfigurationError(f"endpoint_url must be a string, not {type(url).__name__}")
+        control = _CONTROL.search(url)
+        if control is not None:
+            raise ConfigurationError(
+                f"endpoint_url must not contain control characters (U+{ord(control.group()):04X} at index {control.start()})"
+            )
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -251,7 +293,15 @@ class CodePipelineClient:
             raise ConfigurationError("endpoint_url must not contain a user name or password")
         if parts.query or parts.fragment:
             raise ConfigurationError("endpoint_url must not have a query string or fragment")
-        return parts.scheme, parts.hostname, port, parts.path or "/"
+        host = parts.hostname
+        if not _is_host_name(host, bracketed="[" in parts.netloc):
+            raise ConfigurationError(
+                f"endpoint_url has no valid host name: {clean_text(host, 100)!r} (letters, digits, hyphens and dots, "
+                "an IPv4 address or a bracketed IPv6 one; a non-ASCII name goes in its xn-- form)"
+            )
+        if port == 0:
+            raise ConfigurationError("endpoint_url must not name port 0")
+        return parts.scheme, host, port, _encoded_path(parts.path or "/")
 
     def _frozen_credentials(self) -> Any:
         credentials = self._credentials

@@ -2,8 +2,8 @@
 
 What reaches the server (method, path, headers, body, a SigV4 signature that botocore's
 signer recomputes), what comes back (the documented sample response, read leniently and by
-wire names only), validation before sending, the forms a request may take, and the endpoint URLs the client
-accepts (as botocore checks and encodes them).
+wire names only), validation before sending (unknown names always, as boto3), the forms a
+request may take, and the endpoint URLs the client accepts (as botocore checks and encodes them).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from pollforjobs import ValidationFailedError, errors, models
-from pollforjobs.client import CodePipelineClient, ConfigurationError
+from pollforjobs.client import CodePipelineClient, ConfigurationError, ParamValidationError
 
 from .aws_like_server import Answer, AwsLikeServer, error, sample, signature_matches, signature_parts
 
@@ -273,6 +273,91 @@ def test_a_lone_surrogate_in_a_response_is_read_as_json_loads_reads_it(server: A
     server.answer(Answer(200, '{"jobs": [{"id": "' + JOB_ID + '", "nonce": "\\ud800"}]}'))
     output = client_for(server).poll_for_jobs(actionTypeId=TYPE_ID)
     assert output.jobs is not None and output.jobs[0].nonce == "\ud800"
+
+
+# --- names the operation does not have ---------------------------------------------------------
+
+MEMBERS = "actionTypeId, maxBatchSize, queryParam"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"actionTypeId": TYPE_ID, "maxBatchsize": 5},
+            f'Unknown parameter in input: "maxBatchsize", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+        (
+            {"action_type_id": TYPE_ID},
+            f'Unknown parameter in input: "action_type_id", must be one of: {MEMBERS}; did you mean "actionTypeId"?',
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "max_batch_size": 5},
+            f'Unknown parameter in input: "max_batch_size", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "MaxBatchSize": 5},
+            f'Unknown parameter in input: "MaxBatchSize", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "queryParams": {"a": "b"}},
+            f'Unknown parameter in input: "queryParams", must be one of: {MEMBERS}; did you mean "queryParam"?',
+        ),
+        ({"actionTypeId": TYPE_ID, "nothingLikeIt": 1}, f'Unknown parameter in input: "nothingLikeIt", must be one of: {MEMBERS}'),
+        (
+            {"actionTypeId": {**TYPE_ID, "categroy": "Test"}},
+            (
+                'Unknown parameter in actionTypeId: "categroy", must be one of: category, owner, provider, version; '
+                'did you mean "category"?'
+            ),
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "maxBatchsize": None},  # boto3 refuses it too, null or not
+            f'Unknown parameter in input: "maxBatchsize", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+    ],
+    ids=["misspelt", "snake-case", "snake-case-2", "case", "plural", "no-match", "nested", "null"],
+)
+@pytest.mark.parametrize("form", ["keywords", "dict"])
+@pytest.mark.parametrize("validate", [True, False], ids=["validating", "validation-off"])
+def test_unknown_names_are_refused_before_sending(
+    server: AwsLikeServer, params: dict[str, Any], message: str, form: str, validate: bool
+) -> None:
+    client = client_for(server, validate_requests=validate)
+    with pytest.raises(ParamValidationError) as caught:
+        client.poll_for_jobs(**params) if form == "keywords" else client.poll_for_jobs(params)
+    assert str(caught.value) == "Parameter validation failed:\n" + message
+    assert isinstance(caught.value, ValidationFailedError) and isinstance(caught.value, ValueError)
+    assert [v.kind for v in caught.value.violations] == ["unknown"]
+    assert server.requests == []
+
+
+def test_every_unknown_name_is_listed_with_its_path(server: AwsLikeServer) -> None:
+    request = {"actionTypeId": {**TYPE_ID, "Owner": "Custom", 7: "x"}, "maxBatchsize": 5, "queryParam": {"free": "keys"}}
+    with pytest.raises(ParamValidationError) as caught:
+        client_for(server).poll_for_jobs(request)
+    assert [v.path for v in caught.value.violations] == ["actionTypeId.Owner", "actionTypeId.7", "maxBatchsize"]
+    assert len(str(caught.value).splitlines()) == 4
+    assert server.requests == []
+
+
+def test_map_keys_are_not_names(server: AwsLikeServer) -> None:
+    client = client_for(server)
+    client.poll_for_jobs(actionTypeId=TYPE_ID, queryParam={"maxBatchsize": "w"})
+    client_for(server, validate_requests=False).poll_for_jobs(actionTypeId=TYPE_ID, queryParam={"any_key": "v", "b": "w"})
+    assert [r.json()["queryParam"] for r in server.requests] == [{"maxBatchsize": "w"}, {"any_key": "v", "b": "w"}]
+
+
+def test_unknown_names_are_checked_before_the_constraints(server: AwsLikeServer) -> None:
+    with pytest.raises(ParamValidationError, match="maxBatchsize"):
+        client_for(server).poll_for_jobs(actionTypeId={**TYPE_ID, "provider": "abc$"}, maxBatchsize=0)
+
+
+def test_a_long_unknown_name_is_shown_cut(server: AwsLikeServer) -> None:
+    with pytest.raises(ParamValidationError) as caught:
+        client_for(server).poll_for_jobs({"actionTypeId": TYPE_ID, "x" * 100_000 + "\n": 1})
+    assert len(str(caught.value)) < 400
+    assert "\n" not in str(caught.value).removeprefix("Parameter validation failed:\n")
 
 
 # --- endpoint URLs ------------------------------------------------------------------------------

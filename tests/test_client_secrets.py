@@ -100,6 +100,14 @@ def test_the_limits_on_responses_show_no_secrets(
     assert_no_secrets(everything_shown(caught.value))
 
 
+def test_unknown_parameter_error_shows_names_not_values(server: AwsLikeServer) -> None:
+    with pytest.raises(ValueError) as caught:
+        client_for(server.url).poll_for_jobs(actionTypeId=REQUEST["actionTypeId"], secretAccessKey=SECRET_KEY)
+    assert '"secretAccessKey"' in str(caught.value)
+    assert_no_secrets(everything_shown(caught.value))
+    assert server.requests == []
+
+
 def test_validation_error_shows_no_secrets(server: AwsLikeServer) -> None:
     with pytest.raises(ValueError) as caught:
         client_for(server.url).poll_for_jobs({"actionTypeId": {"category": SECRET_KEY}})

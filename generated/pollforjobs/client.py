@@ -4,11 +4,12 @@
     client = CodePipelineClient(region_name="us-east-1")
     output = client.poll_for_jobs({...})  # a models.PollForJobsInput or a wire dict
 
-Requests are validated before they are sent (`validate_requests=False` turns that off),
-signed with SigV4 by the AWS Common Runtime's signer, and sent over keep-alive connections.
-Failures are retried as in the AWS SDKs' standard mode (see `_transport.RetryPolicy`).
-Responses are read by their wire names only. Errors raise `errors.ServiceError` subclasses;
-see the README for the whole story.
+Requests are checked before they are sent: a name the operation does not have always raises
+ParamValidationError (as in boto3), a broken constraint ValidationFailedError unless
+`validate_requests=False`. They are signed with SigV4 by the AWS Common Runtime's signer and
+sent over keep-alive connections. Failures are retried as in the AWS SDKs' standard mode
+(see `_transport.RetryPolicy`). Responses are read by their wire names only. Errors raise
+`errors.ServiceError` subclasses; see the README for the whole story.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ __all__ = [
     "EndpointConnectionError",
     "MalformedResponseError",
     "NoCredentialsError",
+    "ParamValidationError",
     "ReadTimeoutError",
     "TotalTimeoutError",
 ]
@@ -143,6 +145,209 @@ def _encoded_path(path: str) -> str:
             "endpoint_url holds a lone surrogate, which no URL can carry"
         ) from None
     return _PERCENT_ESCAPE.sub(lambda escape: escape.group().upper(), encoded)
+
+
+# --- names a request may hold -------------------------------------------------------------
+
+# Each structure's members by wire name (error shapes aside): the shape of its value when that
+# may hold names too (a structure, or a list or map of other than plain values), else None. Output shapes are here as well; only
+# the operations' inputs are looked up.
+_MEMBERS: Final[dict[str, dict[str, str | None]]] = {
+    "AWSSessionCredentials": {
+        "accessKeyId": None,
+        "secretAccessKey": None,
+        "sessionToken": None,
+    },
+    "ActionConfiguration": {
+        "configuration": None,
+    },
+    "ActionContext": {
+        "name": None,
+        "actionExecutionId": None,
+    },
+    "ActionTypeId": {
+        "category": None,
+        "owner": None,
+        "provider": None,
+        "version": None,
+    },
+    "Artifact": {
+        "name": None,
+        "revision": None,
+        "location": "ArtifactLocation",
+    },
+    "ArtifactLocation": {
+        "type": None,
+        "s3Location": "S3ArtifactLocation",
+    },
+    "EncryptionKey": {
+        "id": None,
+        "type": None,
+    },
+    "Job": {
+        "id": None,
+        "data": "JobData",
+        "nonce": None,
+        "accountId": None,
+    },
+    "JobData": {
+        "actionTypeId": "ActionTypeId",
+        "actionConfiguration": "ActionConfiguration",
+        "pipelineContext": "PipelineContext",
+        "inputArtifacts": "ArtifactList",
+        "outputArtifacts": "ArtifactList",
+        "artifactCredentials": "AWSSessionCredentials",
+        "continuationToken": None,
+        "encryptionKey": "EncryptionKey",
+    },
+    "PipelineContext": {
+        "pipelineName": None,
+        "stage": "StageContext",
+        "action": "ActionContext",
+        "pipelineArn": None,
+        "pipelineExecutionId": None,
+    },
+    "PollForJobsInput": {
+        "actionTypeId": "ActionTypeId",
+        "maxBatchSize": None,
+        "queryParam": None,
+    },
+    "PollForJobsOutput": {
+        "jobs": "JobList",
+    },
+    "S3ArtifactLocation": {
+        "bucketName": None,
+        "objectKey": None,
+    },
+    "StageContext": {
+        "name": None,
+    },
+}
+# Each list's member shape and each map's value shape, when that holds names.
+_ITEMS: Final[dict[str, str]] = {
+    "ArtifactList": "Artifact",
+    "JobList": "Job",
+}
+# The Python names of members whose wire names differ, for "did you mean".
+_WIRE_NAME_OF: Final[dict[str, dict[str, str]]] = {
+    "AWSSessionCredentials": {
+        "access_key_id": "accessKeyId",
+        "secret_access_key": "secretAccessKey",
+        "session_token": "sessionToken",
+    },
+    "ActionConfiguration": {},
+    "ActionContext": {
+        "action_execution_id": "actionExecutionId",
+    },
+    "ActionTypeId": {},
+    "Artifact": {},
+    "ArtifactLocation": {
+        "s3_location": "s3Location",
+    },
+    "EncryptionKey": {},
+    "Job": {
+        "account_id": "accountId",
+    },
+    "JobData": {
+        "action_type_id": "actionTypeId",
+        "action_configuration": "actionConfiguration",
+        "pipeline_context": "pipelineContext",
+        "input_artifacts": "inputArtifacts",
+        "output_artifacts": "outputArtifacts",
+        "artifact_credentials": "artifactCredentials",
+        "continuation_token": "continuationToken",
+        "encryption_key": "encryptionKey",
+    },
+    "PipelineContext": {
+        "pipeline_name": "pipelineName",
+        "pipeline_arn": "pipelineArn",
+        "pipeline_execution_id": "pipelineExecutionId",
+    },
+    "PollForJobsInput": {
+        "action_type_id": "actionTypeId",
+        "max_batch_size": "maxBatchSize",
+        "query_param": "queryParam",
+    },
+    "PollForJobsOutput": {},
+    "S3ArtifactLocation": {
+        "bucket_name": "bucketName",
+        "object_key": "objectKey",
+    },
+    "StageContext": {},
+}
+_MAX_SHOWN_NAME: Final = 100
+_NOT_A_MEMBER: Final = "\x00not a member"
+
+
+class ParamValidationError(validators.ValidationFailedError):
+    """A request holding names its operation does not have, refused before sending, as boto3's
+    ParamValidationError refuses it: `Unknown parameter in input: "maxBatchsize", must be one
+    of: ...`. Checked at every level of the request, also with `validate_requests=False` (boto3
+    cannot send an unknown name either). A ValidationFailedError, so a ValueError, with one
+    `violations` entry (kind "unknown") per unknown name."""
+
+    def __init__(self, violations: list[validators.Violation]) -> None:
+        super().__init__(violations)
+        listed = [v.message for v in violations[: validators.MAX_LISTED_VIOLATIONS]]
+        if len(violations) > len(listed):
+            listed.append(f"... and {len(violations) - len(listed)} more unknown parameters")
+        self.args = ("Parameter validation failed:\n" + "\n".join(listed),)
+
+
+def _unknown_names(value: object, shape: str, path: str, found: list[validators.Violation]) -> None:
+    """Add a violation to `found` for each name in `value` that `shape` does not have."""
+    members = _MEMBERS.get(shape)
+    if members is None:
+        item_shape = _ITEMS.get(shape)
+        if item_shape is None:
+            return
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if item is not None:
+                    _unknown_names(item, item_shape, f"{path}.{key}", found)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value, 1):
+                if item is not None:
+                    _unknown_names(item, item_shape, f"{path}.{index}.member", found)
+        return
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return  # a value of the wrong type: the validators say so
+    for key, item in value.items():
+        child = members.get(key, _NOT_A_MEMBER)
+        if child is None:
+            continue
+        if child is _NOT_A_MEMBER:
+            found.append(_unknown_name(shape, key, path))
+        elif item is not None:
+            _unknown_names(item, child, f"{path}.{key}" if path else key, found)
+
+
+def _unknown_name(shape: str, key: object, path: str) -> validators.Violation:
+    shown = clean_text(key if isinstance(key, str) else repr(key), _MAX_SHOWN_NAME)
+    message = f'Unknown parameter in {path or "input"}: "{shown}", must be one of: {", ".join(_MEMBERS[shape])}'
+    suggestion = _close_name(shape, key)
+    if suggestion is not None:
+        message += f'; did you mean "{suggestion}"?'
+    return validators.Violation(f"{path}.{shown}" if path else shown, message, "unknown")
+
+
+def _close_name(shape: str, key: object) -> str | None:
+    """The member a misspelt name most likely means: its wire name for a Python (snake_case)
+    name, a name that differs only in case or `_`, else the closest by difflib."""
+    if not isinstance(key, str):
+        return None
+    members = list(_MEMBERS[shape])
+    by_python_name = _WIRE_NAME_OF[shape].get(key)
+    if by_python_name is not None:
+        return by_python_name
+    folded = key.replace("_", "").replace("-", "").lower()
+    for name in members:
+        if name.replace("_", "").lower() == folded:
+            return name
+    import difflib
+
+    close = difflib.get_close_matches(key, members, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 class CodePipelineClient:
@@ -328,16 +533,20 @@ class CodePipelineClient:
     @staticmethod
     def _payload(request: object, params: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
         if request is None:
-            return dict(_without_nulls(params))
-        if params:
+            request = params
+        elif params:
             raise TypeError("pass either a request or keyword arguments, not both")
-        if isinstance(request, model):
+        elif isinstance(request, model):
             return request.model_dump(by_alias=True, exclude_none=True, mode="json")
-        if isinstance(request, Mapping):
-            return dict(_without_nulls(request))
-        raise TypeError(
-            f"the request must be a models.{model.__name__} or a dict of wire names, not {type(request).__name__}"
-        )
+        if not isinstance(request, Mapping):
+            raise TypeError(
+                f"the request must be a models.{model.__name__} or a dict of wire names, not {type(request).__name__}"
+            )
+        unknown: list[validators.Violation] = []
+        _unknown_names(request, model.__name__, "", unknown)
+        if unknown:
+            raise ParamValidationError(unknown)
+        return dict(_without_nulls(request))
 
     def _invoke(
         self,
@@ -449,7 +658,7 @@ class CodePipelineClient:
         Returns information about any jobs for CodePipeline to act on. PollForJobs is valid only for action types with \"Custom\" in the owner field. If the action type contains AWS or ThirdParty in the owner field, the PollForJobs action returns an error.
         When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
 
-        `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises validators.ValidationFailedError before sending when the request breaks the spec (unless validate_requests is off), errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
+        `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
         """
         payload = self._payload(request, params, models.PollForJobsInput)
         if self.validate_requests:

@@ -6,7 +6,8 @@ send the head and stall, send part of the body and stall, cut the body short and
 the connection, answer bytes that are not HTTP, trickle the answer a byte at a time, send a
 body that never ends (chunked, or until the close), or send `100 Continue` forever. Any answer
 may be preceded by raw interim (1xx) answers and carry raw extra header lines (folded ones, bytes
-that are not ASCII), and may claim a Content-Length of its own.
+that are not ASCII), and may claim a Content-Length (or a chunk size) of its own; a chunked
+answer may end in trailer lines without end.
 Stalls last until the server stops, so they always outlast the client's timeout.
 """
 
@@ -32,7 +33,7 @@ ENDLESS_PIECES = 1280
 @dataclass
 class Fault:
     kind: str  # "answer", "stall", "head-then-stall", "part-then-stall", "cut", "cut-chunked", "reset", "garbage",
-    # "trickle", "chunked", "endless-chunked", "endless", "continue-forever"
+    # "trickle", "chunked", "endless-chunked", "endless", "endless-trailer", "continue-forever"
     status: int = 200
     body: bytes = b'{"jobs": []}'
     content_type: str = JSON
@@ -41,6 +42,7 @@ class Fault:
     headers: bytes = b""  # raw header lines (each ending in CRLF) added to the head
     content_length: str | None = None  # the Content-Length to claim, when not the body's
     reason: bytes = b"X"  # the reason phrase of the status line
+    chunk_size: bytes | None = None  # for "chunked": the size line to send, when not the body's length
 
 
 def answer(
@@ -204,8 +206,19 @@ class FaultServer:
             return True
         elif fault.kind == "chunked":
             chunked_head = head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked")
-            conn.sendall(chunked_head + b"%x\r\n%s\r\n0\r\n\r\n" % (len(fault.body), fault.body))
-            return True
+            size = b"%x" % len(fault.body) if fault.chunk_size is None else fault.chunk_size
+            conn.sendall(chunked_head + b"%s\r\n%s\r\n0\r\n\r\n" % (size, fault.body))
+            if fault.chunk_size is None:
+                return True
+            self._stop.wait()  # a client that believed the size waits for more
+        elif fault.kind == "endless-trailer":
+            chunked_head = head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked")
+            conn.sendall(chunked_head + b"%x\r\n%s\r\n0\r\n" % (len(fault.body), fault.body))
+            for _ in range(ENDLESS_PIECES):
+                if self._stop.is_set():
+                    break
+                conn.sendall(b"X-Trailer: " + ENDLESS_PIECE[:60000] + b"\r\n")
+            self._stop.wait()
         elif fault.kind == "endless-chunked":
             conn.sendall(head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked"))
             chunk = b"%x\r\n%s\r\n" % (len(ENDLESS_PIECE), ENDLESS_PIECE)

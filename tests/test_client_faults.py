@@ -337,6 +337,40 @@ def test_a_content_length_that_is_not_plain_digits_is_a_broken_answer(server: Fa
     assert elapsed < bound(2)
 
 
+HEX_LENGTH = b"%x" % len(JOBS)
+
+
+@pytest.mark.parametrize(
+    "size",
+    [b"-1", b"+" + HEX_LENGTH, HEX_LENGTH[:1] + b"_" + HEX_LENGTH[1:], b"0x" + HEX_LENGTH, b" ", b"1" + b"0" * 16],
+    ids=["negative", "plus", "underscore", "0x", "blank", "2**64"],
+)
+def test_a_chunk_size_that_is_not_hex_digits_is_a_broken_answer(server: FaultServer, size: bytes) -> None:
+    """http.client took int(size, 16): `+4a` passed, `-1` made it read to the end of the connection."""
+    server.default = Fault("chunked", body=JOBS, chunk_size=size)
+    failure, elapsed = timed(lambda: client_for(server.url, max_attempts=2).poll_for_jobs(REQUEST))
+    assert type(failure) is EndpointConnectionError
+    assert "IncompleteRead" in str(failure)
+    assert server.requests == 2
+    assert elapsed < bound(2)
+
+
+def test_trailer_lines_without_end_are_a_broken_answer(server: FaultServer) -> None:
+    server.default = Fault("endless-trailer", body=JOBS)
+    failure, elapsed = timed(lambda: client_for(server.url, max_attempts=2, read_timeout=5).poll_for_jobs(REQUEST))
+    assert type(failure) is EndpointConnectionError
+    assert "more than 100 trailer lines" in str(failure)
+    assert server.requests == 2
+    assert elapsed < bound(2, 5)
+
+
+@pytest.mark.parametrize("size", [HEX_LENGTH + b" ; name=value", b"0" * 40 + HEX_LENGTH, HEX_LENGTH.upper()])
+def test_chunk_sizes_with_extensions_leading_zeros_or_capitals_are_read(server: FaultServer, size: bytes) -> None:
+    server.default = Fault("chunked", body=JOBS, chunk_size=size)
+    output = client_for(server.url, max_attempts=1).poll_for_jobs(REQUEST)
+    assert [job.id for job in output.jobs or []] == [JOB_ID]
+
+
 # --- bodies nested too deep -----------------------------------------------------------------
 
 NESTED = [

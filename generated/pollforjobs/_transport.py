@@ -53,6 +53,7 @@ MAX_ID_CHARS: Final = 256
 # A problem found in a response body names a path, which may hold the body's map keys.
 MAX_PROBLEM_CHARS: Final = 512
 _READ_PIECE: Final = 65536
+_CHUNK_SIZE: Final = re.compile(b"0*[0-9A-Fa-f]{1,16}")
 
 
 class ConfigurationError(ValueError):
@@ -189,11 +190,14 @@ class _DeadlineReader(io.RawIOBase):
 
 
 class _HTTPResponse(http.client.HTTPResponse):
-    """http.client's response, made to skip every interim (1xx) answer and to read the status
-    line strictly. http.client itself skips only `100 Continue` and would take any other 1xx
-    (`103 Early Hints`, `102 Processing`) as the final answer, losing the real one behind it."""
+    """http.client's response, made to skip every interim (1xx) answer and to read the numbers
+    that frame the answer strictly. http.client itself skips only `100 Continue` and would take
+    any other 1xx (`103 Early Hints`, `102 Processing`) as the final answer, losing the real one
+    behind it; it takes `int(..., 16)` of a chunk size, so `-1` made it read to the end of the
+    connection in one piece, past any limit; and it reads trailer lines without end."""
 
     def _read_status(self) -> tuple[str, int, str]:
+        header_lines = MAX_HEADER_LINES  # for all the interim answers together
         for _ in range(MAX_INTERIM_ANSWERS + 1):
             version, status, reason = self._status_line()
             if status >= 200:
@@ -203,7 +207,7 @@ class _HTTPResponse(http.client.HTTPResponse):
                 raise http.client.HTTPException(
                     "101 Switching Protocols to a request that asked for no upgrade"
                 )
-            self._skip_headers()
+            header_lines = self._skip_lines(header_lines, "interim header")
         raise MalformedResponseError(
             f"more than {MAX_INTERIM_ANSWERS} interim (1xx) answers before the final one",
             status_code=status,
@@ -225,14 +229,30 @@ class _HTTPResponse(http.client.HTTPResponse):
             raise http.client.BadStatusLine(text)
         return version, int(status), reason
 
-    def _skip_headers(self) -> None:
-        for _ in range(MAX_HEADER_LINES + 1):
+    def _skip_lines(self, budget: int, what: str) -> int:
+        """Read lines up to an empty one, at most `budget` of them; the budget that is left."""
+        while budget >= 0:
             line = self.fp.readline(MAX_LINE_BYTES + 1)
             if len(line) > MAX_LINE_BYTES:
-                raise http.client.LineTooLong("header line")
+                raise http.client.LineTooLong(f"{what} line")
             if line in (b"\r\n", b"\n", b""):
-                return
-        raise http.client.HTTPException(f"got more than {MAX_HEADER_LINES} headers")
+                return budget
+            budget -= 1
+        raise http.client.HTTPException(f"got more than {MAX_HEADER_LINES} {what} lines")
+
+    def _read_next_chunk_size(self) -> int:
+        line = self.fp.readline(MAX_LINE_BYTES + 1)
+        if len(line) > MAX_LINE_BYTES:
+            raise http.client.LineTooLong("chunk size")
+        size = line.split(b";", 1)[0].strip()
+        if not _CHUNK_SIZE.fullmatch(size):
+            raise ValueError(
+                "a chunk size is hexadecimal digits, at most 16 after leading zeros"
+            )  # -> IncompleteRead
+        return int(size, 16)
+
+    def _read_and_discard_trailer(self) -> None:
+        self._skip_lines(MAX_HEADER_LINES, "trailer")
 
 
 class _DeadlineHTTPResponse(_HTTPResponse):

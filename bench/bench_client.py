@@ -15,8 +15,9 @@ times per call:
 - boto3: `boto3.client("codepipeline").poll_for_jobs(**request)` (its own parameter
   validation, signing, HTTP, parsing into dicts).
 
-It prints the end-to-end latency of each, each client's own cost (its latency minus bare's,
-DESIGN.md §2.9), and the ratios; medians over the rounds, with the spread. Then the import
+It prints the end-to-end latency of each, each client's own cost (its latency minus bare's:
+against a local server most of a call's time is the server's and the socket's, which both
+clients pay alike), and the ratios; medians over the rounds, with the spread. Then the import
 time of `pollforjobs.client` and of `boto3` (python -X importtime, cumulative, median of
 several fresh processes) and the time from a fresh process to the first answer.
 """

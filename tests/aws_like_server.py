@@ -102,14 +102,17 @@ class AwsLikeServer:
 
             do_GET = do_POST
 
-            def finish(self) -> None:
-                super().finish()
-                owner.closed_connections.release()
-
             def log_message(self, format: str, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def shutdown_request(self, request: Any) -> None:
+                # Counted once the socket is closed, not when the handler returns: a client that
+                # then looks at its pooled connection must see it dropped.
+                super().shutdown_request(request)
+                owner.closed_connections.release()
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"

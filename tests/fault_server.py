@@ -3,7 +3,11 @@
 Each accepted connection reads one HTTP request (head and Content-Length body), counts it,
 and then does what the next scripted fault says: answer normally, stall before answering,
 send the head and stall, send part of the body and stall, cut the body short and close, reset
-the connection, answer bytes that are not HTTP, or trickle the answer a byte at a time.
+the connection, answer bytes that are not HTTP, trickle the answer a byte at a time, send a
+body that never ends (chunked, or until the close), or send `100 Continue` forever. Any answer
+may be preceded by raw interim (1xx) answers and carry raw extra header lines (folded ones, bytes
+that are not ASCII), and may claim a Content-Length (or a chunk size) of its own; a chunked
+answer may end in trailer lines without end.
 Stalls last until the server stops, so they always outlast the client's timeout.
 """
 
@@ -19,19 +23,49 @@ from dataclasses import dataclass
 from typing import Self
 
 JSON = "application/x-amz-json-1.1"
+# The endless bodies: 80 MiB of "[" (more than any limit the tests set), then the connection
+# closes; "continue-forever" sends that many 100s, then stalls. A client without a limit is
+# then seen to fail, instead of holding the test run forever.
+ENDLESS_PIECE = b"[" * 65536
+ENDLESS_PIECES = 1280
 
 
 @dataclass
 class Fault:
-    kind: str  # "answer", "stall", "head-then-stall", "part-then-stall", "cut", "cut-chunked", "reset", "garbage", "trickle"
+    kind: str  # "answer", "stall", "head-then-stall", "part-then-stall", "cut", "cut-chunked", "reset", "garbage",
+    # "trickle", "chunked", "endless-chunked", "endless", "endless-trailer", "continue-forever"
     status: int = 200
     body: bytes = b'{"jobs": []}'
     content_type: str = JSON
-    gap: float = 0.0  # seconds between bytes, for "trickle"
+    gap: float = 0.0  # seconds between bytes, for "trickle"; between 100s, for "continue-forever"
+    interim: bytes = b""  # raw bytes sent before the head: interim (1xx) answers
+    headers: bytes = b""  # raw header lines (each ending in CRLF) added to the head
+    content_length: str | None = None  # the Content-Length to claim, when not the body's
+    reason: bytes = b"X"  # the reason phrase of the status line
+    chunk_size: bytes | None = None  # for "chunked": the size line to send, when not the body's length
 
 
-def answer(status: int = 200, body: bytes | str = b'{"jobs": []}', content_type: str = JSON) -> Fault:
-    return Fault("answer", status, body.encode() if isinstance(body, str) else body, content_type)
+def answer(
+    status: int = 200,
+    body: bytes | str = b'{"jobs": []}',
+    content_type: str = JSON,
+    *,
+    interim: bytes = b"",
+    headers: bytes = b"",
+    content_length: str | None = None,
+    reason: bytes = b"X",
+) -> Fault:
+    data = body.encode() if isinstance(body, str) else body
+    return Fault(
+        "answer",
+        status,
+        data,
+        content_type,
+        interim=interim,
+        headers=headers,
+        content_length=content_length,
+        reason=reason,
+    )
 
 
 def aws_error(status: int, code: str, message: str = "m") -> Fault:
@@ -127,10 +161,22 @@ class FaultServer:
 
     def _act(self, conn: socket.socket, fault: Fault) -> bool:
         """Do the fault; whether the connection may carry another request."""
-        head = (
-            f"HTTP/1.1 {fault.status} X\r\nContent-Type: {fault.content_type}\r\n"
-            f"x-amzn-RequestId: fault-{self.requests}\r\nContent-Length: {len(fault.body)}\r\n\r\n"
-        ).encode()
+        length = str(len(fault.body)) if fault.content_length is None else fault.content_length
+        request_id = (
+            b""
+            if b"x-amzn-requestid:" in fault.headers.lower()
+            else f"x-amzn-RequestId: fault-{self.requests}\r\n".encode()
+        )
+        head = b"HTTP/1.1 %d %s\r\nContent-Type: %s\r\n%sContent-Length: %s\r\n%s\r\n" % (
+            fault.status,
+            fault.reason,
+            fault.content_type.encode(),
+            request_id,
+            length.encode(),
+            fault.headers,
+        )
+        if fault.interim:
+            conn.sendall(fault.interim)
         if fault.kind == "answer":
             conn.sendall(head + fault.body)
             return True
@@ -145,7 +191,7 @@ class FaultServer:
         elif fault.kind == "cut":
             conn.sendall(head + fault.body[: len(fault.body) // 2])
         elif fault.kind == "cut-chunked":
-            chunked_head = head.replace(f"Content-Length: {len(fault.body)}".encode(), b"Transfer-Encoding: chunked")
+            chunked_head = head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked")
             conn.sendall(chunked_head + f"{len(fault.body):x}\r\n".encode() + fault.body[:5])
         elif fault.kind == "reset":
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -158,6 +204,41 @@ class FaultServer:
                 conn.sendall(bytes([byte]))
                 time.sleep(fault.gap)
             return True
+        elif fault.kind == "chunked":
+            chunked_head = head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked")
+            size = b"%x" % len(fault.body) if fault.chunk_size is None else fault.chunk_size
+            conn.sendall(chunked_head + b"%s\r\n%s\r\n0\r\n\r\n" % (size, fault.body))
+            if fault.chunk_size is None:
+                return True
+            self._stop.wait()  # a client that believed the size waits for more
+        elif fault.kind == "endless-trailer":
+            chunked_head = head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked")
+            conn.sendall(chunked_head + b"%x\r\n%s\r\n0\r\n" % (len(fault.body), fault.body))
+            for _ in range(ENDLESS_PIECES):
+                if self._stop.is_set():
+                    break
+                conn.sendall(b"X-Trailer: " + ENDLESS_PIECE[:60000] + b"\r\n")
+            self._stop.wait()
+        elif fault.kind == "endless-chunked":
+            conn.sendall(head.replace(f"Content-Length: {length}".encode(), b"Transfer-Encoding: chunked"))
+            chunk = b"%x\r\n%s\r\n" % (len(ENDLESS_PIECE), ENDLESS_PIECE)
+            for _ in range(ENDLESS_PIECES):
+                if self._stop.is_set():
+                    break
+                conn.sendall(chunk)  # ends with an OSError once the client hangs up
+        elif fault.kind == "endless":
+            conn.sendall(head.replace(f"Content-Length: {length}\r\n".encode(), b""))
+            for _ in range(ENDLESS_PIECES):
+                if self._stop.is_set():
+                    break
+                conn.sendall(ENDLESS_PIECE)
+        elif fault.kind == "continue-forever":
+            for _ in range(ENDLESS_PIECES):
+                if self._stop.is_set():
+                    break
+                conn.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
+                time.sleep(fault.gap)
+            self._stop.wait()
         return False
 
 

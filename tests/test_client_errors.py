@@ -1,4 +1,4 @@
-"""Error answers, as the generated client reads them (DESIGN.md §4).
+"""Error answers, as the generated client reads them (the AWS JSON 1.1 error rules).
 
 The cases are the awsJson1_1 error tests of Smithy's protocol test suite
 (smithy-aws-protocol-tests, model/awsJson1_1/errors.smithy): the code comes from the

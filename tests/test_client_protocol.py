@@ -1,8 +1,9 @@
 """The generated client on the wire, against a scripted server on 127.0.0.1 that answers like AWS.
 
 What reaches the server (method, path, headers, body, a SigV4 signature that botocore's
-signer recomputes), what comes back (the documented sample response, read leniently),
-validation before sending, and the forms a request may take.
+signer recomputes), what comes back (the documented sample response, read leniently and by
+wire names only), validation before sending (unknown names always, as boto3), the forms a
+request may take, and the endpoint URLs the client accepts (as botocore checks and encodes them).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from typing import Any
 
 import pytest
 from pollforjobs import ValidationFailedError, errors, models
-from pollforjobs.client import CodePipelineClient, ConfigurationError
+from pollforjobs.client import CodePipelineClient, ConfigurationError, ParamValidationError
 
 from .aws_like_server import Answer, AwsLikeServer, error, sample, signature_matches, signature_parts
 
+TYPE_ID = {"category": "Test", "owner": "Custom", "provider": "P", "version": "1"}
+JOB_ID = "0d7b4c2e-7a4f-4a39-9e0f-1c2d3e4f5a6b"
 ACCESS_KEY = "AKIDCLIENTTEST0000001"
 SECRET_KEY = "client/test/secret/key/0000000000000000001"
 SESSION_TOKEN = "client-test-session-token-0001"
@@ -220,6 +223,10 @@ def test_default_endpoint_comes_from_the_region() -> None:
         ({"max_attempts": 0}, "max_attempts"),
         ({"read_timeout": -1}, "read_timeout"),
         ({"connect_timeout": "5"}, "connect_timeout"),
+        ({"total_timeout": 0}, "total_timeout"),
+        ({"total_timeout": True}, "total_timeout"),
+        ({"max_response_bytes": 0}, "max_response_bytes"),
+        ({"max_response_bytes": 1.5}, "max_response_bytes"),
         ({"aws_secret_access_key": None}, "both aws_access_key_id and aws_secret_access_key"),
     ],
 )
@@ -233,3 +240,196 @@ def test_bad_settings_give_clear_errors(options: dict[str, Any], message: str) -
     with pytest.raises(ConfigurationError, match=message) as caught:
         CodePipelineClient(**settings)
     assert "hunter2" not in str(caught.value)
+
+
+# --- responses are read by wire names only ---------------------------------------------------
+
+
+@pytest.mark.parametrize("job_id", [JOB_ID, "ef66c259-64f9-EXAMPLE"], ids=["one-pass", "lenient"])
+def test_a_response_is_read_by_wire_names_only(server: AwsLikeServer, job_id: str) -> None:
+    """A well-formed body goes through pydantic-core in one pass, the placeholder id through the
+    lenient reader: neither may take a member by its Python name, which AWS never sends."""
+    body = {
+        "jobs": [
+            {
+                "id": job_id,
+                "nonce": "1",
+                "account_id": "123456789012",
+                "data": {"pipeline_context": {"pipeline_name": "snake"}, "pipelineContext": {"pipelineName": "wire"}},
+            }
+        ]
+    }
+    server.answer(Answer(200, json.dumps(body)))
+    output = client_for(server).poll_for_jobs(actionTypeId=TYPE_ID)
+    assert output.jobs is not None
+    (job,) = output.jobs
+    assert job.account_id is None
+    assert job.data is not None and job.data.pipeline_context is not None
+    assert job.data.pipeline_context.pipeline_name == "wire"
+
+
+def test_a_lone_surrogate_in_a_response_is_read_as_json_loads_reads_it(server: AwsLikeServer) -> None:
+    """pydantic-core refuses a lone surrogate escape; a Java service can write one, botocore reads it."""
+    server.answer(Answer(200, '{"jobs": [{"id": "' + JOB_ID + '", "nonce": "\\ud800"}]}'))
+    output = client_for(server).poll_for_jobs(actionTypeId=TYPE_ID)
+    assert output.jobs is not None and output.jobs[0].nonce == "\ud800"
+
+
+# --- names the operation does not have ---------------------------------------------------------
+
+MEMBERS = "actionTypeId, maxBatchSize, queryParam"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"actionTypeId": TYPE_ID, "maxBatchsize": 5},
+            f'Unknown parameter in input: "maxBatchsize", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+        (
+            {"action_type_id": TYPE_ID},
+            f'Unknown parameter in input: "action_type_id", must be one of: {MEMBERS}; did you mean "actionTypeId"?',
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "max_batch_size": 5},
+            f'Unknown parameter in input: "max_batch_size", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "MaxBatchSize": 5},
+            f'Unknown parameter in input: "MaxBatchSize", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "queryParams": {"a": "b"}},
+            f'Unknown parameter in input: "queryParams", must be one of: {MEMBERS}; did you mean "queryParam"?',
+        ),
+        ({"actionTypeId": TYPE_ID, "nothingLikeIt": 1}, f'Unknown parameter in input: "nothingLikeIt", must be one of: {MEMBERS}'),
+        (
+            {"actionTypeId": {**TYPE_ID, "categroy": "Test"}},
+            (
+                'Unknown parameter in actionTypeId: "categroy", must be one of: category, owner, provider, version; '
+                'did you mean "category"?'
+            ),
+        ),
+        (
+            {"actionTypeId": TYPE_ID, "maxBatchsize": None},  # boto3 refuses it too, null or not
+            f'Unknown parameter in input: "maxBatchsize", must be one of: {MEMBERS}; did you mean "maxBatchSize"?',
+        ),
+    ],
+    ids=["misspelt", "snake-case", "snake-case-2", "case", "plural", "no-match", "nested", "null"],
+)
+@pytest.mark.parametrize("form", ["keywords", "dict"])
+@pytest.mark.parametrize("validate", [True, False], ids=["validating", "validation-off"])
+def test_unknown_names_are_refused_before_sending(
+    server: AwsLikeServer, params: dict[str, Any], message: str, form: str, validate: bool
+) -> None:
+    client = client_for(server, validate_requests=validate)
+    with pytest.raises(ParamValidationError) as caught:
+        client.poll_for_jobs(**params) if form == "keywords" else client.poll_for_jobs(params)
+    assert str(caught.value) == "Parameter validation failed:\n" + message
+    assert isinstance(caught.value, ValidationFailedError) and isinstance(caught.value, ValueError)
+    assert [v.kind for v in caught.value.violations] == ["unknown"]
+    assert server.requests == []
+
+
+def test_every_unknown_name_is_listed_with_its_path(server: AwsLikeServer) -> None:
+    request = {"actionTypeId": {**TYPE_ID, "Owner": "Custom", 7: "x"}, "maxBatchsize": 5, "queryParam": {"free": "keys"}}
+    with pytest.raises(ParamValidationError) as caught:
+        client_for(server).poll_for_jobs(request)
+    assert [v.path for v in caught.value.violations] == ["actionTypeId.Owner", "actionTypeId.7", "maxBatchsize"]
+    assert len(str(caught.value).splitlines()) == 4
+    assert server.requests == []
+
+
+def test_map_keys_are_not_names(server: AwsLikeServer) -> None:
+    client = client_for(server)
+    client.poll_for_jobs(actionTypeId=TYPE_ID, queryParam={"maxBatchsize": "w"})
+    client_for(server, validate_requests=False).poll_for_jobs(actionTypeId=TYPE_ID, queryParam={"any_key": "v", "b": "w"})
+    assert [r.json()["queryParam"] for r in server.requests] == [{"maxBatchsize": "w"}, {"any_key": "v", "b": "w"}]
+
+
+def test_unknown_names_are_checked_before_the_constraints(server: AwsLikeServer) -> None:
+    with pytest.raises(ParamValidationError, match="maxBatchsize"):
+        client_for(server).poll_for_jobs(actionTypeId={**TYPE_ID, "provider": "abc$"}, maxBatchsize=0)
+
+
+def test_a_long_unknown_name_is_shown_cut(server: AwsLikeServer) -> None:
+    with pytest.raises(ParamValidationError) as caught:
+        client_for(server).poll_for_jobs({"actionTypeId": TYPE_ID, "x" * 100_000 + "\n": 1})
+    assert len(str(caught.value)) < 400
+    assert "\n" not in str(caught.value).removeprefix("Parameter validation failed:\n")
+
+
+# --- endpoint URLs ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "sent"),
+    [
+        ("/é", "/%C3%A9"),
+        ("/a b", "/a%20b"),
+        ("/a%20b", "/a%20b"),
+        ("/x%2fy", "/x%2Fy"),
+        ("/100%", "/100%25"),
+        ("/%zz/%41", "/%25zz/%2541"),
+        ("/a~b/c:d@e!$&'()*+,;=", "/a~b/c:d@e!$&'()*+,;="),
+        ("/a\"b<c>", "/a%22b%3Cc%3E"),
+    ],
+)
+def test_an_endpoint_path_is_percent_encoded_as_botocore_sends_it(
+    server: AwsLikeServer, sample_request: dict[str, Any], path: str, sent: str
+) -> None:
+    client = client_for(server, endpoint_url=server.url + path)
+    assert client.endpoint_url == server.url + sent
+    client.poll_for_jobs(sample_request)
+    (request,) = server.requests
+    assert request.path == sent
+    assert signature_matches(request, SECRET_KEY)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:9/a\x01b", "control characters"),
+        ("http://127.0.0.1:9/a\tb", "control characters"),
+        ("http://ho\nst:9/", "control characters"),
+        ("http://127.0.0.1:9/\x7f", "control characters"),
+        ("http://127.0.0.1:9/\x9b", "control characters"),
+        ("http://exa mple.com/", "no valid host name"),
+        ("http://host_name:9/", "no valid host name"),
+        ("http://-bad.example/", "no valid host name"),
+        ("http://bad-.example/", "no valid host name"),
+        ("http://a..b/", "no valid host name"),
+        ("http://bücher.example/", "no valid host name"),
+        ("http://" + "a" * 64 + ".example/", "no valid host name"),
+        ("http://" + "a." * 130 + "example/", "no valid host name"),
+        ("http://h;st/", "no valid host name"),
+        ("http://[::1/", "not a valid URL"),
+        ("http://[nonsense]:9/", "not a valid URL"),
+        ("http://127.0.0.1:+9/", "not a valid URL"),
+        ("http://127.0.0.1:0/", "port 0"),
+        ("http://127.0.0.1:9/#fragment", "fragment"),
+        ("http://127.0.0.1:9/\ud800", "lone surrogate"),
+        ("HTTP://user@127.0.0.1:9/", "user name"),
+        ("file:///etc/passwd", "http:// or https://"),
+        (b"http://127.0.0.1:9/", "must be a string"),
+    ],
+)
+def test_a_bad_endpoint_url_is_refused_when_the_client_is_made(url: Any, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        CodePipelineClient(region_name="us-east-1", endpoint_url=url, aws_access_key_id="A", aws_secret_access_key="B")
+
+
+@pytest.mark.parametrize(
+    ("url", "endpoint"),
+    [
+        ("http://[::1]:9", "http://[::1]:9/"),
+        ("HTTP://LocalHost:9/Path", "http://localhost:9/Path"),
+        ("https://example.com./", "https://example.com./"),
+        ("https://codepipeline.us-east-1.amazonaws.com:443", "https://codepipeline.us-east-1.amazonaws.com/"),
+        ("http://127.0.0.1:9/?", "http://127.0.0.1:9/"),
+    ],
+)
+def test_good_endpoint_urls_are_kept(url: str, endpoint: str) -> None:
+    client = CodePipelineClient(region_name="us-east-1", endpoint_url=url, aws_access_key_id="A", aws_secret_access_key="B")
+    assert client.endpoint_url == endpoint

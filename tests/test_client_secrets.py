@@ -82,6 +82,32 @@ def test_exceptions_show_no_secrets(server: AwsLikeServer, answer: Answer) -> No
     assert_no_secrets(everything_shown(caught.value))
 
 
+@pytest.mark.parametrize(
+    ("answer", "options"),
+    [
+        (Answer(200, SAMPLE_RESPONSE_TEXT), {"max_response_bytes": 900}),  # cut where the credentials are
+        (Answer(500, SAMPLE_RESPONSE_TEXT), {"max_response_bytes": 900}),
+        (Answer(200, SAMPLE_RESPONSE_TEXT, delay=2.0), {"total_timeout": 0.3}),
+    ],
+    ids=["body-over-the-limit", "error-body-over-the-limit", "total-timeout"],
+)
+def test_the_limits_on_responses_show_no_secrets(
+    server: AwsLikeServer, answer: Answer, options: dict[str, Any]
+) -> None:
+    server.answer(answer)
+    with pytest.raises(Exception) as caught:
+        client_for(server.url, **options).poll_for_jobs(REQUEST)
+    assert_no_secrets(everything_shown(caught.value))
+
+
+def test_unknown_parameter_error_shows_names_not_values(server: AwsLikeServer) -> None:
+    with pytest.raises(ValueError) as caught:
+        client_for(server.url).poll_for_jobs(actionTypeId=REQUEST["actionTypeId"], secretAccessKey=SECRET_KEY)
+    assert '"secretAccessKey"' in str(caught.value)
+    assert_no_secrets(everything_shown(caught.value))
+    assert server.requests == []
+
+
 def test_validation_error_shows_no_secrets(server: AwsLikeServer) -> None:
     with pytest.raises(ValueError) as caught:
         client_for(server.url).poll_for_jobs({"actionTypeId": {"category": SECRET_KEY}})

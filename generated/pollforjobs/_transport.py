@@ -5,31 +5,55 @@ Internal to `client.py`; nothing here depends on an operation. Parts:
 - `ConnectionPool`: keep-alive `http.client` connections to one endpoint (thread-safe).
 - `sign`: SigV4 with botocore's signer, without botocore's debug log lines that echo
   the canonical request (which carries the session token).
-- `error_from_response`: the AWS JSON 1.1 error rules (DESIGN.md §4).
+- `error_from_response`: the AWS JSON 1.1 error rules: the code is the `X-Amzn-ErrorType`
+  header, else the body's `code`, else its `__type`, keeping what is before the first `:`
+  and then what is after the first `#`; the message is `message`, else `Message`.
 - `RetryPolicy`: the AWS SDKs' "standard" retry mode, as botocore implements it.
+
+Everything taken from a response is bounded and made safe to show: the body is capped
+(`max_response_bytes`), interim (1xx) answers are skipped but counted, the numbers read from
+headers must be plain ASCII digits, and text copied into exceptions has its control
+characters replaced (`clean_text`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.client
+import io
 import json
 import random
+import re
 import select
 import socket
 import ssl
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping
 from email.message import Message
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Final
 from urllib.parse import urlsplit
+
+import pydantic_core
 
 from . import errors
 
 JSON_CONTENT_TYPE: Final = "application/x-amz-json-1.1"
 MAX_SNIPPET_CHARS: Final = 120
+DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+# http.client's own limits on one header line and on the header lines of one answer.
+MAX_LINE_BYTES: Final = 65536
+MAX_HEADER_LINES: Final = 100
+# Interim (1xx) answers skipped before the final one; real servers send one or two.
+MAX_INTERIM_ANSWERS: Final = 20
+# Identifiers copied from a response (request id, error code, reason phrase) are cut to this.
+MAX_ID_CHARS: Final = 256
+# A problem found in a response body names a path, which may hold the body's map keys.
+MAX_PROBLEM_CHARS: Final = 512
+_READ_PIECE: Final = 65536
+_CHUNK_SIZE: Final = re.compile(b"0*[0-9A-Fa-f]{1,16}")
 
 
 class ConfigurationError(ValueError):
@@ -52,8 +76,17 @@ class ReadTimeoutError(EndpointConnectionError, TimeoutError):
     """The endpoint did not answer within `read_timeout`, after every attempt."""
 
 
+class TotalTimeoutError(EndpointConnectionError, TimeoutError):
+    """The call, all its attempts and the waits between them, did not end within `total_timeout`.
+
+    Never retried. `__cause__` is the last attempt's failure, when there was one.
+    """
+
+
 class MalformedResponseError(ValueError):
-    """A success response whose body is not the JSON the spec describes.
+    """A response the client will not read: a success body that is not the JSON the spec
+    describes, a body larger than `max_response_bytes` (for any status), or more interim
+    (1xx) answers than the client skips. Never retried.
 
     The message names the problem and where, never the body (it may hold credentials).
     """
@@ -64,7 +97,34 @@ class MalformedResponseError(ValueError):
         where = (
             f"HTTP {status_code}, request id {request_id}" if request_id else f"HTTP {status_code}"
         )
-        super().__init__(f"malformed response ({where}): {problem}")
+        super().__init__(f"malformed response ({where}): {clean_text(problem, MAX_PROBLEM_CHARS)}")
+
+
+# --- Text from a response -----------------------------------------------------------------
+
+# C0 and C1 controls, DEL, the Unicode line and paragraph separators, lone surrogates (which
+# no UTF-8 log can write): none of them may reach an exception's text or a log line.
+_UNSAFE_CHARACTER: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BLANKS: Final = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+
+
+def _replacement(match: re.Match[str]) -> str:
+    return " " if match.group() in _BLANKS else "\ufffd"
+
+
+def clean_text(value: str, limit: int | None = None) -> str:
+    """`value` safe to show: line breaks and tabs become spaces, other control characters and
+    lone surrogates U+FFFD; with `limit`, at most that many characters (cut with "...")."""
+    if _UNSAFE_CHARACTER.search(value) is not None:
+        value = _UNSAFE_CHARACTER.sub(_replacement, value)
+    if limit is not None and len(value) > limit:
+        value = value[: limit - 3] + "..."
+    return value
+
+
+def _header_text(headers: Message, name: str) -> str | None:
+    value = headers.get(name)
+    return None if value is None else clean_text(value, MAX_ID_CHARS)
 
 
 # --- HTTP -------------------------------------------------------------------------------
@@ -83,7 +143,7 @@ class Response:
 
     @property
     def request_id(self) -> str | None:
-        return self.headers.get("x-amzn-RequestId")
+        return _header_text(self.headers, "x-amzn-RequestId")
 
 
 def _looks_dropped(sock: socket.socket) -> bool:
@@ -99,7 +159,123 @@ def _looks_dropped(sock: socket.socket) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    # http.client puts what the server sent in some of its errors (BadStatusLine holds the line).
+    text = clean_text(str(exc), MAX_ID_CHARS)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket's reads, each bounded by `read_timeout` and by what is left until `deadline`."""
+
+    def __init__(self, sock: socket.socket, deadline: float, read_timeout: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._raw = sock.makefile("rb", buffering=0)
+        self._deadline = deadline
+        self._read_timeout = read_timeout
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("total_timeout reached")
+        self._sock.settimeout(min(self._read_timeout, remaining))
+        return self._raw.readinto(buffer)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _HTTPResponse(http.client.HTTPResponse):
+    """http.client's response, made to skip every interim (1xx) answer and to read the numbers
+    that frame the answer strictly. http.client itself skips only `100 Continue` and would take
+    any other 1xx (`103 Early Hints`, `102 Processing`) as the final answer, losing the real one
+    behind it; it takes `int(..., 16)` of a chunk size, so `-1` made it read to the end of the
+    connection in one piece, past any limit; and it reads trailer lines without end."""
+
+    def _read_status(self) -> tuple[str, int, str]:
+        header_lines = MAX_HEADER_LINES  # for all the interim answers together
+        for _ in range(MAX_INTERIM_ANSWERS + 1):
+            version, status, reason = self._status_line()
+            if status >= 200:
+                return version, status, reason
+            if status == 101:
+                # Only a request that asks for an upgrade may get one; this one asked for none.
+                raise http.client.HTTPException(
+                    "101 Switching Protocols to a request that asked for no upgrade"
+                )
+            header_lines = self._skip_lines(header_lines, "interim header")
+        raise MalformedResponseError(
+            f"more than {MAX_INTERIM_ANSWERS} interim (1xx) answers before the final one",
+            status_code=status,
+            request_id=None,
+        )
+
+    def _status_line(self) -> tuple[str, int, str]:
+        line = self.fp.readline(MAX_LINE_BYTES + 1)
+        if len(line) > MAX_LINE_BYTES:
+            raise http.client.LineTooLong("status line")
+        if not line:
+            raise http.client.RemoteDisconnected("Remote end closed connection without response")
+        text = line.decode("iso-8859-1")
+        version, _, rest = text.rstrip("\r\n").partition(" ")
+        status, _, reason = rest.partition(" ")
+        if not version.startswith("HTTP/") or not (
+            len(status) == 3 and status.isascii() and status.isdigit()
+        ):
+            raise http.client.BadStatusLine(text)
+        return version, int(status), reason
+
+    def _skip_lines(self, budget: int, what: str) -> int:
+        """Read lines up to an empty one, at most `budget` of them; the budget that is left."""
+        while budget >= 0:
+            line = self.fp.readline(MAX_LINE_BYTES + 1)
+            if len(line) > MAX_LINE_BYTES:
+                raise http.client.LineTooLong(f"{what} line")
+            if line in (b"\r\n", b"\n", b""):
+                return budget
+            budget -= 1
+        raise http.client.HTTPException(f"got more than {MAX_HEADER_LINES} {what} lines")
+
+    def _read_next_chunk_size(self) -> int:
+        line = self.fp.readline(MAX_LINE_BYTES + 1)
+        if len(line) > MAX_LINE_BYTES:
+            raise http.client.LineTooLong("chunk size")
+        size = line.split(b";", 1)[0].strip()
+        if not _CHUNK_SIZE.fullmatch(size):
+            raise ValueError(
+                "a chunk size is hexadecimal digits, at most 16 after leading zeros"
+            )  # -> IncompleteRead
+        return int(size, 16)
+
+    def _read_and_discard_trailer(self) -> None:
+        self._skip_lines(MAX_HEADER_LINES, "trailer")
+
+
+class _DeadlineHTTPResponse(_HTTPResponse):
+    """A response whose every read also ends by a deadline (`total_timeout`)."""
+
+    def __init__(
+        self, sock: socket.socket, *args: Any, deadline: float, read_timeout: float, **kwargs: Any
+    ) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp.close()
+        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, read_timeout))
+
+
+def _content_length_is_valid(answer: http.client.HTTPResponse) -> bool:
+    """RFC 9112 section 6.3: a Content-Length is digits, and one value; anything else makes the
+    framing unknown. (http.client takes `int()` of it: `+12`, `1_2` and ` 12 ` pass there.)"""
+    if answer.chunked:
+        return True
+    values = answer.headers.get_all("Content-Length")
+    if not values:
+        return True
+    first = values[0].strip()
+    return first.isascii() and first.isdigit() and all(v.strip() == first for v in values)
 
 
 class ConnectionPool:
@@ -114,6 +290,7 @@ class ConnectionPool:
         connect_timeout: float,
         read_timeout: float,
         max_idle: int,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._https = scheme == "https"
         self._host = host
@@ -121,6 +298,7 @@ class ConnectionPool:
         self._connect_timeout = connect_timeout
         self._read_timeout = read_timeout
         self._max_idle = max_idle
+        self._max_response_bytes = max_response_bytes
         self._idle: deque[http.client.HTTPConnection] = deque()
         self._ssl_context = ssl.create_default_context() if self._https else None
 
@@ -134,25 +312,38 @@ class ConnectionPool:
                 return conn
             conn.close()
         if self._https:
-            return http.client.HTTPSConnection(
+            conn = http.client.HTTPSConnection(
                 self._host, self._port, timeout=self._connect_timeout, context=self._ssl_context
             )
-        return http.client.HTTPConnection(self._host, self._port, timeout=self._connect_timeout)
+        else:
+            conn = http.client.HTTPConnection(self._host, self._port, timeout=self._connect_timeout)
+        conn.response_class = _HTTPResponse
+        return conn
 
-    def post(self, path: str, body: bytes, headers: Mapping[str, str]) -> Response:
-        """One POST. Raises EndpointConnectionError (or a subclass) when the connection fails."""
+    def post(
+        self, path: str, body: bytes, headers: Mapping[str, str], deadline: float | None = None
+    ) -> Response:
+        """One POST. Raises EndpointConnectionError (or a subclass) when the connection fails,
+        TotalTimeoutError when `deadline` (a `time.monotonic()` value) passes first, and
+        MalformedResponseError when the answer is more than the client reads."""
         conn = self._connection()
         try:
+            if deadline is not None:
+                self._bound(conn, deadline)
             if conn.sock is None:
-                self._connect(conn)
+                self._connect(conn, deadline)
             conn.request("POST", path, body, dict(headers))
             answer = conn.getresponse()
-            data = answer.read()
+            data = self._body(answer)
         except EndpointConnectionError:
             conn.close()
             raise
         except TimeoutError as exc:
             conn.close()
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TotalTimeoutError(
+                    f"no answer from {self.where} before total_timeout ran out"
+                ) from exc
             raise ReadTimeoutError(
                 f"no answer from {self.where} within {self._read_timeout} s"
             ) from exc
@@ -167,18 +358,59 @@ class ConnectionPool:
         if answer.will_close or len(self._idle) >= self._max_idle:
             conn.close()
         else:
+            if deadline is not None and conn.sock is not None:
+                conn.sock.settimeout(self._read_timeout)
+                conn.timeout = self._connect_timeout
+                conn.response_class = _HTTPResponse
             self._idle.append(conn)
         return Response(answer.status, answer.reason, answer.headers, data)
+
+    def _bound(self, conn: http.client.HTTPConnection, deadline: float) -> None:
+        """Make every wait of this attempt end by `deadline`: connecting, sending, each read."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("total_timeout reached")
+        conn.timeout = min(self._connect_timeout, remaining)
+        if conn.sock is not None:
+            conn.sock.settimeout(min(self._read_timeout, remaining))
+        conn.response_class = partial(_DeadlineHTTPResponse, deadline=deadline, read_timeout=self._read_timeout)  # type: ignore[assignment]
+
+    def _body(self, answer: http.client.HTTPResponse) -> bytes:
+        """The whole body, or MalformedResponseError past `max_response_bytes` (nothing more is read)."""
+        if not _content_length_is_valid(answer):
+            raise http.client.HTTPException("the answer's Content-Length is not one whole number")
+        limit = self._max_response_bytes
+        if answer.length is not None:
+            if answer.length <= limit:
+                return answer.read()
+        else:  # chunked, or until the server closes: read in pieces, never more than the limit
+            pieces: list[bytes] = []
+            size = 0
+            while size <= limit:
+                piece = answer.read(min(_READ_PIECE, limit + 1 - size))
+                if not piece:
+                    return b"".join(pieces)
+                pieces.append(piece)
+                size += len(piece)
+        raise MalformedResponseError(
+            f"the body is larger than max_response_bytes ({limit} bytes); it is not read",
+            status_code=answer.status,
+            request_id=_header_text(answer.headers, "x-amzn-RequestId"),
+        )
 
     @property
     def where(self) -> str:
         scheme = "https" if self._https else "http"
         return f"{scheme}://{self._host}" + (f":{self._port}" if self._port else "")
 
-    def _connect(self, conn: http.client.HTTPConnection) -> None:
+    def _connect(self, conn: http.client.HTTPConnection, deadline: float | None) -> None:
         try:
             conn.connect()
         except TimeoutError as exc:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TotalTimeoutError(
+                    f"could not connect to {self.where} before total_timeout ran out"
+                ) from exc
             raise ConnectTimeoutError(
                 f"could not connect to {self.where} within {self._connect_timeout} s"
             ) from exc
@@ -187,7 +419,10 @@ class ConnectionPool:
                 f"could not connect to {self.where}: {_describe(exc)}"
             ) from exc
         # The connect timeout is spent; from now on each socket read waits up to this.
-        conn.sock.settimeout(self._read_timeout)
+        read_timeout = self._read_timeout
+        if deadline is not None:
+            read_timeout = min(read_timeout, max(deadline - time.monotonic(), 0.001))
+        conn.sock.settimeout(read_timeout)
         # http.client writes the headers and the body separately; do not let Nagle hold the body.
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
@@ -244,7 +479,7 @@ def sanitize_code(raw: str) -> str:
 
 
 def _snippet(body: bytes) -> str:
-    text = " ".join(body[: MAX_SNIPPET_CHARS * 4].decode("utf-8", "replace").split())
+    text = " ".join(clean_text(body[: MAX_SNIPPET_CHARS * 4].decode("utf-8", "replace")).split())
     return text if len(text) <= MAX_SNIPPET_CHARS else text[:MAX_SNIPPET_CHARS] + "..."
 
 
@@ -252,25 +487,39 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def json_document(body: bytes) -> Any:
+    """The body as JSON: ValueError when it is not JSON, also when it is nested too deep.
+
+    pydantic-core's parser (twice as fast, and bounded in depth) reads most bodies; what it
+    refuses goes to `json.loads`, which also takes lone surrogates (`"\\ud800"`, which Java
+    services can write) and says where the JSON breaks."""
+    try:
+        return pydantic_core.from_json(body)
+    except ValueError:
+        pass
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def error_from_response(response: Response) -> errors.ServiceError:
     """The exception for an error answer: its class from the code, with message and ids."""
     status = response.status
     header_code = _text(response.headers.get("X-Amzn-ErrorType"))
     try:
-        data = json.loads(response.body) if response.body.strip() else {}
+        data = json_document(response.body) if response.body.strip() else {}
     except ValueError:
         data = None
     if isinstance(data, dict):
         raw = header_code or _text(data.get("code")) or _text(data.get("__type"))
-        message = _text(data.get("message")) or _text(data.get("Message")) or ""
+        message = clean_text(_text(data.get("message")) or _text(data.get("Message")) or "")
     else:
         raw = header_code
-        content_type = response.headers.get("Content-Type") or "no content type"
-        message = (
-            f"{response.reason or 'error'} (HTTP {status}); the error body is not JSON "
-            f"({content_type}): {_snippet(response.body)!r}"
-        )
-    code = sanitize_code(raw) if raw else ""
+        reason = clean_text(response.reason, MAX_ID_CHARS) or "error"
+        content_type = _header_text(response.headers, "Content-Type") or "no content type"
+        message = f"{reason} (HTTP {status}); the error body is not JSON ({content_type}): {_snippet(response.body)!r}"
+    code = clean_text(sanitize_code(raw), MAX_ID_CHARS) if raw else ""
     # Without a code, the status stands in for it, as in botocore.
     return errors.error_from_code(
         code or str(status), message, status_code=status, request_id=response.request_id
@@ -302,6 +551,7 @@ TRANSIENT_CODES: Final = frozenset(
     {"RequestTimeout", "RequestTimeoutException", "PriorRequestNotComplete"}
 )
 TRANSIENT_STATUSES: Final = frozenset({500, 502, 503, 504})
+_RETRY_AFTER: Final = re.compile("[0-9]{1,9}")
 THROTTLING_STATUSES: Final = frozenset({429})
 
 
@@ -366,8 +616,10 @@ class RetryPolicy:
             self._tokens = min(self.INITIAL_TOKENS, self._tokens + amount)
 
     def delay(self, attempt: int, throttling: bool, retry_after_ms: str | None) -> float:
+        """The wait before attempt `attempt + 1`. An `x-amz-retry-after` that is not 1 to 9 ASCII
+        digits (`²`, `-5`, `1e3`, thousands of digits) is ignored, not trusted or parsed."""
         base = self.THROTTLING_BASE_DELAY if throttling else self.TRANSIENT_BASE_DELAY
         wait = random.random() * min(base * 2.0 ** (attempt - 1), self.MAX_BACKOFF)
-        if retry_after_ms is not None and retry_after_ms.isdigit():
+        if retry_after_ms is not None and _RETRY_AFTER.fullmatch(retry_after_ms):
             wait = max(wait, min(int(retry_after_ms) / 1000.0, wait + self.RETRY_AFTER_MAX_EXTRA))
         return wait

@@ -4,14 +4,17 @@
     client = CodePipelineClient(region_name="us-east-1")
     output = client.poll_for_jobs({...})  # a models.PollForJobsInput or a wire dict
 
-Requests are validated before they are sent (`validate_requests=False` turns that off),
-signed with SigV4 by botocore's signer, and sent over keep-alive connections. Failures are
-retried as in the AWS SDKs' standard mode (see `_transport.RetryPolicy`). Errors raise
+Requests are checked before they are sent: a name the operation does not have always raises
+ParamValidationError (as in boto3), a broken constraint ValidationFailedError unless
+`validate_requests=False`. They are signed with SigV4 by the AWS Common Runtime's signer and
+sent over keep-alive connections. Failures are retried as in the AWS SDKs' standard mode
+(see `_transport.RetryPolicy`). Responses are read by their wire names only. Errors raise
 `errors.ServiceError` subclasses; see the README for the whole story.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import os
@@ -21,12 +24,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Final, Self, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import pydantic
 from pydantic import BaseModel
 
 from . import errors, models, validators, wire
 from ._transport import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     JSON_CONTENT_TYPE,
     ConfigurationError,
     ConnectionPool,
@@ -36,7 +41,10 @@ from ._transport import (
     NoCredentialsError,
     ReadTimeoutError,
     RetryPolicy,
+    TotalTimeoutError,
+    clean_text,
     error_from_response,
+    json_document,
     sign,
 )
 
@@ -47,7 +55,9 @@ __all__ = [
     "EndpointConnectionError",
     "MalformedResponseError",
     "NoCredentialsError",
+    "ParamValidationError",
     "ReadTimeoutError",
+    "TotalTimeoutError",
 ]
 
 SIGNING_NAME: Final = "codepipeline"
@@ -59,7 +69,13 @@ DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_ATTEMPTS: Final = 3
 # botocore's check on region names: they become part of the host name.
 _REGION: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
-_T = TypeVar("_T")
+# botocore's check on endpoint host names: dot-separated labels of letters, digits and inner hyphens.
+_HOST_LABEL: Final = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII | re.IGNORECASE)
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+# What urllib3 (and so botocore) leaves as it is in a URL path; everything else is percent-encoded.
+_PATH_SAFE: Final = "/:@!$&'()*+,;=-._~"
+_PERCENT_ESCAPE: Final = re.compile("%[0-9a-f]{2}", re.IGNORECASE)
+_M = TypeVar("_M", bound=BaseModel)
 # Retries are logged at debug level: operation, error code or failure, attempt, delay; never bodies or keys.
 logger = logging.getLogger(__name__)
 
@@ -93,6 +109,10 @@ def _whole(name: str, value: object) -> int:
     return value
 
 
+def _timeout_or_none(name: str, value: object) -> float | None:
+    return None if value is None else _positive(name, value)
+
+
 def _without_nulls(value: Any) -> Any:
     """A wire value with null members dropped: `null` means "not set" and is never sent."""
     if isinstance(value, Mapping):
@@ -100,6 +120,234 @@ def _without_nulls(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_without_nulls(v) for v in value]
     return value
+
+
+def _is_host_name(host: str, *, bracketed: bool) -> bool:
+    if bracketed:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
+    name = host.removesuffix(".")
+    return 0 < len(name) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
+
+
+def _encoded_path(path: str) -> str:
+    """The path percent-encoded as urllib3 encodes it: escapes already there are kept when
+    every `%` starts one, else each `%` is encoded too."""
+    escapes = _PERCENT_ESCAPE.findall(path)
+    keep_escapes = len(escapes) == path.count("%")
+    try:
+        encoded = quote(path, safe=_PATH_SAFE + ("%" if keep_escapes else ""))
+    except UnicodeEncodeError:
+        raise ConfigurationError(
+            "endpoint_url holds a lone surrogate, which no URL can carry"
+        ) from None
+    return _PERCENT_ESCAPE.sub(lambda escape: escape.group().upper(), encoded)
+
+
+# --- names a request may hold -------------------------------------------------------------
+
+# Each structure's members by wire name (error shapes aside): the shape of its value when that
+# may hold names too (a structure, or a list or map of other than plain values), else None. Output shapes are here as well; only
+# the operations' inputs are looked up.
+_MEMBERS: Final[dict[str, dict[str, str | None]]] = {
+    "AWSSessionCredentials": {
+        "accessKeyId": None,
+        "secretAccessKey": None,
+        "sessionToken": None,
+    },
+    "ActionConfiguration": {
+        "configuration": None,
+    },
+    "ActionContext": {
+        "name": None,
+        "actionExecutionId": None,
+    },
+    "ActionTypeId": {
+        "category": None,
+        "owner": None,
+        "provider": None,
+        "version": None,
+    },
+    "Artifact": {
+        "name": None,
+        "revision": None,
+        "location": "ArtifactLocation",
+    },
+    "ArtifactLocation": {
+        "type": None,
+        "s3Location": "S3ArtifactLocation",
+    },
+    "EncryptionKey": {
+        "id": None,
+        "type": None,
+    },
+    "Job": {
+        "id": None,
+        "data": "JobData",
+        "nonce": None,
+        "accountId": None,
+    },
+    "JobData": {
+        "actionTypeId": "ActionTypeId",
+        "actionConfiguration": "ActionConfiguration",
+        "pipelineContext": "PipelineContext",
+        "inputArtifacts": "ArtifactList",
+        "outputArtifacts": "ArtifactList",
+        "artifactCredentials": "AWSSessionCredentials",
+        "continuationToken": None,
+        "encryptionKey": "EncryptionKey",
+    },
+    "PipelineContext": {
+        "pipelineName": None,
+        "stage": "StageContext",
+        "action": "ActionContext",
+        "pipelineArn": None,
+        "pipelineExecutionId": None,
+    },
+    "PollForJobsInput": {
+        "actionTypeId": "ActionTypeId",
+        "maxBatchSize": None,
+        "queryParam": None,
+    },
+    "PollForJobsOutput": {
+        "jobs": "JobList",
+    },
+    "S3ArtifactLocation": {
+        "bucketName": None,
+        "objectKey": None,
+    },
+    "StageContext": {
+        "name": None,
+    },
+}
+# Each list's member shape and each map's value shape, when that holds names.
+_ITEMS: Final[dict[str, str]] = {
+    "ArtifactList": "Artifact",
+    "JobList": "Job",
+}
+# The Python names of members whose wire names differ, for "did you mean".
+_WIRE_NAME_OF: Final[dict[str, dict[str, str]]] = {
+    "AWSSessionCredentials": {
+        "access_key_id": "accessKeyId",
+        "secret_access_key": "secretAccessKey",
+        "session_token": "sessionToken",
+    },
+    "ActionConfiguration": {},
+    "ActionContext": {
+        "action_execution_id": "actionExecutionId",
+    },
+    "ActionTypeId": {},
+    "Artifact": {},
+    "ArtifactLocation": {
+        "s3_location": "s3Location",
+    },
+    "EncryptionKey": {},
+    "Job": {
+        "account_id": "accountId",
+    },
+    "JobData": {
+        "action_type_id": "actionTypeId",
+        "action_configuration": "actionConfiguration",
+        "pipeline_context": "pipelineContext",
+        "input_artifacts": "inputArtifacts",
+        "output_artifacts": "outputArtifacts",
+        "artifact_credentials": "artifactCredentials",
+        "continuation_token": "continuationToken",
+        "encryption_key": "encryptionKey",
+    },
+    "PipelineContext": {
+        "pipeline_name": "pipelineName",
+        "pipeline_arn": "pipelineArn",
+        "pipeline_execution_id": "pipelineExecutionId",
+    },
+    "PollForJobsInput": {
+        "action_type_id": "actionTypeId",
+        "max_batch_size": "maxBatchSize",
+        "query_param": "queryParam",
+    },
+    "PollForJobsOutput": {},
+    "S3ArtifactLocation": {
+        "bucket_name": "bucketName",
+        "object_key": "objectKey",
+    },
+    "StageContext": {},
+}
+_MAX_SHOWN_NAME: Final = 100
+_NOT_A_MEMBER: Final = "\x00not a member"
+
+
+class ParamValidationError(validators.ValidationFailedError):
+    """A request holding names its operation does not have, refused before sending, as boto3's
+    ParamValidationError refuses it: `Unknown parameter in input: "maxBatchsize", must be one
+    of: ...`. Checked at every level of the request, also with `validate_requests=False` (boto3
+    cannot send an unknown name either). A ValidationFailedError, so a ValueError, with one
+    `violations` entry (kind "unknown") per unknown name."""
+
+    def __init__(self, violations: list[validators.Violation]) -> None:
+        super().__init__(violations)
+        listed = [v.message for v in violations[: validators.MAX_LISTED_VIOLATIONS]]
+        if len(violations) > len(listed):
+            listed.append(f"... and {len(violations) - len(listed)} more unknown parameters")
+        self.args = ("Parameter validation failed:\n" + "\n".join(listed),)
+
+
+def _unknown_names(value: object, shape: str, path: str, found: list[validators.Violation]) -> None:
+    """Add a violation to `found` for each name in `value` that `shape` does not have."""
+    members = _MEMBERS.get(shape)
+    if members is None:
+        item_shape = _ITEMS.get(shape)
+        if item_shape is None:
+            return
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if item is not None:
+                    _unknown_names(item, item_shape, f"{path}.{key}", found)
+        elif isinstance(value, (list, tuple)):
+            for index, item in enumerate(value, 1):
+                if item is not None:
+                    _unknown_names(item, item_shape, f"{path}.{index}.member", found)
+        return
+    if type(value) is not dict and not isinstance(value, Mapping):
+        return  # a value of the wrong type: the validators say so
+    for key, item in value.items():
+        child = members.get(key, _NOT_A_MEMBER)
+        if child is None:
+            continue
+        if child is _NOT_A_MEMBER:
+            found.append(_unknown_name(shape, key, path))
+        elif item is not None:
+            _unknown_names(item, child, f"{path}.{key}" if path else key, found)
+
+
+def _unknown_name(shape: str, key: object, path: str) -> validators.Violation:
+    shown = clean_text(key if isinstance(key, str) else repr(key), _MAX_SHOWN_NAME)
+    message = f'Unknown parameter in {path or "input"}: "{shown}", must be one of: {", ".join(_MEMBERS[shape])}'
+    suggestion = _close_name(shape, key)
+    if suggestion is not None:
+        message += f'; did you mean "{suggestion}"?'
+    return validators.Violation(f"{path}.{shown}" if path else shown, message, "unknown")
+
+
+def _close_name(shape: str, key: object) -> str | None:
+    """The member a misspelt name most likely means: its wire name for a Python (snake_case)
+    name, a name that differs only in case or `_`, else the closest by difflib."""
+    if not isinstance(key, str):
+        return None
+    members = list(_MEMBERS[shape])
+    by_python_name = _WIRE_NAME_OF[shape].get(key)
+    if by_python_name is not None:
+        return by_python_name
+    folded = key.replace("_", "").replace("-", "").lower()
+    for name in members:
+        if name.replace("_", "").lower() == folded:
+            return name
+    import difflib
+
+    close = difflib.get_close_matches(key, members, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 class CodePipelineClient:
@@ -123,6 +371,8 @@ class CodePipelineClient:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         max_pool_connections: int = 10,
         validate_requests: bool = True,
+        total_timeout: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._profile_name = profile_name
         self._session: Any = None
@@ -140,6 +390,7 @@ class CodePipelineClient:
             self._host_header += f":{port}"
         self.endpoint_url = f"{scheme}://{self._host_header}{self._path}"
         self.validate_requests = bool(validate_requests)
+        self.total_timeout = _timeout_or_none("total_timeout", total_timeout)
         self._retry = RetryPolicy(_whole("max_attempts", max_attempts), errors.OPERATION_ERRORS)
         self._pool = ConnectionPool(
             scheme,
@@ -148,6 +399,7 @@ class CodePipelineClient:
             connect_timeout=_positive("connect_timeout", connect_timeout),
             read_timeout=_positive("read_timeout", read_timeout),
             max_idle=_whole("max_pool_connections", max_pool_connections),
+            max_response_bytes=_whole("max_response_bytes", max_response_bytes),
         )
 
     def __repr__(self) -> str:
@@ -223,7 +475,16 @@ class CodePipelineClient:
             raise error(f"{type(exc).__name__}: {exc}") from None
 
     @staticmethod
-    def _parse_endpoint(url: str) -> tuple[str, str, int | None, str]:
+    def _parse_endpoint(url: object) -> tuple[str, str, int | None, str]:
+        """Scheme, host, port and path of `endpoint_url`, checked as botocore checks it, the path
+        percent-encoded as botocore sends it (`/a b` -> `/a%20b`, `/é` -> `/%C3%A9`)."""
+        if not isinstance(url, str):
+            raise ConfigurationError(f"endpoint_url must be a string, not {type(url).__name__}")
+        control = _CONTROL.search(url)
+        if control is not None:
+            raise ConfigurationError(
+                f"endpoint_url must not contain control characters (U+{ord(control.group()):04X} at index {control.start()})"
+            )
         try:
             parts = urlsplit(url)
             port = parts.port
@@ -237,7 +498,15 @@ class CodePipelineClient:
             raise ConfigurationError("endpoint_url must not contain a user name or password")
         if parts.query or parts.fragment:
             raise ConfigurationError("endpoint_url must not have a query string or fragment")
-        return parts.scheme, parts.hostname, port, parts.path or "/"
+        host = parts.hostname
+        if not _is_host_name(host, bracketed="[" in parts.netloc):
+            raise ConfigurationError(
+                f"endpoint_url has no valid host name: {clean_text(host, 100)!r} (letters, digits, hyphens and dots, "
+                "an IPv4 address or a bracketed IPv6 one; a non-ASCII name goes in its xn-- form)"
+            )
+        if port == 0:
+            raise ConfigurationError("endpoint_url must not name port 0")
+        return parts.scheme, host, port, _encoded_path(parts.path or "/")
 
     def _frozen_credentials(self) -> Any:
         credentials = self._credentials
@@ -264,20 +533,29 @@ class CodePipelineClient:
     @staticmethod
     def _payload(request: object, params: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
         if request is None:
-            return dict(_without_nulls(params))
-        if params:
+            request = params
+        elif params:
             raise TypeError("pass either a request or keyword arguments, not both")
-        if isinstance(request, model):
+        elif isinstance(request, model):
             return request.model_dump(by_alias=True, exclude_none=True, mode="json")
-        if isinstance(request, Mapping):
-            return dict(_without_nulls(request))
-        raise TypeError(
-            f"the request must be a models.{model.__name__} or a dict of wire names, not {type(request).__name__}"
-        )
+        if not isinstance(request, Mapping):
+            raise TypeError(
+                f"the request must be a models.{model.__name__} or a dict of wire names, not {type(request).__name__}"
+            )
+        unknown: list[validators.Violation] = []
+        _unknown_names(request, model.__name__, "", unknown)
+        if unknown:
+            raise ParamValidationError(unknown)
+        return dict(_without_nulls(request))
 
     def _invoke(
-        self, operation: str, target: str, payload: dict[str, Any], read: Callable[[bytes], _T]
-    ) -> _T:
+        self,
+        operation: str,
+        target: str,
+        payload: dict[str, Any],
+        output: type[_M],
+        read: Callable[[object], _M],
+    ) -> _M:
         try:
             body = json.dumps(payload, separators=(",", ":")).encode()
         except (TypeError, ValueError) as exc:
@@ -289,6 +567,7 @@ class CodePipelineClient:
             "User-Agent": USER_AGENT,
         }
         policy = self._retry
+        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         attempt, tokens = 1, 0
         while True:
             signed = sign(
@@ -302,27 +581,37 @@ class CodePipelineClient:
             failure: errors.ServiceError | EndpointConnectionError
             retry_after = None
             try:
-                response = self._pool.post(self._path, body, signed)
+                response = self._pool.post(self._path, body, signed, deadline)
+            except TotalTimeoutError as exc:
+                if attempt > 1:
+                    exc.add_note(f"{operation}: gave up after {attempt} attempts")
+                raise
             except EndpointConnectionError as exc:
                 failure = exc
             else:
                 if 200 <= response.status < 300:
                     policy.release(tokens or policy.NO_RETRY_INCREMENT)
-                    return self._read(response, read)
+                    return self._read(response, output, read)
                 failure = error_from_response(response)
                 retry_after = response.headers.get("x-amz-retry-after")
             throttling = isinstance(failure, errors.ServiceError) and policy.is_throttling(
                 failure, operation
             )
+            tokens, delay = 0, 0.0
             if attempt < policy.max_attempts and policy.is_retryable(failure, operation):
+                delay = policy.delay(attempt, throttling, retry_after)
+                if deadline is not None and time.monotonic() + delay >= deadline:
+                    timeout = TotalTimeoutError(
+                        f"{operation} did not end within total_timeout ({self.total_timeout} s): "
+                        f"the wait before attempt {attempt + 1} would pass it"
+                    )
+                    timeout.add_note(f"{operation}: gave up after {attempt} attempts")
+                    raise timeout from failure
                 tokens = policy.acquire(throttling)
-            else:
-                tokens = 0
             if not tokens:
                 if attempt > 1:
                     failure.add_note(f"{operation}: gave up after {attempt} attempts")
                 raise failure
-            delay = policy.delay(attempt, throttling, retry_after)
             what = (
                 failure.code if isinstance(failure, errors.ServiceError) else type(failure).__name__
             )
@@ -333,9 +622,21 @@ class CodePipelineClient:
             attempt += 1
 
     @staticmethod
-    def _read(response: Any, parse: Callable[[bytes], _T]) -> _T:
+    def _read(response: Any, output: type[_M], read: Callable[[object], _M]) -> _M:
+        """The body as `output`: in one pydantic-core pass when it satisfies the model, else
+        leniently (`read`). Both go by wire names only: a `populate_by_name` model would
+        otherwise take `{"account_id": ...}` for `accountId`, which AWS never sends."""
+        body = response.body
         try:
-            return parse(response.body)
+            if not body.strip():
+                return read({})
+            try:
+                validated = output.__pydantic_validator__.validate_json(
+                    body, strict=True, by_alias=True, by_name=False
+                )
+                return validated  # type: ignore[no-any-return]
+            except pydantic.ValidationError:
+                return read(json_document(body))
         except wire.ResponseFormatError as exc:
             problem = str(exc).removeprefix("malformed response ")
             raise MalformedResponseError(
@@ -357,7 +658,7 @@ class CodePipelineClient:
         Returns information about any jobs for CodePipeline to act on. PollForJobs is valid only for action types with \"Custom\" in the owner field. If the action type contains AWS or ThirdParty in the owner field, the PollForJobs action returns an error.
         When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
 
-        `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises validators.ValidationFailedError before sending when the request breaks the spec (unless validate_requests is off), errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached and MalformedResponseError for a success answer that is not the documented JSON.
+        `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
         """
         payload = self._payload(request, params, models.PollForJobsInput)
         if self.validate_requests:
@@ -368,5 +669,6 @@ class CodePipelineClient:
             "PollForJobs",
             "CodePipeline_20150709.PollForJobs",
             payload,
-            wire.parse_poll_for_jobs_response,
+            models.PollForJobsOutput,
+            wire.read_poll_for_jobs_response,
         )

@@ -41,15 +41,9 @@ CITING_FILES = sorted(
     for path in (ROOT / folder).rglob("*")
     if path.is_file() and "__pycache__" not in path.parts
 )
-# The client's transport (its template belongs to the client part of issue 8) still cites
-# "DESIGN.md §4"; strict, so this mark must go when the citation does.
-OWNED_ELSEWHERE = {"templates/package/_transport.py.j2", "generated/pollforjobs/_transport.py"}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="cites DESIGN.md; fixed by the client part of issue 8")) if n in OWNED_ELSEWHERE else n for n in CITING_FILES],
-)
+@pytest.mark.parametrize("name", CITING_FILES)
 def test_no_file_cites_the_design_notes(name: str) -> None:
     text = (ROOT / name).read_text(encoding="utf-8", errors="replace")
     found = [m.group(0) for m in DESIGN_CITATION.finditer(text)]

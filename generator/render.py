@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,11 @@ from .ir import Service
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates"
 PACKAGE_TEMPLATES = TEMPLATE_ROOT / "package"
+# Ordinary Python that every package carries unchanged, as `<package>/_runtime/...`.
+RUNTIME_ROOT = TEMPLATE_ROOT / "runtime"
+RUNTIME_PACKAGE = "_runtime"
+# Protocol modules are copied only into packages whose spec speaks that protocol.
+RUNTIME_PROTOCOLS = "protocols"
 
 
 def environment() -> jinja2.Environment:
@@ -37,4 +43,20 @@ def render_package(service: Service, context: dict[str, Any]) -> dict[str, str]:
         relative = template_path.relative_to(PACKAGE_TEMPLATES).as_posix()
         template = env.get_template(f"package/{relative}")
         files[f"{service.package}/{relative.removesuffix('.j2')}"] = template.render(service=service, **context)
+    return files
+
+
+def runtime_files(service: Service, header: Callable[[str], str], protocol_modules: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Every `templates/runtime/**/*.py`, verbatim after `header(its path)`, as
+    `<package>/_runtime/...`; of `templates/runtime/protocols/`, only the modules named in
+    `protocol_modules` (and the folder's `__init__.py`)."""
+    files: dict[str, str] = {}
+    for source in sorted(RUNTIME_ROOT.rglob("*.py")):
+        relative = source.relative_to(RUNTIME_ROOT)
+        if relative.parts[0] == RUNTIME_PROTOCOLS and len(relative.parts) > 1:
+            if relative.name != "__init__.py" and relative.stem not in protocol_modules:
+                continue
+        text = source.read_text(encoding="utf-8")
+        source_name = source.relative_to(TEMPLATE_ROOT.parent).as_posix()
+        files[f"{service.package}/{RUNTIME_PACKAGE}/{relative.as_posix()}"] = header(source_name) + text
     return files

@@ -11,6 +11,8 @@ input model; the method (sync or async) returns the output model or a wire dict,
   surrogate escapes and nesting too deep for the parser are refused), with
   `Content-Type: application/x-amz-json-1.1` (a `charset=utf-8` parameter is allowed); an
   empty body is `{}`;
+- members are read by their wire names only (`maxBatchSize`, never `max_batch_size`): any
+  other name is an unknown member, ignored, as AWS ignores it;
 - malformed JSON, a wrong content type or a value of the wrong JSON type give 400
   `SerializationException`; constraint violations 400 `ValidationException` with AWS's message;
   an unknown target 400 `UnknownOperationException`;
@@ -373,13 +375,21 @@ class Application:
                 raise protocol_error("SerializationException", type_errors[0].message)
             raise protocol_error("ValidationException", validators.format_message(violations))
         try:
-            request = operation.input_model.model_validate(document)
+            # By wire names only: the validators checked those, and a Python name
+            # (`max_batch_size`) is an unknown member on the wire.
+            request = operation.input_model.model_validate(document, by_alias=True, by_name=False)
         except pydantic.ValidationError as exc:
-            # The generated validators passed it, so the two disagree: a generator bug.
+            # The generated validators passed it, so the two disagree: a generator bug. The
+            # locations would hold map keys from the body: log only pydantic's error kinds.
             logger.warning(
-                "%s: the model refused a request the validators accepted at %s",
+                "%s: the model refused a request the validators accepted (%d errors: %s)",
                 operation.name,
-                [".".join(str(part) for part in e["loc"]) for e in exc.errors()],
+                exc.error_count(),
+                ", ".join(
+                    sorted(
+                        {str(e["type"]) for e in exc.errors(include_url=False, include_input=False)}
+                    )
+                ),
             )
             raise protocol_error("ValidationException", "The request failed validation.") from None
         method, is_async = self._methods[target]

@@ -121,6 +121,7 @@ class Row:
     # One expected answer per response: OK, UVICORN_400, or (status, code, message start).
     answers: list[Any]
     pause: float = 0.0
+    closes: bool = False  # the last answer must say `Connection: close`
 
 
 def json_row(name: str, body: bytes, *answer: Any) -> Row:
@@ -138,6 +139,9 @@ SURROGATE = (400, SER, "The request body is not valid JSON: a string holds an un
 VALIDATION = (400, "ValidationException", "1 validation error detected")
 TOO_LARGE = (413, "RequestEntityTooLargeException", f"The request body is larger than {LIMIT} bytes.")
 UNKNOWN_OPERATION = (400, "UnknownOperationException", "X-Amz-Target names no operation")
+FRAMED_TWICE = (400, SER, "The request has both Content-Length and Transfer-Encoding; send one of them")
+# A request hidden after the last chunk: read as a second request if the first were served.
+SMUGGLED = request_bytes(VALID, close=False)
 
 # A head still incomplete past h11's 16 KiB, however the reads split it: no final CRLF CRLF.
 BIG_HEADER = request_bytes(VALID, {"X-Big": "a" * 20_000})[:18_000]
@@ -248,10 +252,41 @@ ROWS = [
         request_bytes(b"", {"Transfer-Encoding": "chunked"}, length=False) + chunked(VALID, 1),
         [OK],
     ),
+    # Both Content-Length and Transfer-Encoding: refused and the connection closed (RFC 9112
+    # section 6.1), before the body is read, whatever the Content-Length says.
     Row(
-        "chunked and a Content-Length: chunked wins",
+        "chunked and a Content-Length",
         request_bytes(b"", {"Transfer-Encoding": "chunked", "Content-Length": "3"}) + chunked(VALID, 7),
-        [OK],
+        [FRAMED_TWICE],
+        closes=True,
+    ),
+    Row(
+        "chunked and a Content-Length over the limit",
+        request_bytes(b"", {"Transfer-Encoding": "chunked", "Content-Length": str(LIMIT + 1)}) + chunked(VALID, 7),
+        [FRAMED_TWICE],
+        closes=True,
+    ),
+    Row(
+        "chunked and a Content-Length, a request smuggled after the last chunk",
+        request_bytes(b"", {"Transfer-Encoding": "chunked", "Content-Length": "4"}, close=False)
+        + chunked(VALID, 64)
+        + SMUGGLED,
+        [FRAMED_TWICE],
+        closes=True,
+    ),
+    Row(
+        "a Content-Length, then chunked, and a smuggled request",
+        request_bytes(b"", [("Content-Length", str(len(VALID))), ("Transfer-Encoding", "chunked")], close=False)
+        + chunked(VALID, 64)
+        + SMUGGLED,
+        [FRAMED_TWICE],
+        closes=True,
+    ),
+    Row(
+        "chunked and Content-Length: 0",
+        request_bytes(b"", {"Transfer-Encoding": "chunked", "Content-Length": "0"}, close=False) + chunked(VALID, 64),
+        [FRAMED_TWICE],
+        closes=True,
     ),
     Row(
         "Content-Length shorter than the body: the rest is the next request",
@@ -343,6 +378,8 @@ def test_hostile_request(served: Served, handler: Handler, row: Row) -> None:
     assert len(replies) == len(row.answers), replies
     for reply, answer in zip(replies, row.answers, strict=True):
         check(reply, answer)
+    if row.closes:
+        assert replies[-1].headers.get("connection") == "close", replies[-1]
     assert handler.calls == calls + row.answers.count(OK)
     assert post(served.url, VALID).status == 200  # and the server lives on
 

@@ -6,6 +6,10 @@
 input model; the method (sync or async) returns the output model or a wire dict, or raises an
 `errors.ServiceError` subclass. Everything else is the protocol's business and is done here:
 
+- a request with both `Content-Length` and `Transfer-Encoding` gets 400
+  `SerializationException` and the connection is closed, before any of its body is read:
+  the two frame the body differently, so the bytes after it could be read as a second,
+  smuggled request (RFC 9112, section 6.1);
 - the body must be at most `max_body_bytes` (413 `RequestEntityTooLargeException`) and, when
   not empty, UTF-8 JSON (a leading UTF-8 byte-order mark is skipped; NaN, Infinity, unpaired
   surrogate escapes and nesting too deep for the parser are refused), with
@@ -58,6 +62,10 @@ TARGET_PREFIX: Final = "CodePipeline_20150709"
 SERVICE_FULL_NAME: Final = "AWS CodePipeline"
 INTERNAL_FAILURE_MESSAGE: Final = (
     "The request processing has failed because of an unknown error, exception or failure."
+)
+FRAMED_TWICE_MESSAGE: Final = (
+    "The request has both Content-Length and Transfer-Encoding; send one of them "
+    "(RFC 9112 forbids both, as they frame the body differently)."
 )
 
 Scope = Mapping[str, Any]
@@ -257,6 +265,7 @@ class Application:
         target: str | None = None
         content_type: str | None = None
         length: str | None = None
+        chunked = False
         for name, value in scope["headers"]:
             # A repeated header reads as its values joined with commas, as the signature
             # covers it: two targets or content types then match nothing.
@@ -271,9 +280,15 @@ class Application:
                 content_type = text if content_type is None else f"{content_type},{text}"
             elif name == b"content-length":
                 length = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                chunked = True
         headers = [_HEADER_CONTENT_TYPE, (b"x-amzn-requestid", request_id.encode("ascii"))]
         code = ""
         try:
+            if chunked and length is not None:
+                raise _Failure(
+                    protocol_error("SerializationException", FRAMED_TWICE_MESSAGE), close=True
+                )
             status, body = 200, await self._answer(scope, receive, target, content_type, length)
         except _Failure as failure:
             code, status = failure.error.code, failure.error.status_code

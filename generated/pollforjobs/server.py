@@ -52,7 +52,14 @@ import pydantic
 
 from . import errors, models, validators, wire
 from . import jobqueue as local_handler
-from .server_auth import DEFAULT_CLOCK_SKEW, SignatureError, SigV4Verifier
+from .server_auth import (
+    DEFAULT_CLOCK_SKEW,
+    MAX_CLOCK_SKEW,
+    MIN_CLOCK_SKEW,
+    SignatureError,
+    SigV4Verifier,
+    check_clock_skew,
+)
 
 logger = logging.getLogger("pollforjobs.server")
 
@@ -229,8 +236,13 @@ class Application:
         clock: Callable[[], float],
         sync_in_thread: bool,
     ) -> None:
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+            raise TypeError(
+                f"max_body_bytes must be a whole number of bytes, not {type(max_body_bytes).__name__}"
+            )
         if max_body_bytes < 0:
-            raise ValueError("max_body_bytes must not be negative")
+            raise ValueError(f"max_body_bytes must be at least 0, got {max_body_bytes}")
+        check_clock_skew(clock_skew)
         self.handler = handler
         self.max_body_bytes = max_body_bytes
         self._verifier = (
@@ -511,6 +523,43 @@ def _named_handler(spec: str) -> object:
     return found() if inspect.isclass(found) or inspect.isfunction(found) else found
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a port is a whole number from 0 to 65535, not {text!r}"
+        ) from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {port}")
+    return port
+
+
+def _byte_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a number of bytes is a whole number, not {text!r}"
+        ) from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"a number of bytes is at least 0, not {count}")
+    return count
+
+
+def _clock_skew(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a clock skew is a number of seconds, not {text!r}"
+        ) from None
+    try:
+        return check_clock_skew(seconds)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"python -m {__package__}.server",
@@ -520,7 +569,10 @@ def _parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=8080, help="TCP port, 0 for any free one (default: %(default)s)"
+        "--port",
+        type=_port,
+        default=8080,
+        help="TCP port, 0 for any free one (default: %(default)s)",
     )
     parser.add_argument("--jobs", dest="seed", metavar="FILE", help=local_handler.SEED_HELP)
     parser.add_argument(
@@ -536,17 +588,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-body-bytes",
-        type=int,
+        type=_byte_count,
         default=DEFAULT_MAX_BODY_BYTES,
         metavar="N",
         help="largest request body accepted (default: %(default)s)",
     )
     parser.add_argument(
         "--clock-skew",
-        type=float,
+        type=_clock_skew,
         default=DEFAULT_CLOCK_SKEW,
         metavar="SECONDS",
-        help="signature clock skew allowed (default: %(default)s)",
+        help=f"signature clock skew allowed, {MIN_CLOCK_SKEW:g} to {MAX_CLOCK_SKEW:g} (default: %(default)s)",
     )
     parser.add_argument(
         "--log-level",

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -38,6 +39,11 @@ from urllib.parse import quote
 ALGORITHM: Final = "AWS4-HMAC-SHA256"
 SIGNING_NAME: Final = "codepipeline"
 DEFAULT_CLOCK_SKEW: Final = 300.0
+# X-Amz-Date counts whole seconds, so under a second nearly every signature would have expired.
+MIN_CLOCK_SKEW: Final = 1.0
+# A week: the skew allows for clocks that drift (AWS allows 5 minutes); a bound also keeps the
+# window's ends within the dates the error messages print.
+MAX_CLOCK_SKEW: Final = 7 * 86400.0
 MAX_CACHED_SIGNING_KEYS: Final = 1024
 UNSIGNED_PAYLOAD: Final = "UNSIGNED-PAYLOAD"
 SIGNATURE_MISMATCH: Final = (
@@ -74,6 +80,18 @@ def _shown(value: str) -> str:
     return value if _SHOWN.fullmatch(value) else "(not shown)"
 
 
+def check_clock_skew(seconds: float) -> float:
+    """`seconds` if it is a usable clock skew (MIN_CLOCK_SKEW to MAX_CLOCK_SKEW seconds)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"the clock skew must be a number of seconds, not {type(seconds).__name__}")
+    if not math.isfinite(seconds) or not MIN_CLOCK_SKEW <= seconds <= MAX_CLOCK_SKEW:
+        raise ValueError(
+            f"the clock skew must be a number of seconds from {MIN_CLOCK_SKEW:g} to {MAX_CLOCK_SKEW:g}, "
+            f"got {seconds!r}"
+        )
+    return float(seconds)
+
+
 def _hmac(key: bytes, message: str) -> bytes:
     return hmac.digest(key, message.encode("utf-8"), "sha256")
 
@@ -97,7 +115,7 @@ class SigV4Verifier:
         # Keys derived per (access key id, date, region, service, terminator) that verified.
         self._signing_keys: dict[tuple[str, ...], bytes] = {}
         self._service = service
-        self._clock_skew = clock_skew
+        self._clock_skew = check_clock_skew(clock_skew)
         self._clock = clock
 
     def __repr__(self) -> str:

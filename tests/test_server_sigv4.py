@@ -368,3 +368,39 @@ def test_unsigned_requests_with_huge_scopes_do_not_grow_the_server(tmp_path: Pat
     print(f"\nserver RSS: {before} KiB before, {after} KiB after 1,020 requests with 12 KB regions")
     assert answers == {(403, "InvalidSignatureException")}
     assert after - before < 4 * 1024
+
+
+# --- what an error message quotes from a header -----------------------------------------------
+
+SECRET_LIKE = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12"  # 40 characters, no '/', like half of real keys
+
+
+def _quoting(url: str, value: str) -> list[tuple[str, str]]:
+    """(where, message) for a request with `value` in each place a message may quote."""
+    body, headers = signed(url)
+    authorization = headers["Authorization"]
+    scope_date = re.search(r"Credential=[^/]+/(\d{8})/", authorization)
+    assert scope_date
+    places = {
+        "algorithm": {**headers, "Authorization": authorization.replace("AWS4-HMAC-SHA256", value, 1)},
+        "X-Amz-Date": {**headers, "X-Amz-Date": value},
+        "scope date": replace_auth(headers, f"/{scope_date.group(1)}/", f"/{value}/"),
+        "terminator": replace_auth(headers, "/aws4_request,", f"/{value},"),
+        "unsigned header": {**headers, f"X-Amz-{value}": "1"},
+    }
+    return [(where, send(url, body, spoiled)[2]) for where, spoiled in places.items()]
+
+
+@pytest.mark.parametrize("value", [SECRET_LIKE, SECRET_LIKE[:21], "AKIAIOSFODNN7EXAMPLE+"])
+def test_messages_never_quote_a_value_longer_than_an_access_key_id(url: str, value: str) -> None:
+    for where, message in _quoting(url, value):
+        shown = message.lower()  # header names are read lower-cased
+        assert value[:12].lower() not in shown and value[-12:].lower() not in shown, where
+        assert "(not shown)" in message, where
+
+
+def test_messages_quote_short_values(url: str) -> None:
+    quoted = dict(_quoting(url, "Ab-12345678901234567"))  # 20 characters
+    assert "'Ab-12345678901234567'" in quoted["algorithm"]
+    assert "'Ab-12345678901234567'" in quoted["X-Amz-Date"]
+    assert "'Ab-12345678901234567'" in quoted["terminator"]

@@ -29,7 +29,8 @@ Sync handler methods run in the event loop's thread pool by default, so a handle
 which saves the thread hop for handlers that never block. Async ones always run on the loop.
 
 One access-log line per request goes to the `pollforjobs.server` logger at INFO:
-target, status, error code, latency and request id; never bodies, headers or keys.
+target, status, error code, latency and request id; never bodies, headers or keys (a target
+that names no operation is shown only when it looks like one, `Service_Version.Operation`).
 """
 
 from __future__ import annotations
@@ -207,12 +208,18 @@ def _error_body(code: str, message: str) -> bytes:
     return json.dumps({"__type": code, "message": message}).encode("utf-8")
 
 
+# What an unknown target may look like to be logged: a header could hold anything, a key too.
+_TARGET_LIKE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\.[A-Za-z]{1,64}", re.ASCII)
+
+
 def _target_for_log(target: str | None) -> str:
     if target is None:
         return "-"
     if target in OPERATIONS:
         return target
-    return ascii(target[:80])
+    if _TARGET_LIKE.fullmatch(target):
+        return repr(target)
+    return f"(not shown: {len(target)} characters)"
 
 
 class _Failure(Exception):

@@ -17,6 +17,10 @@ service's signing name and `aws4_request`. Derived signing keys are cached only 
 signature made with them has verified, so a request without a valid signature leaves nothing
 behind.
 
+Error messages echo a value from a header only when it is at most 20 characters from
+`[A-Za-z0-9._:+-]` (an access key id's length; a secret access key has 40 characters and a
+session token more), and otherwise say "(not shown)".
+
 Local choices: any well-formed region in the credential scope is accepted; session tokens
 (`X-Amz-Security-Token`) are accepted without being checked against anything; the `Date`
 header, query-string (presigned) signatures and `x-amz-content-sha256: UNSIGNED-PAYLOAD` are
@@ -53,7 +57,7 @@ SIGNATURE_MISMATCH: Final = (
 )
 _AMZ_DATE: Final = re.compile(r"[0-9]{8}T[0-9]{6}Z", re.ASCII)
 _SEPARATORS: Final = re.compile(r"[,\s]+")
-_SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,40}", re.ASCII)
+_SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,20}", re.ASCII)
 _SCOPE_DATE: Final = re.compile(r"[0-9]{8}", re.ASCII)
 _REGION: Final = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
 
@@ -76,7 +80,8 @@ def _invalid(message: str) -> SignatureError:
 
 
 def _shown(value: str) -> str:
-    """Echo a short, harmless token from a header, or nothing."""
+    """Echo a short, harmless token from a header, or nothing: never a value as long as a
+    secret access key (40 characters) or a session token."""
     return value if _SHOWN.fullmatch(value) else "(not shown)"
 
 

@@ -399,6 +399,8 @@ def test_rows_cover_the_issue() -> None:
         "over the limit",
         "chunked",
         "Content-Length",
+        "chunked and a Content-Length",
+        "smuggled",
         "target",
         "content type",
         "header",

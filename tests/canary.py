@@ -10,14 +10,25 @@ from __future__ import annotations
 
 from typing import Final
 
+# They look like real keys, which is what a leak would show: secret access keys are 40
+# characters of the base64 alphabet (SIGV4_SECRET_KEY has no '/' or '+', as about half of
+# real keys have no '/'), session tokens a few hundred. Each begins with MARKER.
 # Artifact credentials handed to job workers (the whole AWSSessionCredentials is sensitive).
 ARTIFACT_ACCESS_KEY_ID: Final = "ASIAQX7CANARYKEY9T4M"
-ARTIFACT_SECRET_KEY: Final = "CANARY-SECRET-7f3a9c2e/vHt3rUAaURAmnBgmvQzKFn9NXWGm"
-ARTIFACT_SESSION_TOKEN: Final = "CANARY-SECRET-7f3a9c2e+WgOBAnqK90iYmjsOkkMWHOzIkuFo=="
+ARTIFACT_SECRET_KEY: Final = "Canary7f3a9c2eH/r+up8cUb1ErTHEZnVwX5lfiA"
+ARTIFACT_SESSION_TOKEN: Final = (
+    "Canary7f3a9c2efDNJGhjaIFw40YUcYqvc4eDqFj1ZKnb8EXW/+srXpBKG7m85VKqF6b9Rw9NSp6lpBOpnbxR5KvW3+/q+"
+    "UXX84FI0Ta01Mjk4JyoQdEjS8ZZAZ4F8VV2xjCnzvz/d8hO3mvRFbzupZJn48DPn5UcxeX1auGRyvr2GhlShhmeZV/R2gM"
+    "wNRxovC14Hqrjz16=="
+)
 # SigV4 credentials: a server's configured secret, and a client's secret and session token.
 SIGV4_ACCESS_KEY_ID: Final = "AKIDCANARY7F3A9C2E1D"
-SIGV4_SECRET_KEY: Final = "CANARY-SECRET-7f3a9c2e/S3czRneYoI0Fac6y1GSOyGjBxll1"
-SIGV4_SESSION_TOKEN: Final = "CANARY-SECRET-7f3a9c2e+CwtOsD7CmMMm0dIanPWbPWSU9Jwg=="
+SIGV4_SECRET_KEY: Final = "Canary7f3a9c2eKJPC1XONgTz3vNL1g4sOXVipOy"
+SIGV4_SESSION_TOKEN: Final = (
+    "Canary7f3a9c2eA8eXXJg5tfiL8vA7orfo1hXLnqe3yeuDeWQmeZxldbwrg/WQrsAVZSEzia18ZDLLtxzVMoiE7CfpzNN3"
+    "HLr4+wBcdqt61C4QttZQ+dKKfR9BEo8Ijf+L/LPSX6if6ElAcpkGXv+XjCnGvpYta8JntZfwxusEfLxNA4gcHw52ECUMe"
+    "EYDJjGhohBpwYEuf1BWKWiO/r8Fg9ZFIBv4YSmtIAD1TjFBPQBouywU+S7PWD/hZsGLZBl3CUCYmF="
+)
 
 ARTIFACT_CREDENTIALS: Final = {
     "accessKeyId": ARTIFACT_ACCESS_KEY_ID,
@@ -34,7 +45,9 @@ SECRETS: Final = (
     SIGV4_SESSION_TOKEN,
 )
 # A piece every secret above shares (but the artifact key id).
-MARKER: Final = "CANARY-SECRET-7f3a9c2e"
+MARKER: Final = "Canary7f3a9c2e"
+# Secrets shaped like secret access keys, for the places a key could be put by mistake.
+KEY_LIKE: Final = (SIGV4_SECRET_KEY, ARTIFACT_SECRET_KEY)
 # Any 12 characters in a row of a secret count as showing it: pydantic, for one, shortens long
 # values to their first and last characters.
 WINDOW: Final = 12

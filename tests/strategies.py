@@ -1,4 +1,9 @@
-"""Hypothesis strategies for JSON values near a shape: mostly plausible, often slightly wrong."""
+"""Hypothesis strategies for JSON values near a shape: mostly plausible, often slightly wrong.
+
+With `python_names=True`, structures also get members under their Python names
+(`max_batch_size` beside `maxBatchSize`), which the wire does not know: a server must ignore
+them as unknown members, whatever their values.
+"""
 
 from __future__ import annotations
 
@@ -15,11 +20,12 @@ TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60
 WRONG = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, allow_infinity=False), TEXT, st.just([]), st.just({}))
 
 
-def json_near(service: Service, shape: Shape, depth: int = 0) -> st.SearchStrategy[Any]:
-    return st.one_of(_plausible(service, shape, depth), WRONG) if depth else _plausible(service, shape, depth)
+def json_near(service: Service, shape: Shape, depth: int = 0, *, python_names: bool = False) -> st.SearchStrategy[Any]:
+    plausible = _plausible(service, shape, depth, python_names)
+    return st.one_of(plausible, WRONG) if depth else plausible
 
 
-def _plausible(service: Service, shape: Shape, depth: int) -> st.SearchStrategy[Any]:
+def _plausible(service: Service, shape: Shape, depth: int, python_names: bool) -> st.SearchStrategy[Any]:
     if isinstance(shape, StringShape):
         choices: list[st.SearchStrategy[Any]] = [TEXT]
         if shape.pattern:
@@ -37,18 +43,25 @@ def _plausible(service: Service, shape: Shape, depth: int) -> st.SearchStrategy[
         return st.floats(allow_nan=False, allow_infinity=False)
     if isinstance(shape, ListShape):
         high = (shape.max_length if shape.max_length is not None else 3) + 1
-        return st.lists(json_near(service, service.shape(shape.member), depth + 1), max_size=min(high, 5))
+        return st.lists(json_near(service, service.shape(shape.member), depth + 1, python_names=python_names), max_size=min(high, 5))
     if isinstance(shape, MapShape):
         high = (shape.max_length if shape.max_length is not None else 2) + 1
-        keys = _plausible(service, service.shape(shape.key), depth + 1).filter(lambda k: isinstance(k, str))
-        return st.dictionaries(keys, json_near(service, service.shape(shape.value), depth + 1), max_size=min(high, 4))
+        keys = _plausible(service, service.shape(shape.key), depth + 1, python_names).filter(lambda k: isinstance(k, str))
+        values = json_near(service, service.shape(shape.value), depth + 1, python_names=python_names)
+        return st.dictionaries(keys, values, max_size=min(high, 4))
     if isinstance(shape, StructureShape):
-        members = {m.wire_name: json_near(service, service.shape(m.shape), depth + 1) for m in shape.members}
+        members = {m.wire_name: json_near(service, service.shape(m.shape), depth + 1, python_names=python_names) for m in shape.members}
         required = {m.wire_name for m in shape.members if m.required}
-        complete = st.fixed_dictionaries(
-            {k: v for k, v in members.items() if k in required}, optional={k: v for k, v in members.items() if k not in required}
+        unknown = (
+            {m.python_name: members[m.wire_name] for m in shape.members if m.python_name != m.wire_name}
+            if python_names
+            else {}
         )
-        loose = st.fixed_dictionaries({}, optional=members)
+        complete = st.fixed_dictionaries(
+            {k: v for k, v in members.items() if k in required},
+            optional={**{k: v for k, v in members.items() if k not in required}, **unknown},
+        )
+        loose = st.fixed_dictionaries({}, optional={**members, **unknown})
         return st.one_of(complete, complete, loose)
     if isinstance(shape, BlobShape):
         high = (shape.max_length if shape.max_length is not None else 8) + 2

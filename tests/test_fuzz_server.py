@@ -1,8 +1,10 @@
 """A fuzz campaign against `python -m pollforjobs.server` over real HTTP on 127.0.0.1.
 
 Over 10,000 requests per run, in two parts: hypothesis draws whole requests (bodies near the
-input shape from `strategies.json_near`, valid polls, fuzzed targets, content types, methods,
-paths and extra headers, and tampered signatures), and a seeded random part mutates the
+input shape from `strategies.json_near`, with members under their Python names too, valid
+polls, some with `max_batch_size` or `query_param`, fuzzed targets, content types, methods,
+paths and extra headers, tampered signatures, key-like values in every header the server
+reads, and oversized or malformed credential scopes), and a seeded random part mutates the
 bytes of valid requests (flips, inserts, cuts, NaN, 1e400, 5,000-digit numbers, unpaired
 surrogates, BOMs, deep nesting...). Every request is SigV4-signed by botocore's signer for
 the server's credentials (unless the tamper is to leave it unsigned) and sent on keep-alive
@@ -105,6 +107,12 @@ TARGETS = [
 ]
 PRINTABLE = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max_size=40)
 
+# Values shaped like secret access keys: the canaries (so the log scan finds them), one with
+# no '/' or '+', as about half of real keys have.
+KEY_LIKE = canary.KEY_LIKE
+NO_SLASH_KEY = canary.SIGV4_SECRET_KEY
+assert "/" not in NO_SLASH_KEY and len(NO_SLASH_KEY) == 40
+
 # Tampering after (or instead of) signing, and the code each must get.
 TAMPERS = {
     "unsigned": "MissingAuthenticationTokenException",
@@ -121,12 +129,45 @@ TAMPERS = {
     "wrong-service": "InvalidSignatureException",
     "expired": "InvalidSignatureException",
     "not-yet-current": "InvalidSignatureException",
+    # A key-like value where the server reads a header, and may quote it in its answer.
+    "key-as-authorization": "IncompleteSignatureException",
+    "key-as-algorithm": "IncompleteSignatureException",
+    "key-as-signed-headers": "IncompleteSignatureException",
+    "key-as-signature": "InvalidSignatureException",
+    "key-in-x-amz-date": "IncompleteSignatureException",
+    "key-as-scope-date": "InvalidSignatureException",
+    "key-as-region": "InvalidSignatureException",
+    "key-as-service": "InvalidSignatureException",
+    "key-as-terminator": "InvalidSignatureException",
+    "key-as-access-key-id": "UnrecognizedClientException",
+    "key-in-unsigned-x-amz-header": "IncompleteSignatureException",
+    "key-as-content-sha256": "InvalidSignatureException",
+    # Oversized or malformed credential scopes (the head stays within h11's 16 KiB).
+    "long-region": "InvalidSignatureException",
+    "huge-region": "InvalidSignatureException",
+    "upper-case-region": "InvalidSignatureException",
+    "huge-scope-date": "InvalidSignatureException",
+    "huge-terminator": "InvalidSignatureException",
+    "huge-access-key-id": "UnrecognizedClientException",
 }
+# Tampers that replace one part of the credential scope, and its place in it.
+SCOPE_PARTS = {
+    "key-as-access-key-id": 0,
+    "huge-access-key-id": 0,
+    "key-as-scope-date": 1,
+    "huge-scope-date": 1,
+    "key-as-region": 2,
+    "key-as-service": 3,
+    "key-as-terminator": 4,
+    "huge-terminator": 4,
+}
+# Ways of signing that must be served like a plain signature.
+SIGNED = {"signed", "token", "key-as-session-token"}
 
 
 @dataclass
 class Plan:
-    """One request to send: `auth` is "signed", "token" (signed with a session token) or a tamper."""
+    """One request to send: `auth` is one of SIGNED or a tamper."""
 
     kind: str
     body: bytes
@@ -172,7 +213,7 @@ def expected(plan: Plan) -> str:
         return "UnknownOperationException"
     if len(plan.body) > LIMIT:
         return "RequestEntityTooLargeException"
-    if plan.auth in TAMPERS:
+    if plan.auth not in SIGNED:
         return TAMPERS[plan.auth]
     if plan.target != TARGET:
         return "UnknownOperationException"
@@ -208,6 +249,7 @@ class Campaign:
         self.sent = 0
         self.by_outcome: collections.Counter[str] = collections.Counter()
         self.by_kind: collections.Counter[str] = collections.Counter()
+        self.by_class: collections.Counter[str] = collections.Counter()
         self.faults = 0
         self._local = threading.local()
         self._pool = ThreadPoolExecutor(THREADS, thread_name_prefix="fuzz")
@@ -233,8 +275,20 @@ class Campaign:
             return headers, body
         options: dict[str, Any] = {"access_key": ACCESS_KEY, "secret_key": self.secret}
         now = datetime.datetime.now(datetime.UTC)
+        rng = random.Random(len(body) * 64 + len(plan.auth))
+        key = rng.choice(KEY_LIKE)
         if plan.auth == "token":
             options["token"] = canary.SIGV4_SESSION_TOKEN
+        elif plan.auth == "key-as-session-token":
+            options["token"] = key
+        elif plan.auth == "key-as-content-sha256":
+            headers["X-Amz-Content-Sha256"] = key
+        elif plan.auth == "long-region":
+            options["region"] = "r" * rng.randint(33, 200)
+        elif plan.auth == "huge-region":
+            options["region"] = "r" * rng.randint(1000, 12_000)
+        elif plan.auth == "upper-case-region":
+            options["region"] = rng.choice(["US-EAST-1", "Eu-West-3", "us_east_1", "us-east-1."])
         elif plan.auth == "unknown-key":
             options["access_key"] = OTHER_KEY
         elif plan.auth == "wrong-secret":
@@ -265,6 +319,20 @@ class Campaign:
             signed["X-Amz-Target"] = (plan.target or "") + "X"
         elif plan.auth == "tampered-content-type":
             signed["Content-Type"] = (plan.content_type or "") + "X"
+        elif plan.auth == "key-as-authorization":
+            signed["Authorization"] = key
+        elif plan.auth == "key-as-algorithm":
+            signed["Authorization"] = authorization.replace("AWS4-HMAC-SHA256", key, 1)
+        elif plan.auth == "key-as-signed-headers":
+            signed["Authorization"] = re.sub(r"SignedHeaders=[^,]+", "SignedHeaders=" + key, authorization)
+        elif plan.auth == "key-as-signature":
+            signed["Authorization"] = re.sub(r"Signature=[0-9a-f]+", "Signature=" + key, authorization)
+        elif plan.auth == "key-in-x-amz-date":
+            signed["X-Amz-Date"] = key
+        elif plan.auth == "key-in-unsigned-x-amz-header":
+            signed["X-Amz-Fuzz"] = key
+        elif plan.auth in SCOPE_PARTS:
+            signed["Authorization"] = _spoiled_scope(authorization, plan.auth, rng)
         return signed, body
 
     def run(self, plans: list[Plan]) -> None:
@@ -281,6 +349,7 @@ class Campaign:
     def check(self, plan: Plan, reply: Reply) -> None:
         self.sent += 1
         self.by_kind[plan.kind] += 1
+        self.by_class.update(classes_of(plan))
         want = expected(plan)
         context = f"{plan!r} answered {reply.status} {reply.body[:300]!r}"
         if reply.status == 200:
@@ -317,6 +386,36 @@ class Campaign:
             assert job.data.artifact_credentials.secret_access_key == canary.ARTIFACT_SECRET_KEY
 
 
+PYTHON_NAME = re.compile(rb'"[a-z0-9]+(?:_[a-z0-9]+)+"\s*:')
+
+
+def classes_of(plan: Plan) -> list[str]:
+    """The issue-8 classes a request belongs to, for the counts the campaign prints."""
+    found = []
+    if PYTHON_NAME.search(plan.body):
+        found.append("snake_case members")
+    headers = [plan.target or "", plan.content_type or "", *plan.extra.values()]
+    if plan.auth.startswith("key-") or any(key in value for key in KEY_LIKE for value in headers):
+        found.append("key-like header values")
+    if plan.auth.startswith(("huge-", "long-", "upper-case-")):
+        found.append("oversized or malformed scopes")
+    return found
+
+
+def _spoiled_scope(authorization: str, tamper: str, rng: random.Random) -> str:
+    """`authorization` with one part of its credential (key id/date/region/service/term)
+    replaced: by the key with no '/' (so the credential keeps its five parts), or a long run."""
+    credential = re.search(r"Credential=([^,]+)", authorization)
+    assert credential
+    parts = credential.group(1).split("/")
+    part = SCOPE_PARTS[tamper]
+    if tamper.startswith("key-as-"):
+        parts[part] = NO_SLASH_KEY
+    else:
+        parts[part] = ("2" if part == 1 else "x") * rng.randint(1000, 12_000)
+    return authorization.replace(credential.group(0), "Credential=" + "/".join(parts), 1)
+
+
 def _substitute(body: bytes, rng: random.Random) -> bytes:
     """`body` with one ASCII letter or digit replaced by another (one more space if it has none)."""
     places = [i for i, b in enumerate(body) if chr(b).isascii() and chr(b).isalnum()]
@@ -332,17 +431,22 @@ def _substitute(body: bytes, rng: random.Random) -> bytes:
 
 
 def valid_body() -> st.SearchStrategy[dict[str, Any]]:
+    query = st.one_of(st.just({}), st.builds(lambda p: {"ProjectName": p}, st.sampled_from(PROJECTS)))
     return st.fixed_dictionaries(
         {"actionTypeId": st.sampled_from(POLL_TYPES)},
         optional={
             "maxBatchSize": st.integers(1, 6),
-            "queryParam": st.one_of(st.just({}), st.builds(lambda p: {"ProjectName": p}, st.sampled_from(PROJECTS))),
+            "queryParam": query,
+            # Python names are unknown members on the wire: ignored, whatever their values.
+            "max_batch_size": st.one_of(st.integers(-3, 1000), st.sampled_from(["5", "x", None, 2.5])),
+            "query_param": st.one_of(query, st.builds(lambda n: {"k" * n: "x"}, st.integers(51, 3000)), st.just(7)),
+            "action_type_id": st.sampled_from([*POLL_TYPES, None, "x"]),
         },
     )
 
 
 def planned(service: Any) -> st.SearchStrategy[Plan]:
-    near = json_near(service, service.shape("PollForJobsInput"))
+    near = json_near(service, service.shape("PollForJobsInput"), python_names=True)
 
     def encode(value: Any, ascii_only: bool) -> bytes:
         return json.dumps(value, ensure_ascii=ascii_only).encode("utf-8")
@@ -352,14 +456,25 @@ def planned(service: Any) -> st.SearchStrategy[Plan]:
     valid_plans = st.builds(
         lambda body, auth: Plan("valid-poll", body, auth=auth),
         st.builds(encode, valid_body(), st.booleans()),
-        st.sampled_from(["signed", "signed", "token"]),
+        st.sampled_from(["signed", "signed", "token", "key-as-session-token"]),
     )
+    key_like = st.sampled_from(KEY_LIKE)
     header_plans = st.builds(
         lambda body, target, content_type, extra: Plan("fuzzed-headers", body, target, content_type, extra),
         bodies,
-        st.one_of(st.sampled_from([*TARGETS, None]), PRINTABLE),
-        st.one_of(st.sampled_from([*CONTENT_TYPES, None]), st.builds(lambda s: "application/fuzz-" + s, PRINTABLE)),
-        st.dictionaries(st.from_regex(r"X-Fuzz-[A-Za-z0-9]{1,8}", fullmatch=True), PRINTABLE, max_size=3),
+        st.one_of(
+            st.sampled_from([*TARGETS, None]),
+            PRINTABLE,
+            key_like,
+            st.builds(lambda key: TARGET.split(".")[0] + "." + key, key_like),
+        ),
+        st.one_of(
+            st.sampled_from([*CONTENT_TYPES, None]),
+            st.builds(lambda s: "application/fuzz-" + s, PRINTABLE),
+            key_like,
+            st.builds(lambda key: CONTENT_TYPE + "; charset=" + key, key_like),
+        ),
+        st.dictionaries(st.from_regex(r"X-Fuzz-[A-Za-z0-9]{1,8}", fullmatch=True), st.one_of(PRINTABLE, key_like), max_size=3),
     )
     route_plans = st.builds(
         lambda body, method, path: Plan("fuzzed-method-or-path", body, method=method, path=path),
@@ -543,11 +658,14 @@ def test_fuzz_campaign(campaign: Campaign, service: Any) -> None:
     )
     print(f"by kind: {dict(sorted(campaign.by_kind.items()))}")
     print(f"by answer: {dict(sorted(campaign.by_outcome.items()))}")
+    print(f"new classes (issue 8): {dict(sorted(campaign.by_class.items()))}")
     print(f"injected faults answered 500 InternalFailure: {campaign.faults}")
     print(f"jobs handed out: {len(campaign.handed_out)} of {len(campaign.seeded)} (drained at the end: {drained})")
     print(f"server RSS: {rss_before} KiB after warm-up, {rss_after} KiB after the campaign")
 
     assert drawn >= HYPOTHESIS_BATCHES * BATCH and mutated == MUTATED and total >= 10_000
+    for name in ("snake_case members", "key-like header values", "oversized or malformed scopes"):
+        assert campaign.by_class[name] >= 100, (name, campaign.by_class)
     # Nothing lost: every seeded job came out exactly once (draining polled the rest).
     assert campaign.handed_out == set(campaign.seeded)
     assert server.alive()

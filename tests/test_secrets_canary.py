@@ -2,7 +2,12 @@
 validation message or error answer.
 
 The canaries are the artifact credentials of seeded jobs, the server's SigV4 secret key and
-a client's secret key and session token. Each test runs with every logger at DEBUG and
+a client's secret key and session token, shaped like real ones (secret keys of 40 base64
+characters, one with no '/'). Each key is also put where a request carries a header the
+server reads, and may quote, by mistake: the `Authorization` header (whole, as the
+algorithm, each part of the credential scope, the signed headers, the signature),
+`X-Amz-Date`, `X-Amz-Target` (which the access log names), `Content-Type`, the session
+token, `X-Amz-Content-Sha256` and an unsigned `x-amz-*` header. Each test runs with every logger at DEBUG and
 captures everything: log records (tracebacks included), stdout and stderr at the file
 descriptor level, error answers, exception texts with causes and notes, and reprs. The one
 legitimate place for the artifact credentials, the body of a successful PollForJobs answer
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import subprocess
 import sys
 import textwrap
@@ -128,9 +134,42 @@ class CrashingHandler:
         return {"jobs": [{"data": job_data(credentials)}]}
 
 
-def signed_request(url: str, body: bytes, **options: Any) -> dict[str, str]:
+def signed_request(url: str, body: bytes, headers: dict[str, str] | None = None, **options: Any) -> dict[str, str]:
     settings = {"access_key": canary.SIGV4_ACCESS_KEY_ID, "secret_key": canary.SIGV4_SECRET_KEY, **options}
-    return sign(url, body, {"X-Amz-Target": TARGET, "Content-Type": CONTENT_TYPE}, **settings)
+    return sign(url, body, {"X-Amz-Target": TARGET, "Content-Type": CONTENT_TYPE, **(headers or {})}, **settings)
+
+
+def with_scope_part(headers: dict[str, str], part: int, value: str) -> dict[str, str]:
+    """`headers` with one part of the Authorization's credential (id/date/region/service/term) replaced."""
+    authorization = headers["Authorization"]
+    credential = authorization.split("Credential=", 1)[1].split(",", 1)[0]
+    parts = credential.split("/")
+    parts[part] = value
+    return {**headers, "Authorization": authorization.replace(credential, "/".join(parts), 1)}
+
+
+def key_like_requests(url: str, body: bytes, key: str) -> list[dict[str, str]]:
+    """Requests with `key` in each header the server reads (each refused, or served unquoted)."""
+    good = signed_request(url, body)
+    authorization = good["Authorization"]
+    requests = [
+        {"Authorization": key},
+        {"Authorization": authorization.replace("AWS4-HMAC-SHA256", key, 1)},
+        {"Authorization": authorization.replace("SignedHeaders=", f"SignedHeaders={key};", 1)},
+        {"Authorization": authorization.split("Signature=")[0] + "Signature=" + key},
+        good | {"X-Amz-Date": key},
+        good | {"X-Amz-Security-Token": key},  # not signed
+        good | {"X-Amz-Canary": key},
+        signed_request(url, body, {"X-Amz-Target": key}),
+        signed_request(url, body, {"X-Amz-Target": "CodePipeline_20150709." + key}),
+        signed_request(url, body, {"Content-Type": key}),
+        signed_request(url, body, {"Content-Type": CONTENT_TYPE + "; charset=" + key}),
+        signed_request(url, body, {"X-Amz-Content-Sha256": key}),
+        signed_request(url, body, token=key),  # served: the token is not checked, nor quoted
+    ]
+    if "/" not in key:  # in the credential, a key with '/' splits into more parts
+        requests += [with_scope_part(good, part, key) for part in range(5)]
+    return requests
 
 
 def test_server_and_job_queue(seen: Seen) -> None:
@@ -162,6 +201,13 @@ def test_server_and_job_queue(seen: Seen) -> None:
             )
             assert reply.status in (400, 403)
             seen.add(f"error answer {number}", reply.body.decode() + json.dumps(reply.headers))
+        for key in canary.KEY_LIKE:
+            for number, headers in enumerate(key_like_requests(served.url, body, key)):
+                reply = connection.send("POST", "/", {"X-Amz-Target": TARGET, "Content-Type": CONTENT_TYPE, **headers}, body)
+                if reply.status == 200:  # the key as the session token: served, and not quoted
+                    assert canary.ARTIFACT_SECRET_KEY in reply.body.decode()
+                    continue
+                seen.add(f"error answer for a key-like value {number}", reply.body.decode() + json.dumps(reply.headers))
         connection.close()
     with Served(create_app(CrashingHandler())) as served:
         for batch in (1, 2):
@@ -394,3 +440,20 @@ def test_the_plugin_fails_a_run_that_shows_a_canary(tmp_path: Path) -> None:
     )
     assert clean.returncode == 0
     assert "0 showed a canary secret" in clean.stdout
+
+
+def test_the_canaries_look_like_real_keys_and_any_12_characters_of_one_show_it() -> None:
+    base64 = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+    for key in (canary.ARTIFACT_SECRET_KEY, canary.SIGV4_SECRET_KEY):
+        assert len(key) == 40 and set(key) <= base64
+    assert "/" in canary.ARTIFACT_SECRET_KEY and not {"/", "+"} & set(canary.SIGV4_SECRET_KEY)
+    for token in (canary.ARTIFACT_SESSION_TOKEN, canary.SIGV4_SESSION_TOKEN):
+        assert len(token) > 200 and set(token.rstrip("=")) <= base64
+    assert re.fullmatch(r"ASIA[A-Z0-9]{16}", canary.ARTIFACT_ACCESS_KEY_ID)
+    for secret in canary.SECRETS:
+        for start in range(len(secret) - canary.WINDOW + 1):
+            piece = secret[start : start + canary.WINDOW]
+            assert canary.found_in(f"... {piece} ...") != [], piece
+        assert canary.found_in(secret[: canary.WINDOW - 1]) == []
+    names = {canary.found_in(secret)[0] for secret in canary.SECRETS}
+    assert len(names) == len(canary.SECRETS)  # a whole secret is named, and told from the others

@@ -5,19 +5,36 @@ Every test talks to a real uvicorn server on 127.0.0.1 with plain http.client.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import re
 import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from pollforjobs import errors, models
+from pollforjobs import errors, jobqueue, models, server
 from pollforjobs.server import DEFAULT_MAX_BODY_BYTES, create_app
+from pollforjobs.server_auth import SigV4Verifier
 
-from .server_harness import ACTION_TYPE, CONTENT_TYPE, TARGET, Served, access_lines, poll_body, post
+from .server_harness import (
+    ACCESS_KEY,
+    ACTION_TYPE,
+    CONTENT_TYPE,
+    SECRET_KEY,
+    TARGET,
+    Served,
+    access_lines,
+    poll_body,
+    post,
+    signed_headers,
+)
 
 LIMIT = 64 * 1024
 SECRET_DETAIL = "db password is hunter2"
@@ -43,6 +60,8 @@ class Handler:
             raise errors.ThrottlingException("Rate exceeded")
         if provider == "Dict":
             return {"jobs": [{"id": JOB_ID, "nonce": "7", "__type": "Job", "extra": 1}]}
+        if provider == "PythonNames":
+            return {"jobs": [{"id": JOB_ID, "account_id": "111111111111", "nonce": "7"}]}
         if provider == "Wrong":
             return ["not", "an", "output"]
         if provider == "BadDict":
@@ -335,3 +354,121 @@ def test_access_log_has_one_line_per_request(url: str, caplog: pytest.LogCapture
     assert "status=400 error=ActionTypeNotFoundException" in lines[1]
     assert bad.headers["x-amzn-requestid"] in lines[1]
     assert not any("LogProbe" in line for line in lines)
+
+
+# --- members by wire name only --------------------------------------------------------------
+
+
+def test_python_member_names_are_unknown_members_on_the_wire(caplog: pytest.LogCaptureFixture) -> None:
+    """AWS ignores `max_batch_size` and `query_param` as unknown members: so does the server,
+    whatever their values."""
+    queue = jobqueue.JobQueue()
+    configured = [{"actionTypeId": ACTION_TYPE, "actionConfiguration": {"configuration": {"ProjectName": p}}} for p in "ABAB"]
+    a1, b1, a2, _ = (queue.add_job(job_data).id for job_data in configured)
+    huge_key = "k" * 500_000
+    with caplog.at_level("DEBUG", logger="pollforjobs.server"), Served(create_app(queue)) as served:
+        first = post(served.url, poll_body(max_batch_size="2"))
+        second = post(served.url, poll_body(query_param={"ProjectName": "A"}))
+        third = post(served.url, poll_body(max_batch_size=0, query_param={huge_key: "x"}, action_type_id=None))
+        missing = post(served.url, json.dumps({"action_type_id": ACTION_TYPE}))
+        access_lines(caplog, 4)
+    assert [job["id"] for job in first.json["jobs"]] == [a1]
+    assert [job["id"] for job in second.json["jobs"]] == [b1]
+    assert [job["id"] for job in third.json["jobs"]] == [a2]
+    assert error_of(missing) == (
+        400,
+        "ValidationException",
+        "1 validation error detected: Value null at 'actionTypeId' failed to satisfy constraint: Member must not be null",
+    )
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert not any("kkkkkkkkkk" in r.getMessage() for r in caplog.records)
+
+
+def test_a_model_refusing_what_the_validators_passed_is_logged_without_the_input(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The validators and models come from one spec and agree; a generator bug could part
+    them. Such a bug is simulated here with validators that pass everything: the server's
+    warning then says what kind of errors the model found, never the input."""
+    operation = server.OPERATIONS[TARGET]
+    monkeypatch.setitem(server.OPERATIONS, TARGET, dataclasses.replace(operation, validate=lambda document: []))
+    key = "k" * 500_000
+    body = poll_body(queryParam={key: "x"}, maxBatchSize=0)
+    with caplog.at_level("INFO", logger="pollforjobs.server"), Served(create_app(Handler())) as served:
+        answer = post(served.url, body)
+        access_lines(caplog, 2)
+    assert error_of(answer) == (400, "ValidationException", "The request failed validation.")
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [
+        "PollForJobs: the model refused a request the validators accepted (2 errors: greater_than_equal, string_too_long)"
+    ]
+
+
+def test_handler_dicts_are_read_by_wire_names_only(url: str) -> None:
+    answer = post(url, with_provider("PythonNames"))
+    assert answer.status == 200
+    assert answer.json == {"jobs": [{"id": JOB_ID, "nonce": "7"}]}
+
+
+def test_input_models_are_still_built_by_python_name_in_code() -> None:
+    built = models.PollForJobsInput(action_type_id=models.ActionTypeId.model_validate(ACTION_TYPE), max_batch_size=2)
+    assert built.model_dump(by_alias=True, exclude_none=True) == {"actionTypeId": ACTION_TYPE, "maxBatchSize": 2}
+    assert models.PollForJobsInput.model_validate({"actionTypeId": ACTION_TYPE, "maxBatchSize": 2}) == built
+
+
+# --- numeric options: refused when out of range, in the CLI and in create_app ---------------
+
+BAD_OPTIONS = [
+    (["--clock-skew", "inf"], "argument --clock-skew: the clock skew must be a number of seconds from 1 to 604800, got inf"),
+    (["--clock-skew", "nan"], "argument --clock-skew: the clock skew must be a number of seconds from 1 to 604800, got nan"),
+    (["--clock-skew", "-5"], "argument --clock-skew: the clock skew must be a number of seconds from 1 to 604800, got -5.0"),
+    (["--clock-skew", "0"], "argument --clock-skew: the clock skew must be a number of seconds from 1 to 604800, got 0.0"),
+    (["--clock-skew", "1e300"], "argument --clock-skew: the clock skew must be a number of seconds from 1 to 604800, got 1e+300"),
+    (["--clock-skew", "soon"], "argument --clock-skew: a clock skew is a number of seconds, not 'soon'"),
+    (["--max-body-bytes", "-1"], "argument --max-body-bytes: a number of bytes is at least 0, not -1"),
+    (["--max-body-bytes", "1.5"], "argument --max-body-bytes: a number of bytes is a whole number, not '1.5'"),
+    (["--port", "70000"], "argument --port: a port is a whole number from 0 to 65535, not 70000"),
+    (["--port", "-1"], "argument --port: a port is a whole number from 0 to 65535, not -1"),
+    (["--port", "http"], "argument --port: a port is a whole number from 0 to 65535, not 'http'"),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), BAD_OPTIONS, ids=[" ".join(o) for o, _ in BAD_OPTIONS])
+def test_numeric_options_out_of_range_are_usage_errors(options: list[str], message: str) -> None:
+    command = [sys.executable, "-m", "pollforjobs.server", "--port", "0", *options]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == f"python -m pollforjobs.server: error: {message}"
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("skew", [float("inf"), float("nan"), -1.0, 0, 0.5, 604_801, 1e300])
+def test_create_app_refuses_a_clock_skew_out_of_range(skew: float) -> None:
+    with pytest.raises(ValueError, match=r"^the clock skew must be a number of seconds from 1 to 604800, got "):
+        create_app(Handler(), clock_skew=skew)
+    with pytest.raises(ValueError, match=r"^the clock skew must be"):
+        create_app(Handler(), credentials={"AKID": "secret"}, clock_skew=skew)
+    with pytest.raises(ValueError, match=r"^the clock skew must be"):
+        SigV4Verifier({"AKID": "secret"}, clock_skew=skew)
+
+
+@pytest.mark.parametrize(("value", "error"), [(-1, ValueError), (1.5, TypeError), (True, TypeError), ("10", TypeError)])
+def test_create_app_refuses_a_body_limit_that_is_not_a_count_of_bytes(value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match=r"^max_body_bytes must be"):
+        create_app(Handler(), max_body_bytes=value)
+
+
+@pytest.mark.parametrize("skew", [1, 604_800])
+def test_clock_skews_at_the_limits_work(skew: float) -> None:
+    offset = [0.0]
+    app = create_app(Handler(), credentials={ACCESS_KEY: SECRET_KEY}, clock_skew=skew, clock=lambda: time.time() + offset[0])
+    with Served(app) as served:
+        body = poll_body()
+        headers = signed_headers(served.url, body)
+        assert post(served.url, body, headers, default_headers=False).status == 200
+        offset[0] = skew + 60  # every way out of the window is an AWS error, never a 500
+        late = post(served.url, body, headers, default_headers=False)
+        offset[0] = -(skew + 60)
+        early = post(served.url, body, headers, default_headers=False)
+    assert error_of(late)[:2] == (403, "InvalidSignatureException") and error_of(late)[2].startswith("Signature expired")
+    assert error_of(early)[2].startswith("Signature not yet current")

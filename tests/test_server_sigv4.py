@@ -6,17 +6,32 @@ server on 127.0.0.1; the server's clock is shifted to show the clock-skew rule.
 
 from __future__ import annotations
 
+import datetime
 import hmac
+import json
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pollforjobs import models
 from pollforjobs.server import create_app
+from pollforjobs.server_auth import MAX_CACHED_SIGNING_KEYS, SignatureError, SigV4Verifier
 
-from .server_harness import ACCESS_KEY, SECRET_KEY, Served, access_lines, poll_body, post, signed_headers
+from .hostile_harness import KeepAlive, ServerProcess, aws_error
+from .server_harness import (
+    ACCESS_KEY,
+    CONTENT_TYPE,
+    SECRET_KEY,
+    TARGET,
+    Served,
+    access_lines,
+    poll_body,
+    post,
+    signed_headers,
+)
 
 SESSION_TOKEN = "FwoGZXIvYXdzEXAMPLE//session+token=="
 MISMATCH = (
@@ -283,3 +298,109 @@ def test_access_log_never_shows_keys_signatures_or_bodies(url: str, caplog: pyte
         "AKIDUNKNOWNPROBE",
     ):
         assert secret not in text
+
+
+# --- the credential scope's form, and what an unverified request leaves behind ---------------
+
+VALID_REGION_MESSAGE = "Credential should be scoped to a valid region. "
+
+
+@pytest.mark.parametrize("region", ["US-EAST-1", "us_east_1", "us-east-1.", "a" * 33, "r" * 5000, "us-east-1\xe9"])
+def test_a_region_that_is_not_short_lower_case_letters_digits_and_dashes_is_refused(url: str, region: str) -> None:
+    # Signed by botocore with that region: the signature itself is good.
+    assert send(url, *signed(url, region=region)) == (403, "InvalidSignatureException", VALID_REGION_MESSAGE)
+
+
+@pytest.mark.parametrize("region", ["us-gov-west-1", "cn-northwest-1", "a" * 32, "local"])
+def test_well_formed_regions_are_accepted(url: str, region: str) -> None:
+    assert send(url, *signed(url, region=region))[0] == 200
+
+
+def _verify(verifier: SigV4Verifier, headers: dict[str, str], body: bytes) -> str:
+    raw = [(b"host", b"127.0.0.1:9")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    return verifier.verify("POST", "/", b"", raw, body)
+
+
+def test_only_signing_keys_that_verified_a_signature_are_cached() -> None:
+    verifier = SigV4Verifier({ACCESS_KEY: SECRET_KEY})
+    body = poll_body()
+    for number in range(2000):  # more than the cache holds, each with a region of its own
+        headers = signed_headers("http://127.0.0.1:9", body, region=f"region-{number}")
+        headers["Authorization"] = re.sub(r"Signature=\w+", "Signature=" + "0" * 64, headers["Authorization"])
+        with pytest.raises(SignatureError, match="does not match"):
+            _verify(verifier, headers, body)
+    assert verifier._signing_keys == {}  # what an unauthenticated request could make it keep
+    good = signed_headers("http://127.0.0.1:9", body, region="eu-west-3")
+    assert _verify(verifier, good, body) == ACCESS_KEY
+    assert _verify(verifier, good, body) == ACCESS_KEY
+    assert list(verifier._signing_keys) == [(ACCESS_KEY, good["X-Amz-Date"][:8], "eu-west-3", "codepipeline", "aws4_request")]
+    for number in range(MAX_CACHED_SIGNING_KEYS + 10):
+        assert _verify(verifier, signed_headers("http://127.0.0.1:9", body, region=f"r{number}"), body) == ACCESS_KEY
+    assert 0 < len(verifier._signing_keys) <= MAX_CACHED_SIGNING_KEYS
+
+
+def test_unsigned_requests_with_huge_scopes_do_not_grow_the_server(tmp_path: Path) -> None:
+    """Requests with an all-zero signature and a long region each (the access key id is no
+    secret): 1,020 with 120 KB regions once took the server from 44 to 164 MB. Here the
+    regions are 12 KB, so that every request head stays within h11's 16 KiB however the
+    reads split it; that was still 12 MB kept."""
+    (tmp_path / "credentials.json").write_text(json.dumps({ACCESS_KEY: SECRET_KEY}), encoding="utf-8")
+    with ServerProcess("--credentials", str(tmp_path / "credentials.json")) as server:
+        connection = KeepAlive(server.port)
+        body = poll_body()
+
+        def spoiled(region: str) -> tuple[int, str]:
+            amz_date = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+            authorization = (
+                f"AWS4-HMAC-SHA256 Credential={ACCESS_KEY}/{amz_date[:8]}/{region}/codepipeline/aws4_request, "
+                f"SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature={'0' * 64}"
+            )
+            headers = {"X-Amz-Target": TARGET, "Content-Type": CONTENT_TYPE, "X-Amz-Date": amz_date, "Authorization": authorization}
+            return aws_error(connection.send("POST", "/", headers, body))[:2]
+
+        for number in range(20):
+            assert spoiled(f"warm-up-{number}") == (403, "InvalidSignatureException")
+        before = server.rss_kib()
+        answers = {spoiled(f"{number:06d}" + "a" * 12_000) for number in range(1020)}
+        after = server.rss_kib()
+        connection.close()
+        assert server.alive()
+    print(f"\nserver RSS: {before} KiB before, {after} KiB after 1,020 requests with 12 KB regions")
+    assert answers == {(403, "InvalidSignatureException")}
+    assert after - before < 4 * 1024
+
+
+# --- what an error message quotes from a header -----------------------------------------------
+
+SECRET_LIKE = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY12"  # 40 characters, no '/', like half of real keys
+
+
+def _quoting(url: str, value: str) -> list[tuple[str, str]]:
+    """(where, message) for a request with `value` in each place a message may quote."""
+    body, headers = signed(url)
+    authorization = headers["Authorization"]
+    scope_date = re.search(r"Credential=[^/]+/(\d{8})/", authorization)
+    assert scope_date
+    places = {
+        "algorithm": {**headers, "Authorization": authorization.replace("AWS4-HMAC-SHA256", value, 1)},
+        "X-Amz-Date": {**headers, "X-Amz-Date": value},
+        "scope date": replace_auth(headers, f"/{scope_date.group(1)}/", f"/{value}/"),
+        "terminator": replace_auth(headers, "/aws4_request,", f"/{value},"),
+        "unsigned header": {**headers, f"X-Amz-{value}": "1"},
+    }
+    return [(where, send(url, body, spoiled)[2]) for where, spoiled in places.items()]
+
+
+@pytest.mark.parametrize("value", [SECRET_LIKE, SECRET_LIKE[:21], "AKIAIOSFODNN7EXAMPLE+"])
+def test_messages_never_quote_a_value_longer_than_an_access_key_id(url: str, value: str) -> None:
+    for where, message in _quoting(url, value):
+        shown = message.lower()  # header names are read lower-cased
+        assert value[:12].lower() not in shown and value[-12:].lower() not in shown, where
+        assert "(not shown)" in message, where
+
+
+def test_messages_quote_short_values(url: str) -> None:
+    quoted = dict(_quoting(url, "Ab-12345678901234567"))  # 20 characters
+    assert "'Ab-12345678901234567'" in quoted["algorithm"]
+    assert "'Ab-12345678901234567'" in quoted["X-Amz-Date"]
+    assert "'Ab-12345678901234567'" in quoted["terminator"]

@@ -6,11 +6,17 @@
 input model; the method (sync or async) returns the output model or a wire dict, or raises an
 `errors.ServiceError` subclass. Everything else is the protocol's business and is done here:
 
+- a request with both `Content-Length` and `Transfer-Encoding` gets 400
+  `SerializationException` and the connection is closed, before any of its body is read:
+  the two frame the body differently, so the bytes after it could be read as a second,
+  smuggled request (RFC 9112, section 6.1);
 - the body must be at most `max_body_bytes` (413 `RequestEntityTooLargeException`) and, when
   not empty, UTF-8 JSON (a leading UTF-8 byte-order mark is skipped; NaN, Infinity, unpaired
   surrogate escapes and nesting too deep for the parser are refused), with
   `Content-Type: application/x-amz-json-1.1` (a `charset=utf-8` parameter is allowed); an
   empty body is `{}`;
+- members are read by their wire names only (`maxBatchSize`, never `max_batch_size`): any
+  other name is an unknown member, ignored, as AWS ignores it;
 - malformed JSON, a wrong content type or a value of the wrong JSON type give 400
   `SerializationException`; constraint violations 400 `ValidationException` with AWS's message;
   an unknown target 400 `UnknownOperationException`;
@@ -23,7 +29,8 @@ Sync handler methods run in the event loop's thread pool by default, so a handle
 which saves the thread hop for handlers that never block. Async ones always run on the loop.
 
 One access-log line per request goes to the `pollforjobs.server` logger at INFO:
-target, status, error code, latency and request id; never bodies, headers or keys.
+target, status, error code, latency and request id; never bodies, headers or keys (a target
+that names no operation is shown only when it looks like one, `Service_Version.Operation`).
 """
 
 from __future__ import annotations
@@ -46,7 +53,14 @@ import pydantic
 
 from . import errors, models, validators, wire
 from . import jobqueue as local_handler
-from .server_auth import DEFAULT_CLOCK_SKEW, SignatureError, SigV4Verifier
+from .server_auth import (
+    DEFAULT_CLOCK_SKEW,
+    MAX_CLOCK_SKEW,
+    MIN_CLOCK_SKEW,
+    SignatureError,
+    SigV4Verifier,
+    check_clock_skew,
+)
 
 logger = logging.getLogger("pollforjobs.server")
 
@@ -56,6 +70,10 @@ TARGET_PREFIX: Final = "CodePipeline_20150709"
 SERVICE_FULL_NAME: Final = "AWS CodePipeline"
 INTERNAL_FAILURE_MESSAGE: Final = (
     "The request processing has failed because of an unknown error, exception or failure."
+)
+FRAMED_TWICE_MESSAGE: Final = (
+    "The request has both Content-Length and Transfer-Encoding; send one of them "
+    "(RFC 9112 forbids both, as they frame the body differently)."
 )
 
 Scope = Mapping[str, Any]
@@ -190,12 +208,18 @@ def _error_body(code: str, message: str) -> bytes:
     return json.dumps({"__type": code, "message": message}).encode("utf-8")
 
 
+# What an unknown target may look like to be logged: a header could hold anything, a key too.
+_TARGET_LIKE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\.[A-Za-z]{1,64}", re.ASCII)
+
+
 def _target_for_log(target: str | None) -> str:
     if target is None:
         return "-"
     if target in OPERATIONS:
         return target
-    return ascii(target[:80])
+    if _TARGET_LIKE.fullmatch(target):
+        return repr(target)
+    return f"(not shown: {len(target)} characters)"
 
 
 class _Failure(Exception):
@@ -219,8 +243,13 @@ class Application:
         clock: Callable[[], float],
         sync_in_thread: bool,
     ) -> None:
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+            raise TypeError(
+                f"max_body_bytes must be a whole number of bytes, not {type(max_body_bytes).__name__}"
+            )
         if max_body_bytes < 0:
-            raise ValueError("max_body_bytes must not be negative")
+            raise ValueError(f"max_body_bytes must be at least 0, got {max_body_bytes}")
+        check_clock_skew(clock_skew)
         self.handler = handler
         self.max_body_bytes = max_body_bytes
         self._verifier = (
@@ -255,6 +284,7 @@ class Application:
         target: str | None = None
         content_type: str | None = None
         length: str | None = None
+        chunked = False
         for name, value in scope["headers"]:
             # A repeated header reads as its values joined with commas, as the signature
             # covers it: two targets or content types then match nothing.
@@ -269,9 +299,15 @@ class Application:
                 content_type = text if content_type is None else f"{content_type},{text}"
             elif name == b"content-length":
                 length = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                chunked = True
         headers = [_HEADER_CONTENT_TYPE, (b"x-amzn-requestid", request_id.encode("ascii"))]
         code = ""
         try:
+            if chunked and length is not None:
+                raise _Failure(
+                    protocol_error("SerializationException", FRAMED_TWICE_MESSAGE), close=True
+                )
             status, body = 200, await self._answer(scope, receive, target, content_type, length)
         except _Failure as failure:
             code, status = failure.error.code, failure.error.status_code
@@ -373,13 +409,21 @@ class Application:
                 raise protocol_error("SerializationException", type_errors[0].message)
             raise protocol_error("ValidationException", validators.format_message(violations))
         try:
-            request = operation.input_model.model_validate(document)
+            # By wire names only: the validators checked those, and a Python name
+            # (`max_batch_size`) is an unknown member on the wire.
+            request = operation.input_model.model_validate(document, by_alias=True, by_name=False)
         except pydantic.ValidationError as exc:
-            # The generated validators passed it, so the two disagree: a generator bug.
+            # The generated validators passed it, so the two disagree: a generator bug. The
+            # locations would hold map keys from the body: log only pydantic's error kinds.
             logger.warning(
-                "%s: the model refused a request the validators accepted at %s",
+                "%s: the model refused a request the validators accepted (%d errors: %s)",
                 operation.name,
-                [".".join(str(part) for part in e["loc"]) for e in exc.errors()],
+                exc.error_count(),
+                ", ".join(
+                    sorted(
+                        {str(e["type"]) for e in exc.errors(include_url=False, include_input=False)}
+                    )
+                ),
             )
             raise protocol_error("ValidationException", "The request failed validation.") from None
         method, is_async = self._methods[target]
@@ -486,6 +530,43 @@ def _named_handler(spec: str) -> object:
     return found() if inspect.isclass(found) or inspect.isfunction(found) else found
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a port is a whole number from 0 to 65535, not {text!r}"
+        ) from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 0 to 65535, not {port}")
+    return port
+
+
+def _byte_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a number of bytes is a whole number, not {text!r}"
+        ) from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"a number of bytes is at least 0, not {count}")
+    return count
+
+
+def _clock_skew(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a clock skew is a number of seconds, not {text!r}"
+        ) from None
+    try:
+        return check_clock_skew(seconds)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"python -m {__package__}.server",
@@ -495,7 +576,10 @@ def _parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="interface to listen on (default: %(default)s)"
     )
     parser.add_argument(
-        "--port", type=int, default=8080, help="TCP port, 0 for any free one (default: %(default)s)"
+        "--port",
+        type=_port,
+        default=8080,
+        help="TCP port, 0 for any free one (default: %(default)s)",
     )
     parser.add_argument("--jobs", dest="seed", metavar="FILE", help=local_handler.SEED_HELP)
     parser.add_argument(
@@ -511,17 +595,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--max-body-bytes",
-        type=int,
+        type=_byte_count,
         default=DEFAULT_MAX_BODY_BYTES,
         metavar="N",
         help="largest request body accepted (default: %(default)s)",
     )
     parser.add_argument(
         "--clock-skew",
-        type=float,
+        type=_clock_skew,
         default=DEFAULT_CLOCK_SKEW,
         metavar="SECONDS",
-        help="signature clock skew allowed (default: %(default)s)",
+        help=f"signature clock skew allowed, {MIN_CLOCK_SKEW:g} to {MAX_CLOCK_SKEW:g} (default: %(default)s)",
     )
     parser.add_argument(
         "--log-level",

@@ -11,7 +11,17 @@ when present, and every `x-amz-*` header the request carries (so the operation i
 otherwise the answer is `IncompleteSignatureException`. Repeated headers are signed and
 read as their comma-joined values.
 
-Local choices: any region in the credential scope is accepted; session tokens
+The credential scope is checked for its form before anything is derived from it: a date of
+8 digits (the one in `X-Amz-Date`), a region of at most 32 characters from `[a-z0-9-]`, this
+service's signing name and `aws4_request`. Derived signing keys are cached only once a
+signature made with them has verified, so a request without a valid signature leaves nothing
+behind.
+
+Error messages echo a value from a header only when it is at most 20 characters from
+`[A-Za-z0-9._:+-]` (an access key id's length; a secret access key has 40 characters and a
+session token more), and otherwise say "(not shown)".
+
+Local choices: any well-formed region in the credential scope is accepted; session tokens
 (`X-Amz-Security-Token`) are accepted without being checked against anything; the `Date`
 header, query-string (presigned) signatures and `x-amz-content-sha256: UNSIGNED-PAYLOAD` are
 not supported. As with AWS, a signed request may be replayed unchanged while its `X-Amz-Date`
@@ -23,6 +33,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -32,6 +43,12 @@ from urllib.parse import quote
 ALGORITHM: Final = "AWS4-HMAC-SHA256"
 SIGNING_NAME: Final = "codepipeline"
 DEFAULT_CLOCK_SKEW: Final = 300.0
+# X-Amz-Date counts whole seconds, so under a second nearly every signature would have expired.
+MIN_CLOCK_SKEW: Final = 1.0
+# A week: the skew allows for clocks that drift (AWS allows 5 minutes); a bound also keeps the
+# window's ends within the dates the error messages print.
+MAX_CLOCK_SKEW: Final = 7 * 86400.0
+MAX_CACHED_SIGNING_KEYS: Final = 1024
 UNSIGNED_PAYLOAD: Final = "UNSIGNED-PAYLOAD"
 SIGNATURE_MISMATCH: Final = (
     "The request signature we calculated does not match the signature you provided. "
@@ -40,7 +57,9 @@ SIGNATURE_MISMATCH: Final = (
 )
 _AMZ_DATE: Final = re.compile(r"[0-9]{8}T[0-9]{6}Z", re.ASCII)
 _SEPARATORS: Final = re.compile(r"[,\s]+")
-_SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,40}", re.ASCII)
+_SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,20}", re.ASCII)
+_SCOPE_DATE: Final = re.compile(r"[0-9]{8}", re.ASCII)
+_REGION: Final = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
 
 
 class SignatureError(Exception):
@@ -61,8 +80,21 @@ def _invalid(message: str) -> SignatureError:
 
 
 def _shown(value: str) -> str:
-    """Echo a short, harmless token from a header, or nothing."""
+    """Echo a short, harmless token from a header, or nothing: never a value as long as a
+    secret access key (40 characters) or a session token."""
     return value if _SHOWN.fullmatch(value) else "(not shown)"
+
+
+def check_clock_skew(seconds: float) -> float:
+    """`seconds` if it is a usable clock skew (MIN_CLOCK_SKEW to MAX_CLOCK_SKEW seconds)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"the clock skew must be a number of seconds, not {type(seconds).__name__}")
+    if not math.isfinite(seconds) or not MIN_CLOCK_SKEW <= seconds <= MAX_CLOCK_SKEW:
+        raise ValueError(
+            f"the clock skew must be a number of seconds from {MIN_CLOCK_SKEW:g} to {MAX_CLOCK_SKEW:g}, "
+            f"got {seconds!r}"
+        )
+    return float(seconds)
 
 
 def _hmac(key: bytes, message: str) -> bytes:
@@ -85,9 +117,10 @@ class SigV4Verifier:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._secrets = dict(credentials)
+        # Keys derived per (access key id, date, region, service, terminator) that verified.
         self._signing_keys: dict[tuple[str, ...], bytes] = {}
         self._service = service
-        self._clock_skew = clock_skew
+        self._clock_skew = check_clock_skew(clock_skew)
         self._clock = clock
 
     def __repr__(self) -> str:
@@ -153,25 +186,21 @@ class SigV4Verifier:
                 hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
             )
         )
-        expected = hmac.digest(
-            self._signing_key(access_key, secret, scope), string_to_sign.encode("utf-8"), "sha256"
-        ).hex()
+        # Derived keys change once a day per region: cache them, as the AWS SDKs do, but only
+        # once they have verified a signature, so that unauthenticated requests cannot fill it.
+        cache_key = (access_key, *scope)
+        signing_key = self._signing_keys.get(cache_key)
+        derived = signing_key is None
+        if signing_key is None:
+            signing_key = _derive_signing_key(secret, scope)
+        expected = hmac.digest(signing_key, string_to_sign.encode("utf-8"), "sha256").hex()
         if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
             raise _invalid(SIGNATURE_MISMATCH)
-        return access_key
-
-    def _signing_key(self, access_key: str, secret: str, scope: tuple[str, ...]) -> bytes:
-        # Derived keys change once a day per region: cache them, as the AWS SDKs do.
-        cache_key = (access_key, *scope)
-        key = self._signing_keys.get(cache_key)
-        if key is None:
-            if len(self._signing_keys) >= 1024:
+        if derived:
+            if len(self._signing_keys) >= MAX_CACHED_SIGNING_KEYS:
                 self._signing_keys.clear()
-            key = ("AWS4" + secret).encode("utf-8")
-            for part in scope:
-                key = _hmac(key, part)
-            self._signing_keys[cache_key] = key
-        return key
+            self._signing_keys[cache_key] = signing_key
+        return access_key
 
     @staticmethod
     def _parse(authorization: str) -> tuple[str, tuple[str, ...], list[str], str]:
@@ -210,7 +239,7 @@ class SigV4Verifier:
         return credential[0], tuple(credential[1:]), signed_headers, parts["Signature"]
 
     def _check_scope(self, scope: tuple[str, ...], amz_date: str) -> None:
-        date, _region, service, terminator = scope
+        date, region, service, terminator = scope
         if terminator != "aws4_request":
             raise _invalid(
                 f"Credential should be scoped with a valid terminator: 'aws4_request', "
@@ -218,11 +247,13 @@ class SigV4Verifier:
             )
         if service != self._service:
             raise _invalid(f"Credential should be scoped to correct service: '{self._service}'. ")
-        if date != amz_date[:8]:
+        if not _SCOPE_DATE.fullmatch(date) or date != amz_date[:8]:
             raise _invalid(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
                 f"from HTTP: '{_shown(date)}' != '{amz_date[:8]}', from '{amz_date}'."
             )
+        if not _REGION.fullmatch(region):
+            raise _invalid("Credential should be scoped to a valid region. ")
 
     def _check_clock(self, signed_at: float, amz_date: str) -> None:
         now = self._clock()
@@ -238,6 +269,13 @@ class SigV4Verifier:
                 f"Signature not yet current: {amz_date} is still later than "
                 f"{_basic_iso(now + window)} ({_basic_iso(now)} + {minutes})"
             )
+
+
+def _derive_signing_key(secret: str, scope: tuple[str, ...]) -> bytes:
+    key = ("AWS4" + secret).encode("utf-8")
+    for part in scope:
+        key = _hmac(key, part)
+    return key
 
 
 def _check_signed(values: Mapping[str, list[str]], signed_headers: list[str]) -> None:

@@ -4,8 +4,8 @@ A real uvicorn server on 127.0.0.1 serves a handler that counts its calls. Each 
 matrix is a request signed by botocore's signer and then spoiled one way (tampered, replayed
 with another date, signed by an unknown key or the wrong secret, missing a part of the
 Authorization header, scoped to another service or region, outside the clock skew, with a
-header that must be signed left unsigned, with repeated headers): it gets the error code of
-DESIGN.md section 4 and the handler is never called. A hypothesis property changes one letter
+header that must be signed left unsigned, with repeated headers): it gets the error code AWS
+JSON services answer it with, and the handler is never called. A hypothesis property changes one letter
 or digit anywhere in the signed material of valid requests. (tests/test_server_sigv4.py holds
 the exact messages; this file counts what gets through.)
 """

@@ -1,6 +1,6 @@
 """The documented sample request and response, through the spec, validators, models and reader.
 
-Policy (DESIGN.md §5): requests are held to every constraint; responses are read leniently.
+Policy: requests are held to every constraint; responses are read leniently.
 The sample response carries `__type` hints (ignored everywhere) and the placeholder job id
 `ef66c259-64f9-EXAMPLE`, which breaks the JobId pattern: `validate_response` reports exactly
 that violation, the strict models refuse it, and the lenient reader (what the client uses)
@@ -139,3 +139,22 @@ def test_parsing_raw_bytes_gives_the_same_model_on_both_paths(sample_response: d
         parse_poll_for_jobs_response(b'{"jobs": [{"nonce": 3}]}')
     with pytest.raises(ValueError):
         parse_poll_for_jobs_response(b"<html>")
+
+
+def test_parsing_raw_bytes_reads_wire_names_only(well_formed_response: dict[str, Any]) -> None:
+    from pollforjobs.wire import parse_poll_for_jobs_response
+
+    job = dict(well_formed_response["jobs"][0])
+    account = job.pop("accountId")
+    snake = {"jobs": [{**job, "account_id": account}]}
+    parsed = parse_poll_for_jobs_response(json.dumps(snake).encode())
+    assert parsed.jobs is not None and parsed.jobs[0].account_id is None
+    assert parsed == read_response(snake)
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"jobs": ' + b"[" * 100_000, b'{"jobs": [' + b'{"a":' * 50_000])
+def test_parsing_a_body_nested_too_deep_is_a_value_error(body: bytes) -> None:
+    from pollforjobs.wire import parse_poll_for_jobs_response
+
+    with pytest.raises(ValueError, match="nested too deeply"):
+        parse_poll_for_jobs_response(body)

@@ -69,6 +69,13 @@ def _enum(value: Any, path: str, enum_class: type[_E]) -> _E | str:
         return text
 
 
+def _loads(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("the response body is nested too deeply to read") from None
+
+
 def _object(value: Any, path: str) -> dict[str, Any]:
     if type(value) is not dict:
         raise ResponseFormatError(path, "an object")
@@ -312,9 +319,11 @@ def parse_poll_for_jobs_response(body: bytes) -> models.PollForJobsOutput:
     if not body.strip():
         return _read_PollForJobsOutput({}, "")
     try:
-        return models.PollForJobsOutput.model_validate_json(body, strict=True)
+        return models.PollForJobsOutput.model_validate_json(
+            body, strict=True, by_alias=True, by_name=False
+        )
     except pydantic.ValidationError:
-        return _read_PollForJobsOutput(json.loads(body), "")
+        return _read_PollForJobsOutput(_loads(body), "")
 
 
 _READERS: Final[dict[str, Any]] = {

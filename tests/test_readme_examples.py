@@ -160,13 +160,13 @@ def project_copy(folder: Path) -> Path:
     return folder
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    """The files of a folder, without caches and an editable install's egg-info."""
-    return {
-        str(p.relative_to(folder)): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and not any(part == "__pycache__" or part.endswith(".egg-info") for part in p.parts)
-    }
+def packages(folder: Path) -> dict[str, dict[str, bytes]]:
+    """The generator's packages in an output folder: each one's files, as its marker lists them."""
+    found = {}
+    for marker in sorted(folder.glob("*/.generated.json")):
+        names = [".generated.json", *json.loads(marker.read_text(encoding="utf-8"))["files"]]
+        found[marker.parent.name] = {name: (marker.parent / name).read_bytes() for name in names}
+    return found
 
 
 # --- Quick start ---------------------------------------------------------------------------
@@ -222,7 +222,8 @@ def test_golden_file_commands(golden_run: GoldenRun) -> None:
     assert golden_run.regenerate.returncode == 0, golden_run.regenerate.stderr
     assert golden_run.check.returncode == 0, golden_run.check.stdout + golden_run.check.stderr
     assert golden_run.regenerate.stderr == golden_run.check.stderr == ""
-    assert tree(golden_run.project / "generated") == tree(ROOT / "generated")
+    assert packages(golden_run.project / "generated") == packages(ROOT / "generated")
+    assert not (golden_run.project / "generated" / "oldapi").exists()
 
 
 def test_summary_lines_are_what_the_commands_print(golden_run: GoldenRun) -> None:

@@ -14,10 +14,10 @@ from .exports import export_files
 from .format import format_python
 from .ir import LocalHandler, Service
 from .load import LoadedSpec, load_spec
+from .lowering import reader_module, validators_module
 from .models import render_models
 from .ownership import OwnershipError, claim, unrecorded_problems, with_marker
 from .render import render_package, runtime_files
-from .schema import reachable_shapes
 from .write import diff_tree, read_tree, recover, write_tree
 
 GENERATOR_NAME = "the AWS binding generator (python -m generator)"
@@ -81,9 +81,7 @@ def runtime_header(service: Service, source: str) -> str:
 
 def render_files(service: Service) -> dict[str, str]:
     top = header(service)
-    outputs = [op.output for op in service.operations]
-    reader_shapes = [service.shape(n) for n in reachable_shapes(service, outputs) if not service.shape(n).is_scalar]
-    files = render_package(service, {"header": top, "reader_shapes": reader_shapes})
+    files = render_package(service, {"header": top, "validators": validators_module(service), "reader": reader_module(service)})
     files.update(runtime_files(service, lambda source: runtime_header(service, source)))
     files[f"{service.package}/models.py"] = top + render_models(service)
     files.update({f"{service.package}/{name}": text for name, text in export_files(service, top[2:].strip()).items()})

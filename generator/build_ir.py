@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import naming
+from .diagnostics import Location
 from .ir import Example, LocalHandler, Operation, Service, Shape
 from .kinds import kind_named
 from .kinds.base import doc
+from .load import LoadedSpec, format_path
 
 
-def build_service(data: dict[str, Any], spec_file: str) -> Service:
+def build_service(data: dict[str, Any], spec_file: str, spec: LoadedSpec | None = None) -> Service:
+    """The IR of a checked spec; `spec` (the loaded one) locates what later stages report."""
     raw_shapes: dict[str, dict[str, Any]] = data["shapes"]
     shapes = tuple(_build_shape(name, raw_shapes[name], raw_shapes) for name in sorted(raw_shapes))
     svc = data["service"]
@@ -29,14 +32,20 @@ def build_service(data: dict[str, Any], spec_file: str) -> Service:
         operations=operations,
         shapes=shapes,
         common_errors=tuple(svc.get("common_errors", [])),
-        local_handler=_local_handler(svc.get("local_handler")),
+        local_handler=_local_handler(svc.get("local_handler"), spec, spec_file),
     )
 
 
-def _local_handler(raw: dict[str, Any] | None) -> LocalHandler | None:
+def _local_handler(raw: dict[str, Any] | None, spec: LoadedSpec | None, spec_file: str) -> LocalHandler | None:
     if raw is None:
         return None
-    return LocalHandler(source=raw["source"], module=raw["module"], seed_option=raw.get("seed_option", "seed"))
+
+    def at(key: str) -> Location:
+        path = ("service", "local_handler", key)
+        return spec.location(path) if spec else Location(spec_file, 1, 1, format_path(path))
+
+    seed_option = raw.get("seed_option", "seed")
+    return LocalHandler(raw["source"], raw["module"], seed_option, source_at=at("source"), module_at=at("module"))
 
 
 def _build_operation(name: str, raw: dict[str, Any], target_prefix: str) -> Operation:

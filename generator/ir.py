@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from . import base64_pattern
+from .diagnostics import Location
 from .pattern_fastpath import CharsetPattern
 from .patterns import Pattern
 
@@ -251,6 +252,9 @@ class LocalHandler:
     source: str  # relative to the spec file
     module: str  # <package>/<module>.py
     seed_option: str  # `python -m <package>.server --<seed_option> FILE`
+    # Where the spec names the source and the module, for problems found when copying it.
+    source_at: Location = field(default=Location("", 1, 1), compare=False)
+    module_at: Location = field(default=Location("", 1, 1), compare=False)
 
 
 @dataclass(frozen=True)

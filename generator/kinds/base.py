@@ -76,6 +76,12 @@ class Kind:
         """Add this kind's keywords to `schema` (which may hold a description already)."""
         raise NotImplementedError
 
+    # ---- models.py (datamodel-code-generator) ----------------------------------------------
+
+    def model_aliases(self, shape: Any) -> dict[str, str]:
+        """`Class.wireName` -> Python field name, for the models' fields."""
+        return {}
+
     # ---- TypeScript -----------------------------------------------------------------------
 
     def typescript_type(self, service: Service, shape: Any) -> str:

@@ -83,6 +83,9 @@ class StructureKind(CompositeKind):
         if required:
             schema["required"] = required
 
+    def model_aliases(self, shape: StructureShape) -> dict[str, str]:
+        return {f"{shape.class_name}.{member.wire_name}": member.python_name for member in shape.members}
+
     def typescript_declaration(self, service: Service, shape: StructureShape, doc_lines: list[str]) -> list[str]:
         lines = _error_members(shape.error, shape.members) if shape.error else []
         for member in shape.members:

@@ -197,6 +197,10 @@ class ScalarKind(Kind):
 class CompositeKind(Kind):
     """A shape made of other shapes, checked and read by functions of its own."""
 
+    def type_guard(self, shape: Shape, python_type: str, calls: Calls) -> list[str]:
+        """A checker's first lines: a `value` of another JSON type is reported, and that is all."""
+        return [f"if type(value) is not {python_type}:", f"    {calls('wrong_type', 'out', 'path', 'value', lit(shape.expected))}", "    return"]
+
     def member_lines(self, shape: Any, path: str, required: bool, sensitive: bool, calls: Calls) -> list[str]:
         return required_or_present(required, path, [f"_check_{shape.name}(v, {path}, out)"], calls)
 

@@ -46,7 +46,7 @@ class ListKind(CompositeKind):
         lowered = kind_of(item)
         path = fstring("{path}.{index}.member")
         flagged = lowered.flags_items(item)
-        body = ["if type(value) is not list:", f"    {calls('wrong_type', 'out', 'path', 'value', lit(shape.expected))}", "    return"]
+        body = self.type_guard(shape, "list", calls)
         body += self.own_constraint_lines(shape, "value", shape.sensitive, calls)
         body += ["members_failed = False"] if flagged else []
         body += ["for index, item in enumerate(value, 1):", "    if item is None:", f"        {calls('null', 'out', path)}"]

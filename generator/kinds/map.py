@@ -50,7 +50,7 @@ class MapKind(CompositeKind):
         key_kind, value_kind = kind_of(key), kind_of(value)
         path = fstring("{path}.{key}")
         flagged = value_kind.flags_items(value)
-        body = ["if type(value) is not dict:", f"    {calls('wrong_type', 'out', 'path', 'value', lit(shape.expected))}", "    return"]
+        body = self.type_guard(shape, "dict", calls)
         body += self.own_constraint_lines(shape, "value", shape.sensitive, calls)
         body += ["keys_failed = False"] if key.constraints else []
         body += ["values_failed = False"] if flagged else []

@@ -95,7 +95,7 @@ class StructureKind(CompositeKind):
         return [*doc_lines, f"export interface {shape.name} {{", *lines, "}"]
 
     def checker(self, service: Service, shape: StructureShape, calls: Calls) -> Function:
-        body = ["if type(value) is not dict:", f"    {calls('wrong_type', 'out', 'path', 'value', lit(shape.expected))}", "    return"]
+        body = self.type_guard(shape, "dict", calls)
         if shape.members:
             body.append('prefix = path + "." if path else ""')
         for member in shape.members:

@@ -16,7 +16,18 @@ from ..ir import (
     StructureShape,
     TimestampShape,
 )
-from .base import BLOB_KEYWORD, SENSITIVE_KEYWORD, Function, Kind, Reference, kind_named, kind_of, register, spec_types
+from .base import (
+    BLOB_KEYWORD,
+    SENSITIVE_KEYWORD,
+    Function,
+    Kind,
+    Reference,
+    ir_classes,
+    kind_named,
+    kind_of,
+    register,
+    spec_types,
+)
 from .blob import BlobKind
 from .boolean import BooleanKind
 from .list import ListKind
@@ -36,4 +47,4 @@ register(ListKind(), ListShape)
 register(MapKind(), MapShape)
 register(StructureKind(), StructureShape)
 
-__all__ = ["BLOB_KEYWORD", "SENSITIVE_KEYWORD", "Function", "Kind", "Reference", "kind_named", "kind_of", "spec_types"]
+__all__ = ["BLOB_KEYWORD", "SENSITIVE_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]

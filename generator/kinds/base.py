@@ -56,6 +56,9 @@ _BROKEN = {
 
 
 class Kind:
+    """One kind of shape; the methods take an IR shape of this kind (typed Any: each kind
+    narrows it to its own class)."""
+
     spec_types: ClassVar[tuple[str, ...]]  # the spec's `type` values this kind reads
     runtime_exports: ClassVar[tuple[str, ...]] = ()  # runtime names validators.py must offer
 
@@ -106,13 +109,6 @@ class Kind:
 
     def any_broken(self, shape: Shape, var: str) -> str:
         return " or ".join(self.broken(c, var) for c in shape.constraints)
-
-    def own_constraint_lines(self, shape: Shape, var: str, sensitive: bool, calls: Calls) -> list[str]:
-        """A collection's checks of its own length."""
-        lines = []
-        for c in shape.constraints:
-            lines += [f"if {self.broken(c, var)}:", f"    {calls('violation', 'out', 'path', var, lit(c.phrase), lit(sensitive))}"]
-        return lines
 
     def member_lines(self, shape: Any, path: str, required: bool, sensitive: bool, calls: Calls) -> list[str]:
         """The checks of a structure member holding this shape, its value in `v`."""
@@ -201,6 +197,13 @@ class CompositeKind(Kind):
         """A checker's first lines: a `value` of another JSON type is reported, and that is all."""
         return [f"if type(value) is not {python_type}:", f"    {calls('wrong_type', 'out', 'path', 'value', lit(shape.expected))}", "    return"]
 
+    def own_constraint_lines(self, shape: Shape, var: str, sensitive: bool, calls: Calls) -> list[str]:
+        """A collection's checks of its own length."""
+        lines = []
+        for c in shape.constraints:
+            lines += [f"if {self.broken(c, var)}:", f"    {calls('violation', 'out', 'path', var, lit(c.phrase), lit(sensitive))}"]
+        return lines
+
     def member_lines(self, shape: Any, path: str, required: bool, sensitive: bool, calls: Calls) -> list[str]:
         return required_or_present(required, path, [f"_check_{shape.name}(v, {path}, out)"], calls)
 
@@ -272,3 +275,7 @@ def kind_named(spec_type: str) -> Kind:
 
 def spec_types() -> frozenset[str]:
     return frozenset(_BY_SPEC_TYPE)
+
+
+def ir_classes() -> frozenset[type[Shape]]:
+    return frozenset(_BY_CLASS)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 
 import pytest
-
 from runtime import reader as r
 
 

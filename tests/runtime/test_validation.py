@@ -10,9 +10,9 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from runtime import validation as v
 
 from generator import base64_pattern
-from runtime import validation as v
 
 
 def test_the_message_counts_every_violation_and_lists_ten() -> None:

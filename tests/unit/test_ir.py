@@ -8,7 +8,19 @@ import dataclasses
 import pytest
 
 from generator import compile_spec
-from generator.ir import INT64, IntegerShape, IRError, ListShape, MapShape, Member, Operation, Service, Shape, StringShape, StructureShape
+from generator.ir import (
+    INT64,
+    IntegerShape,
+    IRError,
+    ListShape,
+    MapShape,
+    Member,
+    Operation,
+    Service,
+    Shape,
+    StringShape,
+    StructureShape,
+)
 
 from ..conftest import ROOT, SPEC
 

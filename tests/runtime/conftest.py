@@ -1,0 +1,10 @@
+"""The runtime modules are tested where they live: `templates/runtime` imported as `runtime`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+if str(TEMPLATES) not in sys.path:
+    sys.path.insert(0, str(TEMPLATES))

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 
-from . import naming
+from . import check_extensions, naming
 from .diagnostics import Diagnostic
 from .load import JsonPath, LoadedSpec
 from .meta_errors import describe, schema_diagnostics, short
@@ -111,6 +111,7 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
     yield from _error_codes(spec, shapes)
     yield from _unused_shapes(spec, shapes, data, referenced)
     yield from _cycles(spec, shapes)
+    yield from check_extensions.problems(spec, ref)
 
 
 def _example_problems(spec: LoadedSpec, path: JsonPath, part: str, text: str) -> Iterator[Diagnostic]:
@@ -213,7 +214,7 @@ def _unused_shapes(spec: LoadedSpec, shapes: dict[str, Any], data: dict[str, Any
 
 def _children(shape: dict[str, Any]) -> list[str]:
     kind = shape["type"]
-    if kind == "structure":
+    if kind in ("structure", "union"):
         return [m["shape"] for m in shape["members"].values()]
     if kind == "list":
         return [shape["member"]]

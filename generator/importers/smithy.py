@@ -1,0 +1,1 @@
+"""Smithy JSON AST into the neutral model (model.Model). (Filled in below.)"""

@@ -184,6 +184,8 @@ def print_summary(summary: Summary, out: str) -> None:
         print(f"refused {len(summary.refused)} operation{'s' if len(summary.refused) != 1 else ''}:")
         for name, reason in summary.refused.items():
             print(f"  {name}: {reason}")
+    if summary.unit:
+        print(f"added shape {summary.unit}: the empty structure that operations without an input or output take or give")
     if summary.renamed:
         print(f"renamed {len(summary.renamed)} shape{'s' if len(summary.renamed) != 1 else ''} (names the spec format does not allow; wire names are unchanged):")
         for old, new in summary.renamed.items():

@@ -30,6 +30,7 @@ class Summary:
     refused: dict[str, str]
     shapes: int
     renamed: dict[str, str]
+    unit: str | None = None  # the empty structure added for operations without input or output
     skipped: list[Skip] = field(default_factory=list)
 
 
@@ -72,7 +73,7 @@ def assemble(model: Model, record: dict[str, Any], model_name: str, operations: 
         reached.extend(closure.reach(model, closure.roots_of(model.operations[name]))[0])
     wanted = set(reached)
     unit = closure.needs_unit([model.operations[name] for name in accepted])
-    names = legal_names([*model.shapes, UNIT])
+    names = legal_names([*model.shapes, UNIT], {UNIT: "Unit"})
     shapes = {names[name]: _shape(model.shapes[name], names) for name in wanted}
     if unit:
         shapes[names[UNIT]] = {"type": "structure", "members": {}}
@@ -93,7 +94,8 @@ def assemble(model: Model, record: dict[str, Any], model_name: str, operations: 
         imported=sorted(accepted),
         refused=refused,
         shapes=len(shapes),
-        renamed={old: new for old, new in sorted(names.items()) if old != new and (old in wanted or (old == UNIT and unit))},
+        renamed={old: new for old, new in sorted(names.items()) if old != new and old in wanted},
+        unit=names[UNIT] if unit else None,
         skipped=[skip for skip in model.skipped if skip.owner in owners],
     )
     return Imported(spec, summary)

@@ -1,6 +1,6 @@
 """AWS's documentation HTML as one plain-text/Markdown form (markdownify, pinned).
 
-The form: paragraphs separated by a blank line, `code`, *emphasis*, **bold**, [links](url),
+The form: white space collapsed as HTML does (outside <pre>), paragraphs separated by a blank line, `code`, *emphasis*, **bold**, [links](url),
 `- ` bullets (nested ones indented), fenced code blocks for <pre>, no trailing spaces, single
 spaces inside a line. <script>, <style> and comments are dropped, entities decoded, and the
 result is inert text: no control characters, no bidirectional overrides, no lone surrogates,
@@ -27,6 +27,8 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u0085\u2028\u2029]")
 # C0 and C1 controls but tab and newline, DEL, bidirectional embeddings, overrides and isolates,
 # the byte-order mark, and lone surrogates.
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+_PRE = re.compile(r"(<pre\b.*?</pre\s*>)", re.IGNORECASE | re.DOTALL)
+_HTML_SPACE = re.compile(r"\s+")
 _FENCE = re.compile(r"(^```.*?^```$)", re.MULTILINE | re.DOTALL)
 _INNER_SPACES = re.compile(r"(?<=\S)[ \t]{2,}")
 # markdownify keeps the space before an inline element that starts a block (" imp").
@@ -85,6 +87,10 @@ def _convert(html: str) -> str:
     if len(html) > MAX_DOC_HTML:
         raise DocumentationError(f"documentation of {len(html)} characters is longer than the limit of {MAX_DOC_HTML}")
     html = _UNSAFE.sub("", _LINE_BREAKS.sub("\n", html))
+    # As in HTML, a run of white space outside <pre> is one space: botocore's one-line texts
+    # and Smithy's wrapped ones give the same result.
+    parts = _PRE.split(html)
+    html = "".join(part if index % 2 else _HTML_SPACE.sub(" ", part) for index, part in enumerate(parts))
     if "<" in html:
         probe = _DepthProbe()
         probe.feed(html)

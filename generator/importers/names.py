@@ -41,15 +41,16 @@ def _pascal(name: str) -> str:
     return text[:MAX_NAME]
 
 
-def legal_names(names: Iterable[str]) -> dict[str, str]:
-    """Every name -> its legal spec name; distinct names stay distinct."""
+def legal_names(names: Iterable[str], bases: dict[str, str] | None = None) -> dict[str, str]:
+    """Every name -> its legal spec name; distinct names stay distinct. `bases` gives the
+    form to start from for names that have a better one than their PascalCase."""
     unique = sorted(set(names))
     mapping = {name: name for name in unique if is_legal(name)}
     taken = set(mapping)
     for name in unique:
         if name in mapping:
             continue
-        base = _pascal(name)
+        base = (bases or {}).get(name) or _pascal(name)
         candidate, number = base, 2
         while candidate in taken or not is_legal(candidate):
             tail = str(number)

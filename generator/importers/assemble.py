@@ -17,7 +17,7 @@ from .names import legal_names
 
 SPEC_VERSION = 1
 _OPERATION_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-_SHAPE_KEY_ORDER = ("type", "documentation", "deprecated", "sensitive", "required", "members", "member", "key", "value")
+_SHAPE_KEY_ORDER: tuple[str, ...] = ("type", "documentation", "deprecated", "sensitive", "required", "members", "member", "key", "value")
 _SHAPE_KEY_ORDER += ("min", "max", "pattern", "enum", "timestamp_format", "sparse", "error")
 _MEMBER_KEY_ORDER = ("shape", "documentation", "deprecated", "default", "idempotency_token", "timestamp_format", "host_label")
 

@@ -48,7 +48,7 @@ class _Converter(MarkdownConverter):
         return ""
 
 
-_OPTIONS = {
+_OPTIONS: dict[str, Any] = {
     "heading_style": "ATX",
     "bullets": "-",
     "escape_asterisks": False,

@@ -93,7 +93,7 @@ def _literal_ok(text: str) -> bool:
     if "\n" not in text or _NEEDS_ESCAPE.search(text) or "\r" in text or "\t" in text:
         return False
     lines = text.split("\n")
-    return bool(lines[0]) and not lines[0].startswith(" ") and not lines[-1] == "" and all(line.strip() or not line for line in lines)
+    return bool(lines[0]) and not lines[0].startswith(" ") and lines[-1] != "" and all(line.strip() or not line for line in lines)
 
 
 def _scalar(value: Any, indent: int) -> str:

@@ -11,9 +11,9 @@ import hashlib
 import json
 import re
 import zlib
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Generator, Iterator
 from typing import Any
 
 from ..diagnostics import Diagnostic

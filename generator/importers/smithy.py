@@ -145,7 +145,7 @@ class _Translator:
             by_local.setdefault(_local(shape_id), []).append(shape_id)
         names = {}
         for local, ids in by_local.items():
-            owner = next((i for i in ids if i.startswith(self.namespace + "#")), sorted(ids)[0])
+            owner = next((i for i in ids if i.startswith(self.namespace + "#")), min(ids))
             for shape_id in ids:
                 names[shape_id] = local if shape_id == owner else shape_id
         for local in PRELUDE:
@@ -463,8 +463,7 @@ class _Translator:
 
 
 def _unanchored(pattern: str) -> str:
-    if pattern.startswith("^"):
-        pattern = pattern[1:]
+    pattern = pattern.removeprefix("^")
     if pattern.endswith("$") and not pattern.endswith("\\$"):
         pattern = pattern[:-1]
     return pattern

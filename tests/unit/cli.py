@@ -10,4 +10,4 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd or ROOT, capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-m", "generator", *args], check=False, cwd=cwd or ROOT, capture_output=True, text=True, timeout=600)

@@ -132,7 +132,11 @@ def _import(args: argparse.Namespace) -> int:
     imported = import_spec(args.model, _operations(args.operations), args.package, args.out)
     atomic_write_text(args.out, emit.dump(imported.spec))
     if not args.quiet:
-        print_summary(imported.summary, str(args.out))
+        try:
+            print_summary(imported.summary, str(args.out))
+            sys.stdout.flush()
+        except BrokenPipeError:  # `... | head`: the spec is written; the reader left early
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 

@@ -45,6 +45,31 @@ _DEFAULT_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 
+def not_generated_yet(data: dict[str, Any]) -> dict[str, int]:
+    """How often a spec uses each thing in NOT_GENERATED_YET (for the import summary)."""
+    counts: dict[str, int] = {}
+
+    def count(key: str) -> None:
+        counts[NOT_GENERATED_YET[key]] = counts.get(NOT_GENERATED_YET[key], 0) + 1
+
+    if data["service"]["protocol"] == "awsJson1_0":
+        count("awsJson1_0")
+    for shape in data["shapes"].values():
+        if shape["type"] in ("union", "document"):
+            count(shape["type"])
+        for key in ("sparse", "timestamp_format"):
+            if key in shape:
+                count(key)
+        for member in shape.get("members", {}).values():
+            for key in ("timestamp_format", "idempotency_token", "default", "host_label"):
+                if key in member:
+                    count(key)
+    for op in data["operations"].values():
+        if "endpoint" in op:
+            count("endpoint")
+    return counts
+
+
 def problems(spec: LoadedSpec, ref: Ref) -> Iterator[Diagnostic]:
     data = spec.data
     shapes: dict[str, dict[str, Any]] = data["shapes"]

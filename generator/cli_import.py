@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .check import meta_validator
+from .check_extensions import not_generated_yet
 from .diagnostics import Diagnostic, SpecError
 from .importers import emit, refresh
 from .importers.assemble import Imported, Refused, Summary, assemble
@@ -134,6 +135,9 @@ def _import(args: argparse.Namespace) -> int:
     if not args.quiet:
         try:
             print_summary(imported.summary, str(args.out))
+            pending = not_generated_yet(imported.spec)
+            if pending:
+                print("the generator does not generate these yet (`generate` refuses the spec until it does): " + ", ".join(f"{what} ×{count}" for what, count in pending.items()))
             sys.stdout.flush()
         except BrokenPipeError:  # `... | head`: the spec is written; the reader left early
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -142,7 +146,10 @@ def _import(args: argparse.Namespace) -> int:
 
 def _refresh(args: argparse.Namespace) -> int:
     loaded = load_spec(args.spec)
-    current = loaded.data if isinstance(loaded.data, dict) else {}
+    problems = schema_diagnostics(loaded, meta_validator())
+    if problems:
+        raise SpecError(problems)
+    current = loaded.data
     source = current.get("source") if isinstance(current.get("source"), dict) else None
     if args.model is None and (source is None or not isinstance(source.get("model"), str)):
         raise SpecError([loaded.diagnostic(("source",), "the spec has no source record (source.model); pass --model SOURCE")])

@@ -113,11 +113,17 @@ def test_refresh_from_another_model_records_it(tmp_path: Path) -> None:
 
 
 def test_a_spec_without_a_source_record_needs_a_model(tmp_path: Path) -> None:
-    spec = tmp_path / "spec.yaml"
-    spec.write_text("spec_version: 1\nservice: {}\n", encoding="utf-8")
+    model, spec, _ = _setup(tmp_path)
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    del data["source"]
+    spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     done = run("refresh", "--spec", str(spec))
     assert done.returncode == 2 and "the spec has no source record (source.model); pass --model SOURCE" in done.stderr
     assert "spec.yaml:1:1" in done.stderr
+    given = run("refresh", "--spec", str(spec), "--model", str(model))
+    assert given.returncode == 0, given.stderr
+    refreshed = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert refreshed["source"]["operations"] == ["GetWidget"] and refreshed["service"]["package"] == "my_widgets"
 
 
 def test_an_all_operations_spec_picks_up_new_operations(tmp_path: Path) -> None:
@@ -130,3 +136,12 @@ def test_an_all_operations_spec_picks_up_new_operations(tmp_path: Path) -> None:
     done = run("refresh", "--spec", str(spec))
     assert "operation Ping: added" in done.stdout, done.stdout + done.stderr
     assert "Ping" in yaml.safe_load(spec.read_text(encoding="utf-8"))["operations"]
+
+
+def test_a_spec_that_does_not_fit_the_format_is_a_located_error(tmp_path: Path) -> None:
+    _, spec, _ = _setup(tmp_path)
+    text = spec.read_text(encoding="utf-8").replace("operations:\n  GetWidget:", "operations:\n  getWidget:", 1)
+    spec.write_text(text, encoding="utf-8")
+    done = run("refresh", "--spec", str(spec), "--check")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "spec.yaml:" in done.stderr and "getWidget" in done.stderr

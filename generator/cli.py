@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from . import cli_import
 from .diagnostics import SpecError
 from .exports import FORMATS, export_files
 from .ownership import OwnershipError
@@ -94,12 +95,15 @@ def parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder; files go in DIR/<package>/")
     export.add_argument("--spec", type=Path, action="append", metavar="PATH", help="a YAML spec; repeatable (default: every specs/*.yaml)")
     export.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
+    cli_import.register(commands)
     return top
 
 
 def main(argv: list[str] | None = None, prog: str = MODULE_PROG) -> int:
     args = parser(prog).parse_args(argv)
     command = args.command or "regenerate"
+    if command in cli_import.COMMANDS:
+        return cli_import.main(args)
     say: Callable[[str], object] = _silent if args.quiet else print
     try:
         if command == "export":

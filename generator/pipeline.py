@@ -11,13 +11,14 @@ from pathlib import Path
 
 from . import literals
 from .build_ir import build_service
-from .check import check_spec
+from .check import check_spec, meta_validator
 from .diagnostics import SpecError
 from .exports import export_files
 from .format import format_python
 from .ir import LocalHandler, Service
-from .load import load_spec
+from .load import LoadedSpec, load_spec
 from .lowering import reader_module, validators_module
+from .meta_errors import schema_diagnostics
 from .models import render_models
 from .ownership import OwnershipError, claim, unrecorded_problems, with_marker
 from .render import render_package, runtime_files
@@ -43,6 +44,16 @@ def message_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return Path(os.path.abspath(path)).as_posix()
+
+
+def read_spec(spec_path: Path) -> LoadedSpec:
+    """load -> the format check only: a spec's raw data for commands that rewrite the spec
+    itself (refresh), which must read it even when the generator cannot build it yet."""
+    loaded = load_spec(spec_path, message_path(spec_path))
+    problems = schema_diagnostics(loaded, meta_validator())
+    if problems:
+        raise SpecError(problems)
+    return loaded
 
 
 def compile_spec(spec_path: Path) -> Service:

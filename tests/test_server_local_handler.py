@@ -17,7 +17,7 @@ from generator.pipeline import build
 from .conftest import ROOT, SPEC
 from .server_harness import poll_body, post
 
-HANDLER_BLOCK = re.compile(r"  # The in-memory job queue.*\n  local_handler:\n(    .*\n)+")
+HANDLER_BLOCK = re.compile(r"  local_handler:\n(    .*\n)+")
 
 
 def spec_copy(tmp_path: Path, block: str) -> Path:

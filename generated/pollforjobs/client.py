@@ -655,7 +655,8 @@ class CodePipelineClient:
         self, request: models.PollForJobsInput | Mapping[str, Any] | None = None, /, **params: Any
     ) -> models.PollForJobsOutput:
         """
-        Returns information about any jobs for CodePipeline to act on. PollForJobs is valid only for action types with \"Custom\" in the owner field. If the action type contains AWS or ThirdParty in the owner field, the PollForJobs action returns an error.
+        Returns information about any jobs for CodePipeline to act on. `PollForJobs` is valid only for action types with \"Custom\" in the owner field. If the action type contains `AWS` or `ThirdParty` in the owner field, the `PollForJobs` action returns an error.
+
         When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
 
         `request` is a models.PollForJobsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.PollForJobsOutput. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).

@@ -219,6 +219,7 @@ class ActionTypeId(BaseModel):
     category: Annotated[ActionCategory, Field(alias="category")]
     """
     A category defines what kind of action can be taken in the stage, and constrains the provider type for the action. Valid categories are limited to one of the following values.
+
     - Source
     - Build
     - Test
@@ -229,11 +230,11 @@ class ActionTypeId(BaseModel):
     """
     owner: Annotated[ActionOwner, Field(alias="owner")]
     """
-    The creator of the action being called. There are three valid values for the Owner field in the action category section within your pipeline structure: AWS, ThirdParty, and Custom. For more information, see Valid Action Types and Providers in CodePipeline .
+    The creator of the action being called. There are three valid values for the `Owner` field in the action category section within your pipeline structure: `AWS`, `ThirdParty`, and `Custom`. For more information, see [Valid Action Types and Providers in CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html#actions-valid-providers).
     """
     provider: Annotated[ActionProvider, Field(alias="provider")]
     """
-    The provider of the service being called by the action. Valid providers are determined by the action category. For example, an action in the Deploy category type might have a provider of CodeDeploy, which would be specified as CodeDeploy. For more information, see Valid Action Types and Providers in CodePipeline .
+    The provider of the service being called by the action. Valid providers are determined by the action category. For example, an action in the Deploy category type might have a provider of CodeDeploy, which would be specified as `CodeDeploy`. For more information, see [Valid Action Types and Providers in CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html#actions-valid-providers).
     """
     version: Annotated[Version, Field(alias="version")]
     """
@@ -253,6 +254,7 @@ class EncryptionKey(BaseModel):
     id: Annotated[EncryptionKeyId, Field(alias="id")]
     """
     The ID used to identify the key. For an Amazon Web Services KMS key, you can use the key ID, the key ARN, or the alias ARN.
+
     Aliases are recognized only in the account that created the KMS key. For cross-account actions, you can only use the key ID or key ARN to identify the key. Cross-account actions involve using the role from the other account (AccountB), so specifying the key ID will use the key from the other account (AccountB).
     """
     type: Annotated[EncryptionKeyType, Field(alias="type")]
@@ -263,7 +265,7 @@ class EncryptionKey(BaseModel):
 
 class PollForJobsInput(BaseModel):
     """
-    Represents the input of a PollForJobs action.
+    Represents the input of a `PollForJobs` action.
     """
 
     model_config = ConfigDict(
@@ -355,7 +357,8 @@ class ArtifactLocation(BaseModel):
 class PipelineContext(BaseModel):
     """
     Represents information about a pipeline to a job worker.
-    PipelineContext contains pipelineArn and pipelineExecutionId for custom action jobs. The pipelineArn and pipelineExecutionId fields are not populated for ThirdParty action jobs.
+
+    PipelineContext contains `pipelineArn` and `pipelineExecutionId` for custom action jobs. The `pipelineArn` and `pipelineExecutionId` fields are not populated for ThirdParty action jobs.
     """
 
     model_config = ConfigDict(
@@ -434,7 +437,8 @@ class JobData(BaseModel):
     pipeline_context: Annotated[PipelineContext | None, Field(alias="pipelineContext")] = None
     """
     Represents information about a pipeline to a job worker.
-    Includes pipelineArn and pipelineExecutionId for custom jobs.
+
+    Includes `pipelineArn` and `pipelineExecutionId` for custom jobs.
     """
     input_artifacts: Annotated[ArtifactList | None, Field(alias="inputArtifacts")] = None
     """
@@ -492,7 +496,7 @@ JobList = TypeAliasType("JobList", list[Job])
 
 class PollForJobsOutput(BaseModel):
     """
-    Represents the output of a PollForJobs action.
+    Represents the output of a `PollForJobs` action.
     """
 
     model_config = ConfigDict(

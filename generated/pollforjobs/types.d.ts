@@ -114,6 +114,7 @@ export type ActionProvider = string;
 export interface ActionTypeId {
   /**
    * A category defines what kind of action can be taken in the stage, and constrains the provider type for the action. Valid categories are limited to one of the following values.
+   *
    * - Source
    * - Build
    * - Test
@@ -123,9 +124,9 @@ export interface ActionTypeId {
    * - Compute
    */
   category: ActionCategory;
-  /** The creator of the action being called. There are three valid values for the Owner field in the action category section within your pipeline structure: AWS, ThirdParty, and Custom. For more information, see Valid Action Types and Providers in CodePipeline . */
+  /** The creator of the action being called. There are three valid values for the \`Owner\` field in the action category section within your pipeline structure: \`AWS\`, \`ThirdParty\`, and \`Custom\`. For more information, see [Valid Action Types and Providers in CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html#actions-valid-providers). */
   owner: ActionOwner;
-  /** The provider of the service being called by the action. Valid providers are determined by the action category. For example, an action in the Deploy category type might have a provider of CodeDeploy, which would be specified as CodeDeploy. For more information, see Valid Action Types and Providers in CodePipeline . */
+  /** The provider of the service being called by the action. Valid providers are determined by the action category. For example, an action in the Deploy category type might have a provider of CodeDeploy, which would be specified as \`CodeDeploy\`. For more information, see [Valid Action Types and Providers in CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html#actions-valid-providers). */
   provider: ActionProvider;
   /** A string that describes the action version. */
   version: Version;
@@ -175,6 +176,7 @@ export type ContinuationToken = string;
 export interface EncryptionKey {
   /**
    * The ID used to identify the key. For an Amazon Web Services KMS key, you can use the key ID, the key ARN, or the alias ARN.
+   *
    * Aliases are recognized only in the account that created the KMS key. For cross-account actions, you can only use the key ID or key ARN to identify the key. Cross-account actions involve using the role from the other account (AccountB), so specifying the key ID will use the key from the other account (AccountB).
    */
   id: EncryptionKeyId;
@@ -255,7 +257,8 @@ export interface JobData {
   actionConfiguration?: ActionConfiguration | null;
   /**
    * Represents information about a pipeline to a job worker.
-   * Includes pipelineArn and pipelineExecutionId for custom jobs.
+   *
+   * Includes \`pipelineArn\` and \`pipelineExecutionId\` for custom jobs.
    */
   pipelineContext?: PipelineContext | null;
   /** The artifact supplied to the job. */
@@ -314,7 +317,8 @@ export type PipelineArn = string;
 
 /**
  * Represents information about a pipeline to a job worker.
- * PipelineContext contains pipelineArn and pipelineExecutionId for custom action jobs. The pipelineArn and pipelineExecutionId fields are not populated for ThirdParty action jobs.
+ *
+ * PipelineContext contains \`pipelineArn\` and \`pipelineExecutionId\` for custom action jobs. The \`pipelineArn\` and \`pipelineExecutionId\` fields are not populated for ThirdParty action jobs.
  */
 export interface PipelineContext {
   /** The name of the pipeline. This is a user-specified value. Pipeline names must be unique across all pipeline names under an Amazon Web Services account. */
@@ -339,7 +343,7 @@ export type PipelineExecutionId = string;
  */
 export type PipelineName = string;
 
-/** Represents the input of a PollForJobs action. */
+/** Represents the input of a \`PollForJobs\` action. */
 export interface PollForJobsInput {
   /** Represents information about an action type. */
   actionTypeId: ActionTypeId;
@@ -349,7 +353,7 @@ export interface PollForJobsInput {
   queryParam?: QueryParamMap | null;
 }
 
-/** Represents the output of a PollForJobs action. */
+/** Represents the output of a \`PollForJobs\` action. */
 export interface PollForJobsOutput {
   /** Information about the jobs to take action on. */
   jobs?: JobList | null;
@@ -477,7 +481,8 @@ export type CodePipelineCommonError = AccessDeniedException | IncompleteSignatur
 /** Every CodePipeline operation: the X-Amz-Target header value, the request and response bodies and the operation's modeled errors. */
 export interface CodePipelineOperations {
   /**
-   * Returns information about any jobs for CodePipeline to act on. PollForJobs is valid only for action types with "Custom" in the owner field. If the action type contains AWS or ThirdParty in the owner field, the PollForJobs action returns an error.
+   * Returns information about any jobs for CodePipeline to act on. \`PollForJobs\` is valid only for action types with "Custom" in the owner field. If the action type contains \`AWS\` or \`ThirdParty\` in the owner field, the \`PollForJobs\` action returns an error.
+   *
    * When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
    */
   PollForJobs: {

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from generator import ir
 from generator.check import META_SCHEMA_PATH
+from generator.check_extensions import NOT_GENERATED_YET
 from generator.kinds import ir_classes, kind_of, spec_types
 from generator.pipeline import generate
 
@@ -22,7 +23,10 @@ VALID_BASE = ROOT / "tests" / "bad_specs" / "_valid_base.yaml"
 
 def test_every_spec_type_has_a_kind_and_no_kind_reads_another() -> None:
     schema = json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert spec_types() == set(schema["$defs"]["shape"]["properties"]["type"]["enum"])
+    # Kinds the format has but the generator does not generate yet are refused by the checker.
+    not_yet = set(NOT_GENERATED_YET) & set(schema["$defs"]["shape"]["properties"]["type"]["enum"])
+    assert spec_types() | not_yet == set(schema["$defs"]["shape"]["properties"]["type"]["enum"])
+    assert not spec_types() & not_yet
 
 
 def test_every_kind_of_ir_shape_has_a_lowering() -> None:

@@ -1,0 +1,147 @@
+"""`refresh` keeps the hand-written parts, prints what changed, and --check writes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.importers import emit
+
+from .botocore_models import widgets, write
+from .cli import run
+
+EXAMPLE = {"title": "Get one.", "request": '{"AccountId": "111111111111", "widgetId": "w"}', "response": "{}"}
+HANDLER = {"source": "handler.py", "module": "widgetstore"}
+COMMON = {"type": "structure", "documentation": "Written by hand.", "members": {"detail": {"shape": "Detail"}}, "error": {"code": "ServiceUnavailable", "http_status": 503, "fault": "server"}}
+
+
+def _hand_edit(spec_path: Path) -> dict[str, Any]:
+    """What a person adds to an imported spec."""
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    spec["service"]["package"] = "my_widgets"
+    spec["service"]["local_handler"] = dict(HANDLER)
+    spec["service"]["common_errors"] = ["ServiceUnavailable"]
+    spec["shapes"]["ServiceUnavailable"] = dict(COMMON)
+    spec["shapes"]["Detail"] = {"type": "string"}
+    spec["operations"]["GetWidget"]["examples"] = [dict(EXAMPLE)]
+    spec["service"]["documentation"] = "Our own words about widgets."
+    spec["shapes"]["Widget"]["members"]["name"]["documentation"] = "The name we chose."
+    spec["source"]["curated"] = ["service.documentation", "shapes.Widget.members.name.documentation"]
+    spec_path.write_text(emit.dump(spec), encoding="utf-8")
+    return spec
+
+
+def _setup(tmp_path: Path) -> tuple[Path, Path, dict[str, Any]]:
+    model = write(tmp_path / "service-2.json", widgets())
+    spec = tmp_path / "spec.yaml"
+    assert run("import", "--model", str(model), "--out", str(spec), "--operations", "GetWidget").returncode == 0
+    return model, spec, _hand_edit(spec)
+
+
+def test_an_unchanged_model_leaves_the_spec_as_it_is(tmp_path: Path) -> None:
+    _, spec, _ = _setup(tmp_path)
+    before = spec.read_text(encoding="utf-8")
+    done = run("refresh", "--spec", str(spec), "--check")
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+    assert spec.read_text(encoding="utf-8") == before
+
+
+def test_a_changed_model_is_reported_and_check_writes_nothing(tmp_path: Path) -> None:
+    model_path, spec, hand = _setup(tmp_path)
+    model = widgets()
+    model["shapes"]["WidgetList"]["max"] = 20
+    model["shapes"]["Widget"]["members"]["colour"] = {"shape": "Colour", "documentation": "<p>New.</p>"}
+    model["shapes"]["Colour"] = {"type": "string", "enum": ["red"]}
+    model["shapes"]["Widget"]["members"]["name"]["documentation"] = "<p>AWS's new words.</p>"
+    model["documentation"] = "<p>AWS's new service words.</p>"
+    write(model_path, model)
+    before = spec.read_text(encoding="utf-8")
+    check = run("refresh", "--spec", str(spec), "--check")
+    assert check.returncode == 1, check.stderr
+    assert spec.read_text(encoding="utf-8") == before
+    assert "shape WidgetList: max 10 -> 20" in check.stdout
+    assert "shape Widget: members +colour" in check.stdout and "shape Colour: added" in check.stdout
+    assert "source.model_sha256:" in check.stdout
+    assert "is behind" in check.stderr
+    done = run("refresh", "--spec", str(spec))
+    assert done.returncode == 0, done.stderr
+    after = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert after["shapes"]["WidgetList"]["max"] == 20 and after["shapes"]["Colour"] == {"type": "string", "enum": ["red"]}
+    # Every hand-written part is kept.
+    assert after["service"]["package"] == "my_widgets" and after["service"]["local_handler"] == HANDLER
+    assert after["service"]["common_errors"] == ["ServiceUnavailable"]
+    assert after["shapes"]["ServiceUnavailable"] == COMMON and after["shapes"]["Detail"] == {"type": "string"}
+    assert after["operations"]["GetWidget"]["examples"] == [EXAMPLE]
+    assert after["service"]["documentation"] == hand["service"]["documentation"]
+    assert after["shapes"]["Widget"]["members"]["name"]["documentation"] == "The name we chose."
+    assert after["shapes"]["Widget"]["members"]["colour"]["documentation"] == "New."
+    assert after["source"]["curated"] == hand["source"]["curated"]
+    assert run("refresh", "--spec", str(spec), "--check").returncode == 0
+
+
+def test_imported_text_that_is_not_curated_follows_the_model(tmp_path: Path) -> None:
+    model_path, spec, _ = _setup(tmp_path)
+    model = widgets()
+    model["shapes"]["Widget"]["documentation"] = "<p>Reworded.</p>"
+    write(model_path, model)
+    assert run("refresh", "--spec", str(spec)).returncode == 0
+    assert yaml.safe_load(spec.read_text(encoding="utf-8"))["shapes"]["Widget"]["documentation"] == "Reworded."
+
+
+def test_a_curated_text_whose_place_is_gone_is_dropped_with_a_note(tmp_path: Path) -> None:
+    model_path, spec, _ = _setup(tmp_path)
+    model = widgets()
+    del model["shapes"]["Widget"]["members"]["name"]
+    write(model_path, model)
+    done = run("refresh", "--spec", str(spec))
+    assert done.returncode == 0, done.stderr
+    assert "curated text shapes.Widget.members.name.documentation is dropped" in done.stderr
+    assert yaml.safe_load(spec.read_text(encoding="utf-8"))["source"]["curated"] == ["service.documentation"]
+
+
+def test_refresh_from_another_model_records_it(tmp_path: Path) -> None:
+    _, spec, _ = _setup(tmp_path)
+    other = widgets()
+    other["shapes"]["token"]["max"] = 128
+    write(tmp_path / "newer.json", other)
+    done = run("refresh", "--spec", str(spec), "--model", str(tmp_path / "newer.json"))
+    assert done.returncode == 0, done.stderr
+    assert yaml.safe_load(spec.read_text(encoding="utf-8"))["source"]["model"] == "newer.json"
+
+
+def test_a_spec_without_a_source_record_needs_a_model(tmp_path: Path) -> None:
+    model, spec, _ = _setup(tmp_path)
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    del data["source"]
+    spec.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    done = run("refresh", "--spec", str(spec))
+    assert done.returncode == 2 and "the spec has no source record (source.model); pass --model SOURCE" in done.stderr
+    assert "spec.yaml:1:1" in done.stderr
+    given = run("refresh", "--spec", str(spec), "--model", str(model))
+    assert given.returncode == 0, given.stderr
+    refreshed = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert refreshed["source"]["operations"] == ["GetWidget"] and refreshed["service"]["package"] == "my_widgets"
+
+
+def test_an_all_operations_spec_picks_up_new_operations(tmp_path: Path) -> None:
+    model_path = write(tmp_path / "service-2.json", widgets())
+    spec = tmp_path / "spec.yaml"
+    assert run("import", "--model", str(model_path), "--out", str(spec)).returncode == 0
+    model = widgets()
+    model["operations"]["Ping"] = {"name": "Ping", "http": {"method": "POST", "requestUri": "/"}}
+    write(model_path, model)
+    done = run("refresh", "--spec", str(spec))
+    assert "operation Ping: added" in done.stdout, done.stdout + done.stderr
+    assert "Ping" in yaml.safe_load(spec.read_text(encoding="utf-8"))["operations"]
+
+
+def test_a_spec_that_does_not_fit_the_format_is_a_located_error(tmp_path: Path) -> None:
+    _, spec, _ = _setup(tmp_path)
+    text = spec.read_text(encoding="utf-8").replace("operations:\n  GetWidget:", "operations:\n  getWidget:", 1)
+    spec.write_text(text, encoding="utf-8")
+    done = run("refresh", "--spec", str(spec), "--check")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "spec.yaml:" in done.stderr and "getWidget" in done.stderr

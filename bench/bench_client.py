@@ -122,7 +122,7 @@ def start_server(bare_app: bool) -> tuple[subprocess.Popen[str], int, str]:
 def contenders(url: str, request: dict[str, Any]) -> dict[str, Callable[[], object]]:
     import boto3
     import botocore.config
-    from pollforjobs import _transport
+    from pollforjobs._runtime.signing import sign
     from pollforjobs.client import CodePipelineClient
 
     generated = CodePipelineClient(
@@ -139,11 +139,11 @@ def contenders(url: str, request: dict[str, Any]) -> dict[str, Callable[[], obje
     # bare: the generated client's bytes, signed once (the server allows 5 minutes of skew).
     body = json.dumps(request, separators=(",", ":")).encode()
     host = url.removeprefix("http://")
-    headers = _transport.sign(
+    headers = sign(
         generated._frozen_credentials(),
         "codepipeline",
         REGION,
-        url + "/",
+        "/",
         body,
         {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "CodePipeline_20150709.PollForJobs", "Host": host},
     )

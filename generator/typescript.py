@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 
+from . import protocols
 from .ir import BlobShape, ListShape, MapShape, NumberShape, PlainShape, Service, Shape, StringShape, StructureShape
 from .schema import blob_note
 
@@ -24,10 +25,10 @@ TYPE_HINTS = "WithTypeHints"
 
 def render_typescript(service: Service, generated_by: str) -> str:
     out = [f"// {_one_line(generated_by)}", ""]
+    protocol = protocols.for_service(service)
     about = (
         f"Types of the JSON bodies that {service.full_name} (API {service.api_version}) sends and accepts "
-        "over the AWS JSON 1.1 protocol: every request is a POST to / with the header "
-        f"X-Amz-Target: {service.target_prefix}.OperationName, signed with SigV4.\n"
+        f"over the {protocol.title} protocol: {protocol.request_summary(service)}, signed with SigV4.\n"
         "Optional members are typed `?: T | null`: AWS reads a null member as not set.\n"
         f"Response bodies may carry extra members and `__type` hints; see {TYPE_HINTS}."
     )

@@ -18,7 +18,8 @@ from .literals import py_literal
 
 @dataclass(frozen=True)
 class WireProtocol:
-    """A protocol that routes by a header on one path (the AWS JSON family)."""
+    """A protocol that routes by a header on one path (the AWS JSON family). One routed by
+    path (RPC v2 CBOR) subclasses it: its arguments, route keys and summary differ."""
 
     name: str  # as the spec names it
     title: str  # in documentation: "AWS JSON 1.1"
@@ -26,17 +27,23 @@ class WireProtocol:
     content_type: str
     runtime_module: str  # templates/runtime/protocols/<module>.py
     runtime_modules: frozenset[str]  # every protocol module a package needs for it
+    client_class: str  # in runtime_module: implements ClientProtocol
+    server_class: str  # in runtime_module: implements ServerProtocol
     http_method: str = "POST"
     http_path: str = "/"
     operation_header: str = "X-Amz-Target"
 
+    def arguments(self, service: Service) -> tuple[str, ...]:
+        """What the runtime's protocol classes are made with, for `service`."""
+        return (self.version, service.target_prefix)
+
     def client_expression(self, service: Service) -> str:
         """Python source making the runtime's client protocol (the module is imported)."""
-        return f"{self.runtime_module}.AwsJsonClient({py_literal(self.version)}, {py_literal(service.target_prefix)})"
+        return f"{self.runtime_module}.{self.client_class}{py_literal(self.arguments(service))}"
 
     def server_expression(self, service: Service) -> str:
         """Python source making the runtime's server protocol (the module is imported)."""
-        return f"{self.runtime_module}.AwsJsonServer({py_literal(self.version)}, {py_literal(service.target_prefix)})"
+        return f"{self.runtime_module}.{self.server_class}{py_literal(self.arguments(service))}"
 
     def route_key(self, operation: Operation) -> str:
         """What the server routes `operation` by: the key of its operation table."""
@@ -55,6 +62,8 @@ def _aws_json(version: str) -> WireProtocol:
         content_type=f"application/x-amz-json-{version}",
         runtime_module="aws_json",
         runtime_modules=frozenset({"aws_json", "json_codec"}),
+        client_class="AwsJsonClient",
+        server_class="AwsJsonServer",
     )
 
 

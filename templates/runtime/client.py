@@ -111,6 +111,9 @@ class ServiceClient:
     ) -> None:
         spec = self.SPEC
         self._protocol = spec.protocol
+        self._codec = spec.protocol.codec
+        # Per operation: the path and the headers every request for it carries (unsigned).
+        self._requests: dict[str, tuple[str, dict[str, str]]] = {}
         self._user_agent = (
             f"{spec.user_agent} python/{sys.version_info.major}.{sys.version_info.minor}"
         )
@@ -267,17 +270,16 @@ class ServiceClient:
         output: type[_M],
         read: Callable[[object], _M],
     ) -> _M:
-        protocol = self._protocol
+        codec = self._codec
         try:
-            body = protocol.codec.encode(payload)
+            body = codec.encode(payload)
         except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"the {operation} request is not {protocol.codec.name}: {exc}"
-            ) from None
-        path = protocol.request_path(self._path, operation)
-        headers = protocol.request_headers(operation)
-        headers["Host"] = self._host_header
-        headers["User-Agent"] = self._user_agent
+            raise TypeError(f"the {operation} request is not {codec.name}: {exc}") from None
+        try:
+            path, template = self._requests[operation]
+        except KeyError:
+            path, template = self._request_for(operation)
+        headers = template.copy()
         policy = self._retry
         deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         signing_name = self.SPEC.signing_name
@@ -326,6 +328,14 @@ class ServiceClient:
             time.sleep(delay)
             attempt += 1
 
+    def _request_for(self, operation: str) -> tuple[str, dict[str, str]]:
+        protocol = self._protocol
+        headers = protocol.request_headers(operation)
+        headers["Host"] = self._host_header
+        headers["User-Agent"] = self._user_agent
+        self._requests[operation] = found = (protocol.request_path(self._path, operation), headers)
+        return found
+
     def _error(self, response: Response) -> ServiceError:
         """The exception for an error answer: its class from the code, with message and ids."""
         code, message = self._protocol.error_code(response)
@@ -341,7 +351,7 @@ class ServiceClient:
     def _read(self, response: Response, output: type[_M], read: Callable[[object], _M]) -> _M:
         """The body as `output`: in one pass when it satisfies the model, else leniently
         (`read`), by wire names only."""
-        codec = self._protocol.codec
+        codec = self._codec
         try:
             return codec.read_model(response.body, output, read)
         except self.SPEC.response_format_error as exc:

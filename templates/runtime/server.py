@@ -33,8 +33,8 @@ import asyncio
 import inspect
 import json
 import logging
+import os
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +71,15 @@ _PROTOCOL_STATUS: Final = {
     "UnrecognizedClientException": 400,
     "ValidationException": 400,
 }
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID, as `str(uuid.uuid4())` writes it, in half the time."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 class ViolationLike(Protocol):
@@ -143,9 +152,14 @@ class Application(Generic[V]):
         self.handler = handler
         self.max_body_bytes = max_body_bytes
         self._spec = spec
-        self._protocol = spec.protocol
+        self._protocol = protocol = spec.protocol
         self._operations = spec.operations
         self._logger = spec.logger
+        # Looked up once: a request pays for no property or attribute chain.
+        self._wanted = protocol.routing_headers
+        self._answer_headers = list(protocol.answer_headers)
+        self._decode = protocol.codec.decode_request
+        self._encode = protocol.codec.encode_model
         self._verifier = (
             SigV4Verifier(
                 credentials, service=spec.signing_name, clock_skew=clock_skew, clock=clock
@@ -177,9 +191,9 @@ class Application(Generic[V]):
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         protocol = self._protocol
-        wanted = protocol.routing_headers
+        wanted = self._wanted
         found: dict[bytes, str] = {}
         length: str | None = None
         chunked = False
@@ -188,15 +202,15 @@ class Application(Generic[V]):
             # covers it: two targets or content types then match nothing.
             if name in wanted:
                 text = value.decode("latin-1")
-                earlier = found.get(name)
-                found[name] = text if earlier is None else f"{earlier},{text}"
+                found[name] = f"{found[name]},{text}" if name in found else text
             elif name == b"content-length":
                 length = value.decode("latin-1")
             elif name == b"transfer-encoding":
                 chunked = True
         key = protocol.route(scope["path"], found)
-        headers = [*protocol.answer_headers, (b"x-amzn-requestid", request_id.encode("ascii"))]
+        headers = self._answer_headers + [(b"x-amzn-requestid", request_id.encode("ascii"))]
         code = ""
+        extra: list[tuple[bytes, bytes]] = []
         try:
             if chunked and length is not None:
                 raise ProtocolError("SerializationException", FRAMED_TWICE_MESSAGE, close=True)
@@ -210,10 +224,9 @@ class Application(Generic[V]):
                 error = failure
             code, status = error.code, error.status_code
             extra, body = protocol.error_answer(code, error.message)
-        else:
-            extra = []
         headers.append((b"content-length", str(len(body)).encode("ascii")))
-        headers.extend(extra)
+        if extra:
+            headers.extend(extra)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
         if self._logger.isEnabledFor(logging.INFO):
@@ -248,7 +261,7 @@ class Application(Generic[V]):
         if operation is None or key is None:
             raise protocol.unknown_operation(key)
         protocol.check_headers(found)
-        return await self._call(operation, key, protocol.codec.decode_request(body))
+        return await self._call(operation, key, self._decode(body))
 
     async def _read_body(self, receive: Receive, length: str | None) -> bytes:
         limit = self.max_body_bytes
@@ -329,7 +342,7 @@ class Application(Generic[V]):
                 f"{operation.method_name}() returned {type(result).__name__}, "
                 f"not {operation.output_model.__name__} or a dict"
             )
-        return self._protocol.codec.encode_model(output)
+        return self._encode(output)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -8,6 +8,7 @@ import logging
 import re
 import threading
 import time
+import uuid
 from collections.abc import Mapping
 
 import pytest
@@ -17,7 +18,7 @@ from botocore.credentials import Credentials
 from runtime.protocols import Codec, ProtocolError, media_type_is
 from runtime.protocols.aws_json import AwsJsonServer
 from runtime.protocols.json_codec import JSON
-from runtime.server import Application, Operation
+from runtime.server import Application, Operation, new_request_id
 
 from .asgi import (
     LOGGER,
@@ -261,3 +262,13 @@ def test_operations_are_looked_up_in_the_table_given() -> None:
     assert put("w", application).status == 200
     del table[TARGET]
     assert put("w", application).error[1] == "UnknownOperationException"
+
+
+def test_request_ids_are_random_version_4_uuids() -> None:
+    ids = [new_request_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (str(parsed), parsed.version, parsed.variant) == (text, 4, uuid.RFC_4122)
+    # Every hex digit outside the version and variant ones varies.
+    assert all(len({text[i] for text in ids}) == 16 for i in range(36) if text[i] != "-" and i not in (14, 19))

@@ -124,7 +124,8 @@ class AwsJsonServer:
         return f"(not shown: {len(key)} characters)"
 
     def check_headers(self, headers: Mapping[bytes, str]) -> None:
-        if not media_type_is(headers.get(_CONTENT_TYPE), self.content_type):
+        found = headers.get(_CONTENT_TYPE)
+        if found != self.content_type and not media_type_is(found, self.content_type):
             raise ProtocolError(
                 "SerializationException",
                 f"Content-Type must be {self.content_type} (with charset=utf-8 if any charset).",

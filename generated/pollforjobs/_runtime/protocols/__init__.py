@@ -29,7 +29,7 @@ class ProtocolError(Exception):
     def __init__(
         self, code: str, message: str, status: int | None = None, *, close: bool = False
     ) -> None:
-        super().__init__(f"{code}: {message}")
+        super().__init__(message)
         self.code = code
         self.message = message
         self.status = status

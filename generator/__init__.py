@@ -1,6 +1,6 @@
 """Spec-driven generator of typed AWS JSON 1.1 bindings."""
 
 from .diagnostics import Diagnostic, SpecError
-from .pipeline import generate
+from .pipeline import compile_spec, generate
 
-__all__ = ["Diagnostic", "SpecError", "generate"]
+__all__ = ["Diagnostic", "SpecError", "compile_spec", "generate"]

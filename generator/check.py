@@ -13,13 +13,11 @@ import jsonschema
 
 from . import naming
 from .diagnostics import Diagnostic
+from .kinds import Reference, kind_named
 from .load import JsonPath, LoadedSpec
-from .meta_errors import describe, schema_diagnostics, short
-from .patterns import PatternError, translate
+from .meta_errors import describe, schema_diagnostics
 
 META_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
-SCALAR_KINDS = ("string", "integer", "long", "float", "double", "boolean", "blob", "timestamp")
-RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 # Past this many problems the rest are counted, not listed: a reader fixes the first ones first.
 MAX_REPORTED = 100
 def _is_whole_number(checker: Any, instance: Any) -> bool:
@@ -66,10 +64,8 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
     data = spec.data
     shapes: dict[str, dict[str, Any]] = data["shapes"]
     service = data["service"]
-    referenced: dict[str, JsonPath] = {}
 
     def ref(name: str, path: JsonPath, want: tuple[str, ...] | None = None, what: str = "shape") -> Iterator[Diagnostic]:
-        referenced.setdefault(name, path)
         if name not in shapes:
             close = difflib.get_close_matches(name, list(shapes), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -101,7 +97,9 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
                 yield from _example_problems(spec, base + ("examples", index, part), part, example[part])
 
     for shape_name, shape in shapes.items():
-        yield from _shape_problems(spec, shape_name, shape, ref)
+        for reference in _references(shape_name, shape):
+            yield from ref(reference.name, reference.path, reference.want, reference.what)
+        yield from _shape_problems(spec, shape_name, shape)
 
     for shape_name in shapes:
         problem = naming.class_name_problem(shape_name)
@@ -109,7 +107,7 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
             yield spec.key_diagnostic(("shapes", shape_name), problem)
 
     yield from _error_codes(spec, shapes)
-    yield from _unused_shapes(spec, shapes, data, referenced)
+    yield from _unused_shapes(spec, shapes, data)
     yield from _cycles(spec, shapes)
 
 
@@ -137,65 +135,19 @@ def _error_codes(spec: LoadedSpec, shapes: dict[str, dict[str, Any]]) -> Iterato
         owners.setdefault(code, name)
 
 
-def _shape_problems(spec: LoadedSpec, name: str, shape: dict[str, Any], ref: Any) -> Iterator[Diagnostic]:
+def _references(name: str, shape: dict[str, Any]) -> list[Reference]:
+    return kind_named(shape["type"]).spec_references(shape, ("shapes", name))
+
+
+def _shape_problems(spec: LoadedSpec, name: str, shape: dict[str, Any]) -> Iterator[Diagnostic]:
     base: JsonPath = ("shapes", name)
-    kind = shape["type"]
     low, high = shape.get("min"), shape.get("max")
     if low is not None and high is not None and low > high:
         yield spec.diagnostic(base + ("min",), f"min ({low}) is greater than max ({high})")
-    if kind in RANGES:
-        lo, hi = RANGES[kind]
-        for key in ("min", "max"):
-            if key in shape and not lo <= shape[key] <= hi:
-                yield spec.diagnostic(base + (key,), f"{key} ({shape[key]}) is outside the range of {'an' if kind == 'integer' else 'a'} {kind} ({lo}..{hi})")
-    if kind == "string":
-        if "pattern" in shape:
-            try:
-                translate(shape["pattern"])
-            except PatternError as exc:
-                yield spec.diagnostic(base + ("pattern",), f"pattern {short(shape['pattern'])}: {exc}")
-        yield from _enum_problems(spec, base, shape.get("enum", []))
-    elif kind == "list":
-        yield from ref(shape["member"], base + ("member",))
-    elif kind == "map":
-        yield from ref(shape["key"], base + ("key",), ("string",), "map key")
-        yield from ref(shape["value"], base + ("value",))
-    elif kind == "structure":
-        yield from _structure_problems(spec, base, shape, ref)
+    yield from kind_named(shape["type"]).spec_problems(spec, base, shape)
 
 
-def _enum_problems(spec: LoadedSpec, base: JsonPath, values: list[str]) -> Iterator[Diagnostic]:
-    seen: dict[str, str] = {}
-    for index, value in enumerate(values):
-        python_name = naming.enum_member_name(value)
-        if python_name in seen:
-            what = "appears twice" if seen[python_name] == value else f"and '{seen[python_name]}' both become {python_name}"
-            yield spec.diagnostic(base + ("enum", index), f"enum value '{value}' {what}")
-        seen[python_name] = value
-
-
-def _structure_problems(spec: LoadedSpec, base: JsonPath, shape: dict[str, Any], ref: Any) -> Iterator[Diagnostic]:
-    members: dict[str, Any] = shape["members"]
-    python_names: dict[str, str] = {}
-    for member_name, member in members.items():
-        path = base + ("members", member_name)
-        yield from ref(member["shape"], path + ("shape",), None, "member shape")
-        problem = naming.member_name_problem(member_name)
-        if problem:
-            yield spec.key_diagnostic(path, problem)
-        python_name = naming.member_name(member_name)
-        if python_name in python_names:
-            yield spec.key_diagnostic(path, f"members '{python_names[python_name]}' and '{member_name}' both become '{python_name}' in Python")
-        python_names[python_name] = member_name
-    for index, required in enumerate(shape.get("required", [])):
-        if required not in members:
-            yield spec.diagnostic(base + ("required", index), f"required member '{required}' is not among the members")
-    error = shape.get("error")
-    if error and error["fault"] == "server" and error["http_status"] < 500:
-        yield spec.diagnostic(base + ("error", "http_status"), "an error with fault 'server' needs a 5xx http_status")
-
-
-def _unused_shapes(spec: LoadedSpec, shapes: dict[str, Any], data: dict[str, Any], referenced: dict[str, JsonPath]) -> Iterator[Diagnostic]:
+def _unused_shapes(spec: LoadedSpec, shapes: dict[str, Any], data: dict[str, Any]) -> Iterator[Diagnostic]:
     roots = [n for op in data["operations"].values() for n in (op["input"], op["output"], *op.get("errors", []))]
     roots += data["service"].get("common_errors", [])
     reachable: set[str] = set()
@@ -205,32 +157,25 @@ def _unused_shapes(spec: LoadedSpec, shapes: dict[str, Any], data: dict[str, Any
         if name in reachable:
             continue
         reachable.add(name)
-        stack.extend(n for n in _children(shapes[name]) if n in shapes)
+        stack.extend(n for n in _children(name, shapes) if n in shapes)
     for name in shapes:
         if name not in reachable:
             yield spec.diagnostic(("shapes", name), f"shape '{name}' is never used by any operation")
 
 
-def _children(shape: dict[str, Any]) -> list[str]:
-    kind = shape["type"]
-    if kind == "structure":
-        return [m["shape"] for m in shape["members"].values()]
-    if kind == "list":
-        return [shape["member"]]
-    if kind == "map":
-        return [shape["key"], shape["value"]]
-    return []
+def _children(name: str, shapes: dict[str, Any]) -> list[str]:
+    return [r.name for r in _references(name, shapes[name])]
 
 
 def _cycles(spec: LoadedSpec, shapes: dict[str, Any]) -> Iterator[Diagnostic]:
     """Each cycle of shape references once, found without recursion (chains may be long)."""
     state: dict[str, int] = {}
     reported: set[str] = set()
-    for start, shape in shapes.items():
+    for start in shapes:
         if start in state:
             continue
         trail: list[str] = [start]
-        pending: list[Iterator[str]] = [iter(_children(shape))]
+        pending: list[Iterator[str]] = [iter(_children(start, shapes))]
         state[start] = 1
         while pending:
             child = next(pending[-1], None)
@@ -247,4 +192,4 @@ def _cycles(spec: LoadedSpec, shapes: dict[str, Any]) -> Iterator[Diagnostic]:
             elif child not in state:
                 state[child] = 1
                 trail.append(child)
-                pending.append(iter(_children(shapes[child])))
+                pending.append(iter(_children(child, shapes)))

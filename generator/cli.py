@@ -8,13 +8,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .build_ir import build_service
-from .check import check_spec
 from .diagnostics import SpecError
-from .exports import FORMATS, export_files, write_files
-from .load import load_spec
+from .exports import FORMATS, export_files
 from .ownership import OwnershipError
-from .pipeline import Outcome, default_specs, display_path, header, message_path, run
+from .pipeline import Outcome, compile_spec, default_specs, generated_by, run
+from .write import write_tree
 
 EXIT_OK, EXIT_STALE, EXIT_SPEC_ERROR, EXIT_WRITE_ERROR, EXIT_NOT_OURS = 0, 1, 2, 3, 4
 MODULE_PROG = "python -m generator"
@@ -140,17 +138,15 @@ def _export(specs: list[Path], export_format: str, out_dir: Path, say: Callable[
     if not specs:
         print("error: no *.yaml specs in specs/ (run from the project root, or pass --spec)", file=sys.stderr)
         return EXIT_SPEC_ERROR
-    services = []
-    for spec in specs:
-        loaded = load_spec(spec, message_path(spec))
-        problems = check_spec(loaded)
-        if problems:
-            raise SpecError(problems)
-        services.append(build_service(loaded.data, display_path(spec)))
+    files: dict[str, str] = {}
     counts = {}
-    for service in services:
-        files = export_files(service, header(service)[2:].strip(), [export_format])
-        counts[service.package] = len(write_files(files, out_dir / service.package))
+    for service in [compile_spec(spec) for spec in specs]:
+        exported = export_files(service, generated_by(service), [export_format])
+        files.update({f"{service.package}/{name}": text for name, text in exported.items()})
+        counts[service.package] = len(exported)
+    # Each exported file is an owned entry of its own: the rest of OUT/<package>/ stays as it
+    # is, and no ownership marker is written (the folder is the user's, not the generator's).
+    write_tree(files, out_dir, set(files))
     say(f"{_folder(out_dir)}: {_packages(counts)} exported as {export_format} ({_listing(counts)})")
     return EXIT_OK
 

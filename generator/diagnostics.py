@@ -19,6 +19,20 @@ class Diagnostic:
         return f"{self.file}:{self.line}:{self.column}: {self.level}: {self.message}{where}"
 
 
+@dataclass(frozen=True)
+class Location:
+    """Where something was written in a spec, for a problem found after the spec was checked
+    (a file it names that cannot be read, say)."""
+
+    file: str
+    line: int
+    column: int
+    json_path: str = "$"
+
+    def error(self, message: str) -> Diagnostic:
+        return Diagnostic(self.file, self.line, self.column, message, self.json_path)
+
+
 class SpecError(Exception):
     """Raised with every diagnostic found; the CLI prints them and exits 2."""
 

@@ -7,10 +7,7 @@ Paths are relative to the package folder, so the committed copies live in
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
 from .ir import Service
 from .openapi import render_openapi
@@ -40,21 +37,3 @@ def export_files(service: Service, generated_by: str, formats: list[str] | None 
     for name in formats or sorted(FORMATS):
         files.update(FORMATS[name](service, generated_by))
     return files
-
-
-def write_files(files: dict[str, str], out_dir: Path) -> list[Path]:
-    """Write each file atomically; other files in `out_dir` are left alone."""
-    written = []
-    for name, text in sorted(files.items()):
-        target = out_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        written.append(target)
-    return written

@@ -1,19 +1,29 @@
 """The immutable intermediate representation that every output is rendered from.
 
-Everything a template needs is decided here: Python names, type strings, constraint
-messages. Templates only format.
+Everything a template needs is decided here or in the kinds' lowering (generator/kinds/):
+Python names, type strings, constraint messages. Templates only format.
+
+One class per kind of shape. Shapes refer to each other by name; a `Service` checks every
+reference when it is made and resolves names through a read-only index, so a `Service` is a
+plain value (equal, hashable, walkable) and recursive shapes need no object cycles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import ClassVar
 
 from . import base64_pattern
+from .diagnostics import Location
 from .pattern_fastpath import CharsetPattern
 from .patterns import Pattern
 
 INT32 = (-(2**31), 2**31 - 1)
 INT64 = (-(2**63), 2**63 - 1)
+# The whole-number kinds and the values their wire form holds.
+WIRE_RANGES = {"integer": INT32, "long": INT64}
 
 
 _EXPECTED = {
@@ -31,6 +41,11 @@ _EXPECTED = {
 }
 
 
+class IRError(ValueError):
+    """The IR is inconsistent (a reference to no shape, say): a generator bug, since the
+    checked spec rules these out."""
+
+
 @dataclass(frozen=True)
 class Constraint:
     """One AWS constraint, with the phrase AWS's ValidationException uses for it."""
@@ -45,10 +60,12 @@ class Constraint:
 @dataclass(frozen=True)
 class Shape:
     name: str
-    kind: str
+    kind: str  # the spec's `type`
     documentation: str
     sensitive: bool
     constraints: tuple[Constraint, ...]
+
+    is_scalar: ClassVar[bool] = True
 
     @property
     def class_name(self) -> str:
@@ -63,13 +80,14 @@ class Shape:
         return _EXPECTED[self.kind]
 
     @property
-    def is_scalar(self) -> bool:
-        return self.kind not in ("structure", "list", "map")
+    def references(self) -> tuple[str, ...]:
+        """The shapes this one is made of, by name."""
+        return ()
 
     @property
     def checks_value(self) -> bool:
-        """Whether a value of the right JSON type can still be refused (a blob must be base64)."""
-        return bool(self.constraints) or self.kind == "blob"
+        """Whether a value of the right JSON type can still be refused."""
+        return bool(self.constraints)
 
     @property
     def constraint_summary(self) -> str:
@@ -93,18 +111,13 @@ class StringShape(Shape):
 
 @dataclass(frozen=True)
 class NumberShape(Shape):
-    """integer, long (whole numbers) and float, double."""
+    """A number: IntegerShape (integer, long) or FloatShape (float, double)."""
 
     minimum: int | float | None = None
     maximum: int | float | None = None
+    wire_range: tuple[int, int] | None = None  # the values a whole number's wire form holds
 
-    @property
-    def is_whole(self) -> bool:
-        return self.kind in ("integer", "long")
-
-    @property
-    def wire_range(self) -> tuple[int, int] | None:
-        return {"integer": INT32, "long": INT64}.get(self.kind)
+    is_whole: ClassVar[bool] = False
 
     @property
     def low(self) -> int:
@@ -116,8 +129,25 @@ class NumberShape(Shape):
 
 
 @dataclass(frozen=True)
-class PlainShape(Shape):
-    """boolean and timestamp (epoch seconds on the AWS JSON wire)."""
+class IntegerShape(NumberShape):
+    """integer and long: whole numbers within `wire_range`."""
+
+    is_whole: ClassVar[bool] = True
+
+
+@dataclass(frozen=True)
+class FloatShape(NumberShape):
+    """float and double."""
+
+
+@dataclass(frozen=True)
+class BooleanShape(Shape):
+    pass
+
+
+@dataclass(frozen=True)
+class TimestampShape(Shape):
+    """A point in time (epoch seconds on the AWS JSON wire)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +157,10 @@ class BlobShape(Shape):
 
     min_length: int | None = None
     max_length: int | None = None
+
+    @property
+    def checks_value(self) -> bool:
+        return True  # the text must be base64
 
     @property
     def base64_body(self) -> str:
@@ -140,6 +174,12 @@ class ListShape(Shape):
     min_length: int | None = None
     max_length: int | None = None
 
+    is_scalar: ClassVar[bool] = False
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return (self.member,)
+
 
 @dataclass(frozen=True)
 class MapShape(Shape):
@@ -147,6 +187,12 @@ class MapShape(Shape):
     value: str = ""
     min_length: int | None = None
     max_length: int | None = None
+
+    is_scalar: ClassVar[bool] = False
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return (self.key, self.value)
 
 
 @dataclass(frozen=True)
@@ -172,6 +218,12 @@ class ErrorTrait:
 class StructureShape(Shape):
     members: tuple[Member, ...] = ()
     error: ErrorTrait | None = None
+
+    is_scalar: ClassVar[bool] = False
+
+    @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(m.shape for m in self.members)
 
 
 @dataclass(frozen=True)
@@ -200,6 +252,9 @@ class LocalHandler:
     source: str  # relative to the spec file
     module: str  # <package>/<module>.py
     seed_option: str  # `python -m <package>.server --<seed_option> FILE`
+    # Where the spec names the source and the module, for problems found when copying it.
+    source_at: Location = field(default=Location("", 1, 1), compare=False)
+    module_at: Location = field(default=Location("", 1, 1), compare=False)
 
 
 @dataclass(frozen=True)
@@ -218,10 +273,61 @@ class Service:
     shapes: tuple[Shape, ...]  # sorted by name
     common_errors: tuple[str, ...]
     local_handler: LocalHandler | None = None
-    shape_index: dict[str, Shape] = field(default_factory=dict, compare=False, repr=False)
+    # Derived from `shapes` (so left out of equality and hashing): every shape by name.
+    shape_index: Mapping[str, Shape] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, Shape] = {}
+        for shape in self.shapes:
+            if shape.name in index:
+                raise IRError(f"two shapes are named {shape.name}")
+            index[shape.name] = shape
+        object.__setattr__(self, "shape_index", MappingProxyType(index))
+        problems = list(self._reference_problems())
+        if problems:
+            raise IRError("; ".join(problems))
+
+    def _reference_problems(self) -> Iterable[str]:
+        def wrong(name: str, want: type[Shape], user: str) -> str | None:
+            found = self.shape_index.get(name)
+            if found is None:
+                return f"{user} refers to {name}, which is not a shape"
+            if not isinstance(found, want):
+                return f"{user} refers to {name}, which is not a {want.__name__}"
+            return None
+
+        wants: list[tuple[str, type[Shape], str]] = []
+        for shape in self.shapes:
+            wants += [(name, Shape, f"shape {shape.name}") for name in shape.references]
+            if isinstance(shape, MapShape):
+                wants.append((shape.key, StringShape, f"the keys of {shape.name}"))
+        for op in self.operations:
+            wants += [(op.input, StructureShape, f"{op.name}'s input"), (op.output, StructureShape, f"{op.name}'s output")]
+            wants += [(name, StructureShape, f"{op.name}'s errors") for name in op.errors]
+        wants += [(name, StructureShape, "the common errors") for name in self.common_errors]
+        for name, want, user in wants:
+            problem = wrong(name, want, user)
+            if problem:
+                yield problem
+        for name in [e for op in self.operations for e in op.errors] + list(self.common_errors):
+            error = self.shape_index.get(name)
+            if isinstance(error, StructureShape) and error.error is None:
+                yield f"error {name} has no error trait"
 
     def shape(self, name: str) -> Shape:
         return self.shape_index[name]
+
+    def reachable(self, roots: Iterable[str]) -> tuple[str, ...]:
+        """The names of `roots` and of every shape they are made of, sorted; each once,
+        however the shapes refer to each other."""
+        seen: set[str] = set()
+        stack = list(roots)
+        while stack:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(self.shape_index[name].references)
+        return tuple(sorted(seen))
 
     @property
     def client_class_name(self) -> str:

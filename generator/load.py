@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from . import yaml_errors
-from .diagnostics import Diagnostic, SpecError
+from .diagnostics import Diagnostic, Location, SpecError
 
 MAX_SPEC_BYTES = 5_000_000
 MAX_DEPTH = 64
@@ -53,9 +53,12 @@ class LoadedSpec:
         """Where the key that ends `path` was written (for problems with a name itself)."""
         return self.key_locations.get(path) or self.locate(path)
 
-    def diagnostic(self, path: JsonPath, message: str) -> Diagnostic:
+    def location(self, path: JsonPath) -> Location:
         line, column = self.locate(path)
-        return Diagnostic(self.file, line, column, message, format_path(path))
+        return Location(self.file, line, column, format_path(path))
+
+    def diagnostic(self, path: JsonPath, message: str) -> Diagnostic:
+        return self.location(path).error(message)
 
     def key_diagnostic(self, path: JsonPath, message: str) -> Diagnostic:
         line, column = self.locate_key(path)

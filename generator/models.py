@@ -13,7 +13,8 @@ from datamodel_code_generator.format import Formatter
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel"
 
 from . import literals
-from .ir import Service, StructureShape
+from .ir import Service
+from .kinds import kind_of
 from .schema import BLOB_KEYWORD, model_document
 
 # What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
@@ -22,12 +23,7 @@ BLOB_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import bas
 
 def render_models(service: Service) -> str:
     """Python source of models.py, before the project's header and black."""
-    aliases = {
-        f"{shape.class_name}.{member.wire_name}": member.python_name
-        for shape in service.shapes
-        if isinstance(shape, StructureShape)
-        for member in shape.members
-    }
+    aliases = {wire: python for shape in service.shapes for wire, python in kind_of(shape).model_aliases(shape).items()}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = generate(

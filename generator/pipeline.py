@@ -1,4 +1,7 @@
-"""load -> check -> IR -> render -> format -> write: the whole generator in one call."""
+"""load -> check -> IR -> render -> format -> write: the whole generator in one call.
+
+`compile_spec` is the one way from a spec file to its IR, for every command.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +16,11 @@ from .diagnostics import SpecError
 from .exports import export_files
 from .format import format_python
 from .ir import LocalHandler, Service
-from .load import LoadedSpec, load_spec
+from .load import load_spec
+from .lowering import reader_module, validators_module
 from .models import render_models
 from .ownership import OwnershipError, claim, unrecorded_problems, with_marker
 from .render import render_package, runtime_files
-from .schema import reachable_shapes
 from .write import diff_tree, read_tree, recover, write_tree
 
 GENERATOR_NAME = "the AWS binding generator (python -m generator)"
@@ -42,30 +45,40 @@ def message_path(path: Path) -> str:
         return Path(os.path.abspath(path)).as_posix()
 
 
-def build(spec_path: Path) -> tuple[Service, dict[str, str]]:
-    """The generated files for one spec, in memory. Raises SpecError."""
+def compile_spec(spec_path: Path) -> Service:
+    """load -> check -> IR. Raises SpecError with every problem the spec has."""
     loaded = load_spec(spec_path, message_path(spec_path))
     problems = check_spec(loaded)
     if problems:
         raise SpecError(problems)
-    service = build_service(loaded.data, display_path(spec_path))
+    return build_service(loaded.data, display_path(spec_path), loaded)
+
+
+def generated_by(service: Service) -> str:
+    """The line every generated file starts with, without its comment sign."""
+    return header(service)[2:].strip()
+
+
+def build(spec_path: Path) -> tuple[Service, dict[str, str]]:
+    """The generated files for one spec, in memory. Raises SpecError."""
+    service = compile_spec(spec_path)
     files = render_files(service)
     if service.local_handler is not None:
-        files = _add_local_handler(service, service.local_handler, spec_path, loaded, files)
-    return service, with_marker(service.package, files, header(service)[2:].strip())
+        files = _add_local_handler(service, service.local_handler, spec_path, files)
+    return service, with_marker(service.package, files, generated_by(service))
 
 
-def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, loaded: LoadedSpec, files: dict[str, str]) -> dict[str, str]:
+def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, files: dict[str, str]) -> dict[str, str]:
     """Copy the spec's hand-written handler module into the package, as generated output."""
     source, module = handler.source, handler.module
     target = f"{service.package}/{module}.py"
     if target in files:
-        raise SpecError([loaded.diagnostic(("service", "local_handler", "module"), f"module '{module}' would replace the generated {target}")])
+        raise SpecError([handler.module_at.error(f"module '{module}' would replace the generated {target}")])
     try:
         text = (spec_path.parent / source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SpecError([loaded.diagnostic(("service", "local_handler", "source"), f"cannot read '{source}': {reason}")]) from None
+        raise SpecError([handler.source_at.error(f"cannot read '{source}': {reason}")]) from None
     files[target] = format_python(header(service) + text, target)
     return dict(sorted(files.items()))
 
@@ -81,12 +94,10 @@ def runtime_header(service: Service, source: str) -> str:
 
 def render_files(service: Service) -> dict[str, str]:
     top = header(service)
-    outputs = [op.output for op in service.operations]
-    reader_shapes = [service.shape(n) for n in reachable_shapes(service, outputs) if not service.shape(n).is_scalar]
-    files = render_package(service, {"header": top, "reader_shapes": reader_shapes})
+    files = render_package(service, {"header": top, "validators": validators_module(service), "reader": reader_module(service)})
     files.update(runtime_files(service, lambda source: runtime_header(service, source)))
     files[f"{service.package}/models.py"] = top + render_models(service)
-    files.update({f"{service.package}/{name}": text for name, text in export_files(service, top[2:].strip()).items()})
+    files.update({f"{service.package}/{name}": text for name, text in export_files(service, generated_by(service)).items()})
     return {name: (format_python(text, name) if name.endswith(".py") else text) for name, text in sorted(files.items())}
 
 

@@ -14,6 +14,9 @@ new one, never a mix:
 A later write first recovers from a staging folder whose process is gone: without the marker
 the run died while writing and the folder is just removed (the old tree was never touched);
 with it, the swaps the dead run did not finish are rolled forward, so the tree ends up all new.
+
+An owned entry is a path inside the output folder: a package folder (`generate` replaces each
+of its packages whole) or a single file (`export` replaces only the files it writes).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import tempfile
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 IGNORED_PARTS = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
@@ -86,10 +90,11 @@ def diff_tree(files: dict[str, str], root: Path, owned: set[str]) -> str:
 
 
 def write_tree(files: dict[str, str], root: Path, owned: set[str]) -> None:
-    """Replace each owned top-level entry of `root` with its part of `files`, atomically
-    (see the module docstring). Entries in `owned` with no files are removed."""
+    """Replace each owned entry of `root` (a path inside it) with its part of `files`,
+    atomically (see the module docstring). Entries in `owned` with no files are removed."""
     root.mkdir(parents=True, exist_ok=True)
     recover(root)
+    _refuse_kind_changes(files, root, owned)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root))
     swapping = False
     try:
@@ -119,28 +124,47 @@ def recover(root: Path) -> None:
         marker = staging / COMPLETE_MARKER
         if marker.is_file():
             plan = json.loads(marker.read_text(encoding="utf-8"))
-            pending = {entry: fp for entry, fp in plan.items() if fp is None or _fingerprint_dir(staging / entry) == fp}
+            pending = {entry: fp for entry, fp in plan.items() if fp is None or _fingerprint_dir(staging, entry) == fp}
             _finish(staging, root, pending)
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _refuse_kind_changes(files: dict[str, str], root: Path, owned: set[str]) -> None:
+    """Stop before writing anything when a file would replace a folder, or a file stands
+    where a folder must be: only a whole owned folder is ever replaced by a folder."""
+    for entry in owned:
+        target = root / entry
+        if entry in files and target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        for parent in Path(entry).parents:
+            folder = root / parent
+            if parent != Path(".") and (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+
+
+def _retired(staging: Path, entry: str) -> Path:
+    """Where the old content of `entry` waits in the staging folder (one flat name per entry)."""
+    return staging / f".retired-{quote(entry, safe='')}"
 
 
 def _finish(staging: Path, root: Path, plan: dict[str, str | None]) -> None:
     done: list[str] = []
     try:
         for entry in sorted(plan):
-            _swap_in(staging / entry, root / entry, staging)
+            _swap_in(staging / entry, root / entry, _retired(staging, entry))
             done.append(entry)
     except BaseException:
         _undo(staging, root, done)  # if this fails too, the marker stays for `recover`
         (staging / COMPLETE_MARKER).unlink()
         raise
-    _fsync_dir(root)
+    for folder in sorted({(root / entry).parent for entry in plan}):
+        _fsync_dir(folder)
 
 
 def _undo(staging: Path, root: Path, done: list[str]) -> None:
     """Put back the old entries a failed write had already swapped out."""
     for entry in reversed(done):
-        target, retired, parked = root / entry, staging / f".retired-{entry}", staging / entry
+        target, retired, parked = root / entry, _retired(staging, entry), staging / entry
         present = target.exists() or target.is_symlink()
         if retired.exists() and present and _exchange(retired, target):
             os.replace(retired, parked)
@@ -151,8 +175,7 @@ def _undo(staging: Path, root: Path, done: list[str]) -> None:
             os.replace(retired, target)
 
 
-def _swap_in(new: Path, target: Path, staging: Path) -> None:
-    retired = staging / f".retired-{target.name}"
+def _swap_in(new: Path, target: Path, retired: Path) -> None:
     exists = target.exists() or target.is_symlink()
     if not new.exists():
         if exists:
@@ -163,6 +186,7 @@ def _swap_in(new: Path, target: Path, staging: Path) -> None:
         return
     if exists:
         os.replace(target, retired)
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.replace(new, target)
     except OSError:
@@ -205,13 +229,15 @@ def _fingerprint_files(files: dict[str, str], entry: str) -> str | None:
     return _fingerprint(mine) if mine else None
 
 
-def _fingerprint_dir(path: Path) -> str | None:
+def _fingerprint_dir(staging: Path, entry: str) -> str | None:
+    """The fingerprint of what stands at `entry` in the staging folder, its files named as
+    `_fingerprint_files` names them (relative to the output folder)."""
+    path = staging / entry
     if path.is_file():
-        return _fingerprint([(path.name, path.read_bytes())])
+        return _fingerprint([(entry, path.read_bytes())])
     if not path.is_dir():
         return None
-    base = path.parent
-    return _fingerprint((p.relative_to(base).as_posix(), p.read_bytes()) for p in path.rglob("*") if p.is_file())
+    return _fingerprint((p.relative_to(staging).as_posix(), p.read_bytes()) for p in path.rglob("*") if p.is_file())
 
 
 def _owner_alive(staging_name: str) -> bool:

@@ -23,10 +23,10 @@ from generator.ir import Service, StringShape, StructureShape
 
 from .conftest import ROOT, reference_samples
 from .node import node_tool
+from .readme import readme_blocks
 
 DECLARATIONS = ROOT / "generated" / "pollforjobs" / "types.d.ts"
 INVENTORY = ROOT / "tests" / "generality" / "inventory.yaml"
-README = ROOT / "README.md"
 TSC_OPTIONS = ("--strict", "--noEmit", "--target", "es2022", "--module", "commonjs")
 
 
@@ -57,10 +57,13 @@ def test_samples_readme_example_and_a_two_operation_spec_type_check(tmp_path: Pa
         "export const secret: string | undefined = response.jobs?.[0]?.data?.artifactCredentials?.secretAccessKey;\n",
         encoding="utf-8",
     )
-    section = README.read_text(encoding="utf-8").split("## Exports for other languages", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```ts\n(.*?)```", section, re.DOTALL)
-    assert blocks, "the README's export section has no ```ts example"
-    (tmp_path / "example.ts").write_text(re.sub(r'from "[^"]*/types"', 'from "./types"', blocks[0]), encoding="utf-8")
+    # The README's example, verbatim: it imports ./aws/pollforjobs/types, where
+    # `export --format typescript --out aws` writes these declarations
+    # (tests/test_readme_examples.py::test_typescript_example_import_path_is_the_documented_export).
+    [example] = [b for b in readme_blocks() if b.section == "## Exports for other languages" and b.language == "ts"]
+    (tmp_path / "aws" / "pollforjobs").mkdir(parents=True)
+    shutil.copy(DECLARATIONS, tmp_path / "aws" / "pollforjobs" / "types.d.ts")
+    (tmp_path / "example.ts").write_text(example.text, encoding="utf-8")
     export = [sys.executable, "-m", "generator", "export", "--format", "typescript", "--spec", str(INVENTORY), "--out", str(tmp_path)]
     exported = subprocess.run(export, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert exported.returncode == 0, exported.stderr

@@ -7,157 +7,34 @@ ValidationException. Values of sensitive shapes are never echoed.
 
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass
 from typing import Any, Final
 
-MAX_LISTED_VIOLATIONS: Final = 10
-MAX_ECHOED_CHARS: Final = 1024
+from ._runtime.validation import (
+    MAX_ECHOED_CHARS,
+    MAX_LISTED_VIOLATIONS,
+    ValidationFailedError,
+    Violation,
+    format_message,
+    null,
+    validator_for,
+    violation,
+    whole_number,
+    wrong_type,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One problem: `path` is the dotted wire path (lists as `jobs.1.member`).
-
-    `kind` is "constraint" for AWS ValidationException material and "type" when the
-    JSON value has the wrong type (AWS answers those with SerializationException).
-    """
-
-    path: str
-    message: str
-    kind: str = "constraint"
-
-
-class ValidationFailedError(ValueError):
-    """Raised by the `check_*` functions; `str()` is AWS's ValidationException message."""
-
-    def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        super().__init__(format_message(violations))
-
-
-def format_message(violations: list[Violation]) -> str:
-    """`N validation error(s) detected: ...; ...`, listing at most ten, as AWS does."""
-    count = len(violations)
-    listed = "; ".join(v.message for v in violations[:MAX_LISTED_VIOLATIONS])
-    return f"{count} validation error{'' if count == 1 else 's'} detected: {listed}"
-
-
-def _show(value: Any) -> str:
-    """The value as AWS's (Java) services print it, cut at MAX_ECHOED_CHARS."""
-    parts: list[str] = []
-    _java_text(value, parts, [MAX_ECHOED_CHARS], 0)
-    text = "".join(parts)
-    return text if len(text) <= MAX_ECHOED_CHARS else text[:MAX_ECHOED_CHARS] + "..."
-
-
-def _java_text(value: Any, parts: list[str], budget: list[int], depth: int) -> None:
-    if budget[0] <= 0:
-        return
-    if isinstance(value, str):
-        text = value[: budget[0] + 1]
-    elif value is None:
-        text = "null"
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, (list, dict)):
-        if depth > 32:
-            parts.append("...")
-            budget[0] = 0
-            return
-        is_list = isinstance(value, list)
-        parts.append("[" if is_list else "{")
-        items: Any = value if isinstance(value, list) else value.items()
-        for index, item in enumerate(items):
-            if budget[0] <= 0:
-                return
-            if index:
-                parts.append(", ")
-            if is_list:
-                _java_text(item, parts, budget, depth + 1)
-            else:
-                parts.append(f"{str(item[0])[: budget[0] + 1]}=")
-                _java_text(item[1], parts, budget, depth + 1)
-        parts.append("]" if is_list else "}")
-        return
-    else:
-        text = str(value)
-    budget[0] -= len(text)
-    parts.append(text)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return type(value).__name__
-
-
-def _where(path: str) -> str:
-    return f"at '{path}'" if path else "at the top level"
-
-
-def _violation(out: list[Violation], path: str, value: Any, phrase: str, sensitive: bool) -> None:
-    shown = "Value" if sensitive else f"Value '{_show(value)}'"
-    out.append(Violation(path, f"{shown} at '{path}' failed to satisfy constraint: {phrase}"))
-
-
-def _null(out: list[Violation], path: str) -> None:
-    out.append(
-        Violation(
-            path, f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
-        )
-    )
-
-
-def _wrong_type(out: list[Violation], path: str, value: Any, expected: str) -> None:
-    out.append(
-        Violation(
-            path, f"Unexpected {_json_type(value)} {_where(path)}: expected {expected}", "type"
-        )
-    )
-
-
-def _is_whole(value: Any, low: int, high: int) -> bool:
-    if type(value) is int:
-        return low <= value <= high
-    return type(value) is float and value.is_integer() and low <= value <= high
-
-
-def _whole_number(
-    out: list[Violation], path: str, value: Any, low: int, high: int, expected: str
-) -> int | None:
-    if _is_whole(value, low, high):
-        return int(value)
-    if type(value) is int or (type(value) is float and value.is_integer()):
-        out.append(
-            Violation(path, f"Number {_where(path)} is out of range: expected {expected}", "type")
-        )
-    else:
-        _wrong_type(out, path, value, expected)
-    return None
-
-
-def _is_number(value: Any) -> bool:
-    return (type(value) is float and math.isfinite(value)) or type(value) is int
-
-
-def _number(out: list[Violation], path: str, value: Any, expected: str) -> float | None:
-    if _is_number(value):
-        return float(value)
-    _wrong_type(out, path, value, expected)
-    return None
-
+__all__ = [
+    "MAX_ECHOED_CHARS",
+    "MAX_LISTED_VIOLATIONS",
+    "ValidationFailedError",
+    "Violation",
+    "check_request",
+    "format_message",
+    "validate_poll_for_jobs_request",
+    "validate_poll_for_jobs_response",
+    "validate_request",
+    "validate_response",
+]
 
 _CHARS_AccountId: Final = "0123456789"
 _ENUM_ActionCategory: Final = frozenset(
@@ -189,32 +66,32 @@ _CHARS_Version: Final = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopq
 
 def _check_AWSSessionCredentials(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("accessKeyId")
     if v is None:
-        _null(out, prefix + "accessKeyId")
+        null(out, prefix + "accessKeyId")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "accessKeyId", v, "a string")
+            wrong_type(out, prefix + "accessKeyId", v, "a string")
     v = value.get("secretAccessKey")
     if v is None:
-        _null(out, prefix + "secretAccessKey")
+        null(out, prefix + "secretAccessKey")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "secretAccessKey", v, "a string")
+            wrong_type(out, prefix + "secretAccessKey", v, "a string")
     v = value.get("sessionToken")
     if v is None:
-        _null(out, prefix + "sessionToken")
+        null(out, prefix + "sessionToken")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "sessionToken", v, "a string")
+            wrong_type(out, prefix + "sessionToken", v, "a string")
 
 
 def _check_ActionConfiguration(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("configuration")
@@ -222,18 +99,51 @@ def _check_ActionConfiguration(value: Any, path: str, out: list[Violation]) -> N
         _check_ActionConfigurationMap(v, prefix + "configuration", out)
 
 
+def _check_ActionConfigurationMap(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    keys_failed = False
+    values_failed = False
+    for key, item in value.items():
+        if len(key) > 50 or len(key) < 1:
+            keys_failed = True
+        if item is None:
+            null(out, f"{path}.{key}")
+        elif not (type(item) is str):
+            wrong_type(out, f"{path}.{key}", item, "a string")
+        elif len(item) > 1000 or len(item) < 1:
+            values_failed = True
+    if keys_failed:
+        violation(
+            out,
+            path,
+            value,
+            "Map keys must satisfy constraint: [Member must have length less than or equal to 50, Member must have length greater than or equal to 1]",
+            False,
+        )
+    if values_failed:
+        violation(
+            out,
+            path,
+            value,
+            "Map value must satisfy constraint: [Member must have length less than or equal to 1000, Member must have length greater than or equal to 1]",
+            False,
+        )
+
+
 def _check_ActionContext(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("name")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "name", v, "a string")
+            wrong_type(out, prefix + "name", v, "a string")
         else:
             if len(v) > 100:
-                _violation(
+                violation(
                     out,
                     prefix + "name",
                     v,
@@ -241,7 +151,7 @@ def _check_ActionContext(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "name",
                     v,
@@ -249,7 +159,7 @@ def _check_ActionContext(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if v.strip(_CHARS_ActionName) != "" or not v:
-                _violation(
+                violation(
                     out,
                     prefix + "name",
                     v,
@@ -258,23 +168,23 @@ def _check_ActionContext(value: Any, path: str, out: list[Violation]) -> None:
                 )
     v = value.get("actionExecutionId")
     if v is not None and not (type(v) is str):
-        _wrong_type(out, prefix + "actionExecutionId", v, "a string")
+        wrong_type(out, prefix + "actionExecutionId", v, "a string")
 
 
 def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("category")
     if v is None:
-        _null(out, prefix + "category")
+        null(out, prefix + "category")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "category", v, "a string")
+            wrong_type(out, prefix + "category", v, "a string")
         else:
             if v not in _ENUM_ActionCategory:
-                _violation(
+                violation(
                     out,
                     prefix + "category",
                     v,
@@ -283,13 +193,13 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                 )
     v = value.get("owner")
     if v is None:
-        _null(out, prefix + "owner")
+        null(out, prefix + "owner")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "owner", v, "a string")
+            wrong_type(out, prefix + "owner", v, "a string")
         else:
             if v not in _ENUM_ActionOwner:
-                _violation(
+                violation(
                     out,
                     prefix + "owner",
                     v,
@@ -298,13 +208,13 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                 )
     v = value.get("provider")
     if v is None:
-        _null(out, prefix + "provider")
+        null(out, prefix + "provider")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "provider", v, "a string")
+            wrong_type(out, prefix + "provider", v, "a string")
         else:
             if len(v) > 35:
-                _violation(
+                violation(
                     out,
                     prefix + "provider",
                     v,
@@ -312,7 +222,7 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "provider",
                     v,
@@ -320,7 +230,7 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if v.strip(_CHARS_ActionProvider) != "" or not v:
-                _violation(
+                violation(
                     out,
                     prefix + "provider",
                     v,
@@ -329,13 +239,13 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                 )
     v = value.get("version")
     if v is None:
-        _null(out, prefix + "version")
+        null(out, prefix + "version")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "version", v, "a string")
+            wrong_type(out, prefix + "version", v, "a string")
         else:
             if len(v) > 9:
-                _violation(
+                violation(
                     out,
                     prefix + "version",
                     v,
@@ -343,7 +253,7 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "version",
                     v,
@@ -351,7 +261,7 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if v.strip(_CHARS_Version) != "" or not v:
-                _violation(
+                violation(
                     out,
                     prefix + "version",
                     v,
@@ -362,16 +272,16 @@ def _check_ActionTypeId(value: Any, path: str, out: list[Violation]) -> None:
 
 def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("name")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "name", v, "a string")
+            wrong_type(out, prefix + "name", v, "a string")
         else:
             if len(v) > 100:
-                _violation(
+                violation(
                     out,
                     prefix + "name",
                     v,
@@ -379,7 +289,7 @@ def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "name",
                     v,
@@ -387,7 +297,7 @@ def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if v.strip(_CHARS_ArtifactName) != "" or not v:
-                _violation(
+                violation(
                     out,
                     prefix + "name",
                     v,
@@ -397,10 +307,10 @@ def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("revision")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "revision", v, "a string")
+            wrong_type(out, prefix + "revision", v, "a string")
         else:
             if len(v) > 1500:
-                _violation(
+                violation(
                     out,
                     prefix + "revision",
                     v,
@@ -408,7 +318,7 @@ def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "revision",
                     v,
@@ -420,18 +330,29 @@ def _check_Artifact(value: Any, path: str, out: list[Violation]) -> None:
         _check_ArtifactLocation(v, prefix + "location", out)
 
 
+def _check_ArtifactList(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not list:
+        wrong_type(out, path, value, "an array")
+        return
+    for index, item in enumerate(value, 1):
+        if item is None:
+            null(out, f"{path}.{index}.member")
+        else:
+            _check_Artifact(item, f"{path}.{index}.member", out)
+
+
 def _check_ArtifactLocation(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("type")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "type", v, "a string")
+            wrong_type(out, prefix + "type", v, "a string")
         else:
             if v not in _ENUM_ArtifactLocationType:
-                _violation(
+                violation(
                     out, prefix + "type", v, "Member must satisfy enum value set: [S3]", False
                 )
     v = value.get("s3Location")
@@ -441,18 +362,18 @@ def _check_ArtifactLocation(value: Any, path: str, out: list[Violation]) -> None
 
 def _check_EncryptionKey(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("id")
     if v is None:
-        _null(out, prefix + "id")
+        null(out, prefix + "id")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "id", v, "a string")
+            wrong_type(out, prefix + "id", v, "a string")
         else:
             if len(v) > 400:
-                _violation(
+                violation(
                     out,
                     prefix + "id",
                     v,
@@ -460,7 +381,7 @@ def _check_EncryptionKey(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "id",
                     v,
@@ -469,29 +390,29 @@ def _check_EncryptionKey(value: Any, path: str, out: list[Violation]) -> None:
                 )
     v = value.get("type")
     if v is None:
-        _null(out, prefix + "type")
+        null(out, prefix + "type")
     else:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "type", v, "a string")
+            wrong_type(out, prefix + "type", v, "a string")
         else:
             if v not in _ENUM_EncryptionKeyType:
-                _violation(
+                violation(
                     out, prefix + "type", v, "Member must satisfy enum value set: [KMS]", False
                 )
 
 
 def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("id")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "id", v, "a string")
+            wrong_type(out, prefix + "id", v, "a string")
         else:
             if _RE_JobId.fullmatch(v) is None:
-                _violation(
+                violation(
                     out,
                     prefix + "id",
                     v,
@@ -504,10 +425,10 @@ def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("nonce")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "nonce", v, "a string")
+            wrong_type(out, prefix + "nonce", v, "a string")
         else:
             if len(v) > 50:
-                _violation(
+                violation(
                     out,
                     prefix + "nonce",
                     v,
@@ -515,7 +436,7 @@ def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "nonce",
                     v,
@@ -525,10 +446,10 @@ def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("accountId")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "accountId", v, "a string")
+            wrong_type(out, prefix + "accountId", v, "a string")
         else:
             if v.strip(_CHARS_AccountId) != "" or len(v) != 12:
-                _violation(
+                violation(
                     out,
                     prefix + "accountId",
                     v,
@@ -539,7 +460,7 @@ def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
 
 def _check_JobData(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("actionTypeId")
@@ -563,10 +484,10 @@ def _check_JobData(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("continuationToken")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "continuationToken", v, "a string")
+            wrong_type(out, prefix + "continuationToken", v, "a string")
         else:
             if len(v) > 2048:
-                _violation(
+                violation(
                     out,
                     prefix + "continuationToken",
                     v,
@@ -574,7 +495,7 @@ def _check_JobData(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "continuationToken",
                     v,
@@ -586,18 +507,29 @@ def _check_JobData(value: Any, path: str, out: list[Violation]) -> None:
         _check_EncryptionKey(v, prefix + "encryptionKey", out)
 
 
+def _check_JobList(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not list:
+        wrong_type(out, path, value, "an array")
+        return
+    for index, item in enumerate(value, 1):
+        if item is None:
+            null(out, f"{path}.{index}.member")
+        else:
+            _check_Job(item, f"{path}.{index}.member", out)
+
+
 def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("pipelineName")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "pipelineName", v, "a string")
+            wrong_type(out, prefix + "pipelineName", v, "a string")
         else:
             if len(v) > 100:
-                _violation(
+                violation(
                     out,
                     prefix + "pipelineName",
                     v,
@@ -605,7 +537,7 @@ def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if len(v) < 1:
-                _violation(
+                violation(
                     out,
                     prefix + "pipelineName",
                     v,
@@ -613,7 +545,7 @@ def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
                     False,
                 )
             if v.strip(_CHARS_PipelineName) != "" or not v:
-                _violation(
+                violation(
                     out,
                     prefix + "pipelineName",
                     v,
@@ -629,10 +561,10 @@ def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("pipelineArn")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "pipelineArn", v, "a string")
+            wrong_type(out, prefix + "pipelineArn", v, "a string")
         else:
             if _RE_PipelineArn.fullmatch(v) is None:
-                _violation(
+                violation(
                     out,
                     prefix + "pipelineArn",
                     v,
@@ -642,10 +574,10 @@ def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("pipelineExecutionId")
     if v is not None:
         if not (type(v) is str):
-            _wrong_type(out, prefix + "pipelineExecutionId", v, "a string")
+            wrong_type(out, prefix + "pipelineExecutionId", v, "a string")
         else:
             if _RE_PipelineExecutionId.fullmatch(v) is None:
-                _violation(
+                violation(
                     out,
                     prefix + "pipelineExecutionId",
                     v,
@@ -656,22 +588,22 @@ def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
 
 def _check_PollForJobsInput(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("actionTypeId")
     if v is None:
-        _null(out, prefix + "actionTypeId")
+        null(out, prefix + "actionTypeId")
     else:
         _check_ActionTypeId(v, prefix + "actionTypeId", out)
     v = value.get("maxBatchSize")
     if v is not None:
         if type(v) is not int or not -2147483648 <= v <= 2147483647:
-            v = _whole_number(
+            v = whole_number(
                 out, prefix + "maxBatchSize", v, -2147483648, 2147483647, "a 32-bit integer"
             )
         if v is not None and v < 1:
-            _violation(
+            violation(
                 out,
                 prefix + "maxBatchSize",
                 v,
@@ -685,7 +617,7 @@ def _check_PollForJobsInput(value: Any, path: str, out: list[Violation]) -> None
 
 def _check_PollForJobsOutput(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     prefix = path + "." if path else ""
     v = value.get("jobs")
@@ -693,133 +625,23 @@ def _check_PollForJobsOutput(value: Any, path: str, out: list[Violation]) -> Non
         _check_JobList(v, prefix + "jobs", out)
 
 
-def _check_S3ArtifactLocation(value: Any, path: str, out: list[Violation]) -> None:
-    if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
-        return
-    prefix = path + "." if path else ""
-    v = value.get("bucketName")
-    if v is None:
-        _null(out, prefix + "bucketName")
-    else:
-        if not (type(v) is str):
-            _wrong_type(out, prefix + "bucketName", v, "a string")
-    v = value.get("objectKey")
-    if v is None:
-        _null(out, prefix + "objectKey")
-    else:
-        if not (type(v) is str):
-            _wrong_type(out, prefix + "objectKey", v, "a string")
-
-
-def _check_StageContext(value: Any, path: str, out: list[Violation]) -> None:
-    if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
-        return
-    prefix = path + "." if path else ""
-    v = value.get("name")
-    if v is not None:
-        if not (type(v) is str):
-            _wrong_type(out, prefix + "name", v, "a string")
-        else:
-            if len(v) > 100:
-                _violation(
-                    out,
-                    prefix + "name",
-                    v,
-                    "Member must have length less than or equal to 100",
-                    False,
-                )
-            if len(v) < 1:
-                _violation(
-                    out,
-                    prefix + "name",
-                    v,
-                    "Member must have length greater than or equal to 1",
-                    False,
-                )
-            if v.strip(_CHARS_StageName) != "" or not v:
-                _violation(
-                    out,
-                    prefix + "name",
-                    v,
-                    "Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+",
-                    False,
-                )
-
-
-def _check_ArtifactList(value: Any, path: str, out: list[Violation]) -> None:
-    if type(value) is not list:
-        _wrong_type(out, path, value, "an array")
-        return
-    for index, item in enumerate(value, 1):
-        if item is None:
-            _null(out, f"{path}.{index}.member")
-        else:
-            _check_Artifact(item, f"{path}.{index}.member", out)
-
-
-def _check_JobList(value: Any, path: str, out: list[Violation]) -> None:
-    if type(value) is not list:
-        _wrong_type(out, path, value, "an array")
-        return
-    for index, item in enumerate(value, 1):
-        if item is None:
-            _null(out, f"{path}.{index}.member")
-        else:
-            _check_Job(item, f"{path}.{index}.member", out)
-
-
-def _check_ActionConfigurationMap(value: Any, path: str, out: list[Violation]) -> None:
-    if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
-        return
-    keys_failed = False
-    values_failed = False
-    for key, item in value.items():
-        if len(key) > 50 or len(key) < 1:
-            keys_failed = True
-        if item is None:
-            _null(out, f"{path}.{key}")
-        elif not (type(item) is str):
-            _wrong_type(out, f"{path}.{key}", item, "a string")
-        elif len(item) > 1000 or len(item) < 1:
-            values_failed = True
-    if keys_failed:
-        _violation(
-            out,
-            path,
-            value,
-            "Map keys must satisfy constraint: [Member must have length less than or equal to 50, Member must have length greater than or equal to 1]",
-            False,
-        )
-    if values_failed:
-        _violation(
-            out,
-            path,
-            value,
-            "Map value must satisfy constraint: [Member must have length less than or equal to 1000, Member must have length greater than or equal to 1]",
-            False,
-        )
-
-
 def _check_QueryParamMap(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
-        _wrong_type(out, path, value, "an object")
+        wrong_type(out, path, value, "an object")
         return
     if len(value) > 1:
-        _violation(out, path, value, "Member must have length less than or equal to 1", False)
+        violation(out, path, value, "Member must have length less than or equal to 1", False)
     if len(value) < 0:
-        _violation(out, path, value, "Member must have length greater than or equal to 0", False)
+        violation(out, path, value, "Member must have length greater than or equal to 0", False)
     keys_failed = False
     values_failed = False
     for key, item in value.items():
         if len(key) > 50 or len(key) < 1:
             keys_failed = True
         if item is None:
-            _null(out, f"{path}.{key}")
+            null(out, f"{path}.{key}")
         elif not (type(item) is str):
-            _wrong_type(out, f"{path}.{key}", item, "a string")
+            wrong_type(out, f"{path}.{key}", item, "a string")
         elif (
             len(item) > 50
             or len(item) < 1
@@ -828,7 +650,7 @@ def _check_QueryParamMap(value: Any, path: str, out: list[Violation]) -> None:
         ):
             values_failed = True
     if keys_failed:
-        _violation(
+        violation(
             out,
             path,
             value,
@@ -836,13 +658,68 @@ def _check_QueryParamMap(value: Any, path: str, out: list[Violation]) -> None:
             False,
         )
     if values_failed:
-        _violation(
+        violation(
             out,
             path,
             value,
             "Map value must satisfy constraint: [Member must have length less than or equal to 50, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+]",
             False,
         )
+
+
+def _check_S3ArtifactLocation(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("bucketName")
+    if v is None:
+        null(out, prefix + "bucketName")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "bucketName", v, "a string")
+    v = value.get("objectKey")
+    if v is None:
+        null(out, prefix + "objectKey")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "objectKey", v, "a string")
+
+
+def _check_StageContext(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("name")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "name", v, "a string")
+        else:
+            if len(v) > 100:
+                violation(
+                    out,
+                    prefix + "name",
+                    v,
+                    "Member must have length less than or equal to 100",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "name",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+            if v.strip(_CHARS_StageName) != "" or not v:
+                violation(
+                    out,
+                    prefix + "name",
+                    v,
+                    "Member must satisfy regular expression pattern: [A-Za-z0-9.@\\-_]+",
+                    False,
+                )
 
 
 def validate_poll_for_jobs_request(obj: object) -> list[Violation]:
@@ -867,24 +744,11 @@ _RESPONSE_VALIDATORS: Final = {
 }
 
 
-def _pick(table: dict[str, Any], operation: str | None) -> Any:
-    if operation is None:
-        if len(table) != 1:
-            raise ValueError(f"this service has several operations; name one of {sorted(table)}")
-        return next(iter(table.values()))
-    try:
-        return table[operation]
-    except KeyError:
-        raise ValueError(
-            f"unknown operation {operation!r}; expected one of {sorted(table)}"
-        ) from None
-
-
 def validate_request(obj: object, operation: str | None = None) -> list[Violation]:
     """Violations in a request body; `operation` may be left out when the service has one."""
     if operation is None:
         return validate_poll_for_jobs_request(obj)
-    result: list[Violation] = _pick(_REQUEST_VALIDATORS, operation)(obj)
+    result: list[Violation] = validator_for(_REQUEST_VALIDATORS, operation)(obj)
     return result
 
 
@@ -892,7 +756,7 @@ def validate_response(obj: object, operation: str | None = None) -> list[Violati
     """Violations in a response body; `operation` may be left out when the service has one."""
     if operation is None:
         return validate_poll_for_jobs_response(obj)
-    result: list[Violation] = _pick(_RESPONSE_VALIDATORS, operation)(obj)
+    result: list[Violation] = validator_for(_RESPONSE_VALIDATORS, operation)(obj)
     return result
 
 

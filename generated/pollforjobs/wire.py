@@ -14,97 +14,46 @@ read leniently here.
 
 from __future__ import annotations
 
-import json
-from enum import Enum
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import pydantic
 
 from . import models
+from ._runtime.reader import (
+    ResponseFormatError,
+    as_array,
+    as_enum,
+    as_json,
+    as_object,
+    as_string,
+    reader_for,
+)
 
-_E = TypeVar("_E", bound=Enum)
-
-
-class ResponseFormatError(ValueError):
-    """The response body does not have the JSON types the spec says."""
-
-    def __init__(self, path: str, expected: str) -> None:
-        path = path.removeprefix(".")  # members of the top-level object come as ".name"
-        self.path = path
-        where = f"at '{path}'" if path else "at the top level"
-        super().__init__(f"malformed response {where}: expected {expected}")
-
-
-def _string(value: Any, path: str) -> str:
-    if type(value) is not str:
-        raise ResponseFormatError(path, "a string")
-    return value
-
-
-def _whole(value: Any, path: str) -> int:
-    if type(value) is int:
-        return value
-    if type(value) is float and value.is_integer():
-        return int(value)
-    raise ResponseFormatError(path, "an integer")
-
-
-def _number(value: Any, path: str) -> float:
-    if type(value) in (int, float):
-        return float(value)
-    raise ResponseFormatError(path, "a number")
-
-
-def _boolean(value: Any, path: str) -> bool:
-    if type(value) is not bool:
-        raise ResponseFormatError(path, "a boolean")
-    return value
-
-
-def _enum(value: Any, path: str, enum_class: type[_E]) -> _E | str:
-    text = _string(value, path)
-    try:
-        return enum_class(text)
-    except ValueError:
-        return text
-
-
-def _loads(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except RecursionError:
-        raise ValueError("the response body is nested too deeply to read") from None
-
-
-def _object(value: Any, path: str) -> dict[str, Any]:
-    if type(value) is not dict:
-        raise ResponseFormatError(path, "an object")
-    return value
-
-
-def _array(value: Any, path: str) -> list[Any]:
-    if type(value) is not list:
-        raise ResponseFormatError(path, "an array")
-    return value
+__all__ = [
+    "ResponseFormatError",
+    "parse_poll_for_jobs_response",
+    "read_poll_for_jobs_response",
+    "read_response",
+]
 
 
 def _read_AWSSessionCredentials(value: Any, path: str) -> models.AWSSessionCredentials:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("accessKeyId")
     if v is not None:
-        fields["access_key_id"] = _string(v, f"{path}.accessKeyId")
+        fields["access_key_id"] = as_string(v, f"{path}.accessKeyId")
     v = data.get("secretAccessKey")
     if v is not None:
-        fields["secret_access_key"] = _string(v, f"{path}.secretAccessKey")
+        fields["secret_access_key"] = as_string(v, f"{path}.secretAccessKey")
     v = data.get("sessionToken")
     if v is not None:
-        fields["session_token"] = _string(v, f"{path}.sessionToken")
+        fields["session_token"] = as_string(v, f"{path}.sessionToken")
     return models.AWSSessionCredentials.model_construct(**fields)
 
 
 def _read_ActionConfiguration(value: Any, path: str) -> models.ActionConfiguration:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("configuration")
     if v is not None:
@@ -114,51 +63,51 @@ def _read_ActionConfiguration(value: Any, path: str) -> models.ActionConfigurati
 
 def _read_ActionConfigurationMap(value: Any, path: str) -> dict[str, Any]:
     return {
-        key: _string(item, f"{path}.{key}")
-        for key, item in _object(value, path).items()
+        key: as_string(item, f"{path}.{key}")
+        for key, item in as_object(value, path).items()
         if item is not None
     }
 
 
 def _read_ActionContext(value: Any, path: str) -> models.ActionContext:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("name")
     if v is not None:
-        fields["name"] = _string(v, f"{path}.name")
+        fields["name"] = as_string(v, f"{path}.name")
     v = data.get("actionExecutionId")
     if v is not None:
-        fields["action_execution_id"] = _string(v, f"{path}.actionExecutionId")
+        fields["action_execution_id"] = as_string(v, f"{path}.actionExecutionId")
     return models.ActionContext.model_construct(**fields)
 
 
 def _read_ActionTypeId(value: Any, path: str) -> models.ActionTypeId:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("category")
     if v is not None:
-        fields["category"] = _enum(v, f"{path}.category", models.ActionCategory)
+        fields["category"] = as_enum(v, f"{path}.category", models.ActionCategory)
     v = data.get("owner")
     if v is not None:
-        fields["owner"] = _enum(v, f"{path}.owner", models.ActionOwner)
+        fields["owner"] = as_enum(v, f"{path}.owner", models.ActionOwner)
     v = data.get("provider")
     if v is not None:
-        fields["provider"] = _string(v, f"{path}.provider")
+        fields["provider"] = as_string(v, f"{path}.provider")
     v = data.get("version")
     if v is not None:
-        fields["version"] = _string(v, f"{path}.version")
+        fields["version"] = as_string(v, f"{path}.version")
     return models.ActionTypeId.model_construct(**fields)
 
 
 def _read_Artifact(value: Any, path: str) -> models.Artifact:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("name")
     if v is not None:
-        fields["name"] = _string(v, f"{path}.name")
+        fields["name"] = as_string(v, f"{path}.name")
     v = data.get("revision")
     if v is not None:
-        fields["revision"] = _string(v, f"{path}.revision")
+        fields["revision"] = as_string(v, f"{path}.revision")
     v = data.get("location")
     if v is not None:
         fields["location"] = _read_ArtifactLocation(v, f"{path}.location")
@@ -168,17 +117,17 @@ def _read_Artifact(value: Any, path: str) -> models.Artifact:
 def _read_ArtifactList(value: Any, path: str) -> list[Any]:
     return [
         _read_Artifact(item, f"{path}.{index}.member")
-        for index, item in enumerate(_array(value, path), 1)
+        for index, item in enumerate(as_array(value, path), 1)
         if item is not None
     ]
 
 
 def _read_ArtifactLocation(value: Any, path: str) -> models.ArtifactLocation:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("type")
     if v is not None:
-        fields["type"] = _enum(v, f"{path}.type", models.ArtifactLocationType)
+        fields["type"] = as_enum(v, f"{path}.type", models.ArtifactLocationType)
     v = data.get("s3Location")
     if v is not None:
         fields["s3_location"] = _read_S3ArtifactLocation(v, f"{path}.s3Location")
@@ -186,37 +135,37 @@ def _read_ArtifactLocation(value: Any, path: str) -> models.ArtifactLocation:
 
 
 def _read_EncryptionKey(value: Any, path: str) -> models.EncryptionKey:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("id")
     if v is not None:
-        fields["id"] = _string(v, f"{path}.id")
+        fields["id"] = as_string(v, f"{path}.id")
     v = data.get("type")
     if v is not None:
-        fields["type"] = _enum(v, f"{path}.type", models.EncryptionKeyType)
+        fields["type"] = as_enum(v, f"{path}.type", models.EncryptionKeyType)
     return models.EncryptionKey.model_construct(**fields)
 
 
 def _read_Job(value: Any, path: str) -> models.Job:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("id")
     if v is not None:
-        fields["id"] = _string(v, f"{path}.id")
+        fields["id"] = as_string(v, f"{path}.id")
     v = data.get("data")
     if v is not None:
         fields["data"] = _read_JobData(v, f"{path}.data")
     v = data.get("nonce")
     if v is not None:
-        fields["nonce"] = _string(v, f"{path}.nonce")
+        fields["nonce"] = as_string(v, f"{path}.nonce")
     v = data.get("accountId")
     if v is not None:
-        fields["account_id"] = _string(v, f"{path}.accountId")
+        fields["account_id"] = as_string(v, f"{path}.accountId")
     return models.Job.model_construct(**fields)
 
 
 def _read_JobData(value: Any, path: str) -> models.JobData:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("actionTypeId")
     if v is not None:
@@ -240,7 +189,7 @@ def _read_JobData(value: Any, path: str) -> models.JobData:
         )
     v = data.get("continuationToken")
     if v is not None:
-        fields["continuation_token"] = _string(v, f"{path}.continuationToken")
+        fields["continuation_token"] = as_string(v, f"{path}.continuationToken")
     v = data.get("encryptionKey")
     if v is not None:
         fields["encryption_key"] = _read_EncryptionKey(v, f"{path}.encryptionKey")
@@ -250,17 +199,17 @@ def _read_JobData(value: Any, path: str) -> models.JobData:
 def _read_JobList(value: Any, path: str) -> list[Any]:
     return [
         _read_Job(item, f"{path}.{index}.member")
-        for index, item in enumerate(_array(value, path), 1)
+        for index, item in enumerate(as_array(value, path), 1)
         if item is not None
     ]
 
 
 def _read_PipelineContext(value: Any, path: str) -> models.PipelineContext:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("pipelineName")
     if v is not None:
-        fields["pipeline_name"] = _string(v, f"{path}.pipelineName")
+        fields["pipeline_name"] = as_string(v, f"{path}.pipelineName")
     v = data.get("stage")
     if v is not None:
         fields["stage"] = _read_StageContext(v, f"{path}.stage")
@@ -269,15 +218,15 @@ def _read_PipelineContext(value: Any, path: str) -> models.PipelineContext:
         fields["action"] = _read_ActionContext(v, f"{path}.action")
     v = data.get("pipelineArn")
     if v is not None:
-        fields["pipeline_arn"] = _string(v, f"{path}.pipelineArn")
+        fields["pipeline_arn"] = as_string(v, f"{path}.pipelineArn")
     v = data.get("pipelineExecutionId")
     if v is not None:
-        fields["pipeline_execution_id"] = _string(v, f"{path}.pipelineExecutionId")
+        fields["pipeline_execution_id"] = as_string(v, f"{path}.pipelineExecutionId")
     return models.PipelineContext.model_construct(**fields)
 
 
 def _read_PollForJobsOutput(value: Any, path: str) -> models.PollForJobsOutput:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("jobs")
     if v is not None:
@@ -286,23 +235,23 @@ def _read_PollForJobsOutput(value: Any, path: str) -> models.PollForJobsOutput:
 
 
 def _read_S3ArtifactLocation(value: Any, path: str) -> models.S3ArtifactLocation:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("bucketName")
     if v is not None:
-        fields["bucket_name"] = _string(v, f"{path}.bucketName")
+        fields["bucket_name"] = as_string(v, f"{path}.bucketName")
     v = data.get("objectKey")
     if v is not None:
-        fields["object_key"] = _string(v, f"{path}.objectKey")
+        fields["object_key"] = as_string(v, f"{path}.objectKey")
     return models.S3ArtifactLocation.model_construct(**fields)
 
 
 def _read_StageContext(value: Any, path: str) -> models.StageContext:
-    data = _object(value, path)
+    data = as_object(value, path)
     fields: dict[str, Any] = {}
     v = data.get("name")
     if v is not None:
-        fields["name"] = _string(v, f"{path}.name")
+        fields["name"] = as_string(v, f"{path}.name")
     return models.StageContext.model_construct(**fields)
 
 
@@ -323,7 +272,7 @@ def parse_poll_for_jobs_response(body: bytes) -> models.PollForJobsOutput:
             body, strict=True, by_alias=True, by_name=False
         )
     except pydantic.ValidationError:
-        return _read_PollForJobsOutput(_loads(body), "")
+        return _read_PollForJobsOutput(as_json(body), "")
 
 
 _READERS: Final[dict[str, Any]] = {
@@ -333,8 +282,4 @@ _READERS: Final[dict[str, Any]] = {
 
 def read_response(obj: object, operation: str | None = None) -> Any:
     """A response body as its output model; `operation` may be left out when the service has one."""
-    if operation is None and len(_READERS) == 1:
-        return next(iter(_READERS.values()))(obj)
-    if operation not in _READERS:
-        raise ValueError(f"unknown operation {operation!r}; expected one of {sorted(_READERS)}")
-    return _READERS[operation](obj)
+    return reader_for(_READERS, operation)(obj)

@@ -1,0 +1,116 @@
+"""integer and long (whole numbers within their wire range), float and double."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from ..ir import WIRE_RANGES, Constraint, FloatShape, IntegerShape, NumberShape, Service
+from ..load import JsonPath, LoadedSpec
+from ..pycode import Calls, lit
+from .base import RawShape, ScalarKind, put, value_range
+
+# JavaScript numbers hold every whole number up to this exactly.
+MAX_SAFE_INTEGER = 2**53 - 1
+_NAMED = {"integer": "an integer", "long": "a long"}
+
+
+def value_constraints(name: str, raw: RawShape) -> tuple[Constraint, ...]:
+    found = []
+    if "max" in raw:
+        found.append(Constraint("max_value", raw["max"], f"Member must have value less than or equal to {raw['max']}", name))
+    if "min" in raw:
+        found.append(Constraint("min_value", raw["min"], f"Member must have value greater than or equal to {raw['min']}", name))
+    return tuple(found)
+
+
+def coerced_value_lines(kind: ScalarKind, shape: Any, needs_reading: str, reading: str, path: str, sensitive: bool, calls: Calls) -> list[str]:
+    """Checks of a number `v`: `reading` sets `v` to the number read, or None when it has the
+    wrong type (reported), then each constraint is checked on what was read."""
+    lines = [f"if {needs_reading}:", f"    v = {reading}"]
+    for c in shape.constraints:
+        lines += [f"if v is not None and {kind.broken(c, 'v')}:", f"    {calls('violation', 'out', path, 'v', lit(c.phrase), lit(sensitive))}"]
+    return lines
+
+
+class IntegerKind(ScalarKind):
+    spec_types = ("integer", "long")
+
+    def spec_problems(self, spec: LoadedSpec, base: JsonPath, raw: RawShape) -> Iterator[Diagnostic]:
+        kind = raw["type"]
+        low, high = WIRE_RANGES[kind]
+        for key in ("min", "max"):
+            if key in raw and not low <= raw[key] <= high:
+                yield spec.diagnostic(base + (key,), f"{key} ({raw[key]}) is outside the range of {_NAMED[kind]} ({low}..{high})")
+
+    def build(self, name: str, raw: RawShape, common: dict[str, Any], shapes: dict[str, RawShape]) -> IntegerShape:
+        wire_range = WIRE_RANGES[raw["type"]]
+        return IntegerShape(**common, constraints=value_constraints(name, raw), minimum=raw.get("min"), maximum=raw.get("max"), wire_range=wire_range)
+
+    def json_schema(self, shape: IntegerShape, schema: dict[str, Any], *, export: bool) -> None:
+        schema["type"] = "integer"
+        put(schema, "minimum", shape.low if shape.minimum is None else max(shape.minimum, shape.low))
+        put(schema, "maximum", shape.high if shape.maximum is None else min(shape.maximum, shape.high))
+
+    def typescript_type(self, service: Service, shape: IntegerShape) -> str:
+        return "number"
+
+    def typescript_notes(self, shape: IntegerShape) -> list[str]:
+        least = shape.low if shape.minimum is None else max(shape.low, shape.minimum)
+        most = shape.high if shape.maximum is None else min(shape.high, shape.maximum)
+        notes = [f"A whole number from {least} to {most}."]
+        if shape.high > MAX_SAFE_INTEGER:
+            notes.append("A 64-bit integer: JavaScript numbers are exact only up to 2^53.")
+        return notes
+
+    def type_test(self, shape: IntegerShape, var: str, calls: Calls) -> str:
+        return calls("is_whole", var, str(shape.low), str(shape.high))
+
+    def type_failure(self, shape: IntegerShape, var: str, path: str, calls: Calls) -> str:
+        return calls("whole_number", "out", path, var, str(shape.low), str(shape.high), lit(shape.expected))
+
+    def value_lines(self, shape: IntegerShape, path: str, sensitive: bool, calls: Calls) -> list[str]:
+        needs_reading = f"type(v) is not int or not {shape.low} <= v <= {shape.high}"
+        return coerced_value_lines(self, shape, needs_reading, self.type_failure(shape, "v", path, calls), path, sensitive, calls)
+
+    def read(self, shape: IntegerShape, var: str, path: str, calls: Calls) -> str:
+        return calls("as_whole", var, path)
+
+
+class FloatKind(ScalarKind):
+    spec_types = ("float", "double")
+
+    def build(self, name: str, raw: RawShape, common: dict[str, Any], shapes: dict[str, RawShape]) -> FloatShape:
+        return FloatShape(**common, constraints=value_constraints(name, raw), minimum=raw.get("min"), maximum=raw.get("max"))
+
+    def json_schema(self, shape: FloatShape, schema: dict[str, Any], *, export: bool) -> None:
+        schema["type"] = "number"
+        put(schema, "minimum", shape.minimum)
+        put(schema, "maximum", shape.maximum)
+
+    def typescript_type(self, service: Service, shape: FloatShape) -> str:
+        return "number"
+
+    def typescript_notes(self, shape: FloatShape) -> list[str]:
+        if shape.minimum is None and shape.maximum is None:
+            return []
+        return [f"Value: {value_range(shape.minimum, shape.maximum)}."]
+
+    def type_test(self, shape: NumberShape, var: str, calls: Calls) -> str:
+        return number_test(var, calls)
+
+    def value_lines(self, shape: NumberShape, path: str, sensitive: bool, calls: Calls) -> list[str]:
+        return number_value_lines(self, shape, path, sensitive, calls)
+
+    def read(self, shape: NumberShape, var: str, path: str, calls: Calls) -> str:
+        return calls("as_number", var, path)
+
+
+def number_test(var: str, calls: Calls) -> str:
+    return calls("is_number", var)
+
+
+def number_value_lines(kind: ScalarKind, shape: Any, path: str, sensitive: bool, calls: Calls) -> list[str]:
+    reading = calls("number", "out", path, "v", lit(shape.expected))
+    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls)

@@ -1,0 +1,239 @@
+"""What every package's validators share: violations, AWS's message, the checks' helpers.
+
+The generated validators.py holds one specialised check per shape; these are the pieces
+those checks call, and the names the package offers (`Violation`, `ValidationFailedError`,
+`format_message`). Values of sensitive shapes are never echoed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+MAX_LISTED_VIOLATIONS: Final = 10
+MAX_ECHOED_CHARS: Final = 1024
+_MAX_ECHOED_DEPTH: Final = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One problem: `path` is the dotted wire path (lists as `jobs.1.member`).
+
+    `kind` is "constraint" for AWS ValidationException material and "type" when the
+    JSON value has the wrong type (AWS answers those with SerializationException).
+    """
+
+    path: str
+    message: str
+    kind: str = "constraint"
+
+
+class ValidationFailedError(ValueError):
+    """Raised by the `check_*` functions; `str()` is AWS's ValidationException message."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__(format_message(violations))
+
+
+def format_message(violations: list[Violation]) -> str:
+    """`N validation error(s) detected: ...; ...`, listing at most ten, as AWS does."""
+    count = len(violations)
+    listed = "; ".join(v.message for v in violations[:MAX_LISTED_VIOLATIONS])
+    return f"{count} validation error{'' if count == 1 else 's'} detected: {listed}"
+
+
+def validator_for(table: dict[str, Any], operation: str | None) -> Any:
+    """The validator of `operation` in `table`; None names the only one."""
+    if operation is None:
+        if len(table) != 1:
+            raise ValueError(f"this service has several operations; name one of {sorted(table)}")
+        return next(iter(table.values()))
+    try:
+        return table[operation]
+    except KeyError:
+        raise ValueError(
+            f"unknown operation {operation!r}; expected one of {sorted(table)}"
+        ) from None
+
+
+def show(value: Any) -> str:
+    """The value as AWS's (Java) services print it, cut at MAX_ECHOED_CHARS."""
+    parts: list[str] = []
+    _java_text(value, parts, [MAX_ECHOED_CHARS], 0)
+    text = "".join(parts)
+    return text if len(text) <= MAX_ECHOED_CHARS else text[:MAX_ECHOED_CHARS] + "..."
+
+
+def _java_text(value: Any, parts: list[str], budget: list[int], depth: int) -> None:
+    if budget[0] <= 0:
+        return
+    if isinstance(value, str):
+        text = value[: budget[0] + 1]
+    elif value is None:
+        text = "null"
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, (list, dict)):
+        if depth > _MAX_ECHOED_DEPTH:
+            parts.append("...")
+            budget[0] = 0
+            return
+        is_list = isinstance(value, list)
+        parts.append("[" if is_list else "{")
+        items: Any = value if isinstance(value, list) else value.items()
+        for index, item in enumerate(items):
+            if budget[0] <= 0:
+                return
+            if index:
+                parts.append(", ")
+            if is_list:
+                _java_text(item, parts, budget, depth + 1)
+            else:
+                parts.append(f"{str(item[0])[: budget[0] + 1]}=")
+                _java_text(item[1], parts, budget, depth + 1)
+        parts.append("]" if is_list else "}")
+        return
+    else:
+        text = str(value)
+    budget[0] -= len(text)
+    parts.append(text)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return type(value).__name__
+
+
+def _where(path: str) -> str:
+    return f"at '{path}'" if path else "at the top level"
+
+
+def violation(out: list[Violation], path: str, value: Any, phrase: str, sensitive: bool) -> None:
+    shown = "Value" if sensitive else f"Value '{show(value)}'"
+    out.append(Violation(path, f"{shown} at '{path}' failed to satisfy constraint: {phrase}"))
+
+
+def null(out: list[Violation], path: str) -> None:
+    out.append(
+        Violation(
+            path, f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+        )
+    )
+
+
+def wrong_type(out: list[Violation], path: str, value: Any, expected: str) -> None:
+    out.append(
+        Violation(
+            path, f"Unexpected {_json_type(value)} {_where(path)}: expected {expected}", "type"
+        )
+    )
+
+
+def is_whole(value: Any, low: int, high: int) -> bool:
+    if type(value) is int:
+        return low <= value <= high
+    return type(value) is float and value.is_integer() and low <= value <= high
+
+
+def whole_number(
+    out: list[Violation], path: str, value: Any, low: int, high: int, expected: str
+) -> int | None:
+    """`value` as a whole number in low..high, or None (reported) when it is not one."""
+    if is_whole(value, low, high):
+        return int(value)
+    if type(value) is int or (type(value) is float and value.is_integer()):
+        out.append(
+            Violation(path, f"Number {_where(path)} is out of range: expected {expected}", "type")
+        )
+    else:
+        wrong_type(out, path, value, expected)
+    return None
+
+
+def is_number(value: Any) -> bool:
+    return (type(value) is float and math.isfinite(value)) or type(value) is int
+
+
+def number(out: list[Violation], path: str, value: Any, expected: str) -> float | None:
+    """`value` as a finite number, or None (reported) when it is not one."""
+    if is_number(value):
+        return float(value)
+    wrong_type(out, path, value, expected)
+    return None
+
+
+_BASE64_ALPHABET: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_BEFORE_TWO_PADS: Final = "AQgw"  # a 1-byte group's second character: its low 4 bits are unused
+_BEFORE_ONE_PAD: Final = "AEIMQUYcgkosw048"  # a 2-byte group's third character: 2 bits unused
+
+
+def base64_length(text: str) -> int:
+    """How many bytes `text` holds as canonical base64, or -1 when it is not that: the
+    standard alphabet (RFC 4648), padded with `=` to a multiple of four characters, the
+    unused bits of a padded group zero. Blob lengths count these bytes, as AWS does."""
+    size = len(text)
+    if size % 4:
+        return -1
+    padding = 2 if text.endswith("==") else 1 if text.endswith("=") else 0
+    data = text[: size - padding]
+    if data.strip(_BASE64_ALPHABET):
+        return -1
+    if (padding == 2 and data[-1] not in _BEFORE_TWO_PADS) or (
+        padding == 1 and data[-1] not in _BEFORE_ONE_PAD
+    ):
+        return -1
+    return size // 4 * 3 - padding
+
+
+def not_base64(out: list[Violation], path: str) -> None:
+    # AWS's services cannot read such a blob at all: a SerializationException, like a wrong type.
+    message = f"Invalid base64 {_where(path)}: expected a base64 string (standard alphabet, padded)"
+    out.append(Violation(path, message, "type"))
+
+
+def byte_buffer(size: int) -> str:
+    """How AWS's (Java) services show a blob in a ValidationException: its ByteBuffer."""
+    return f"java.nio.HeapByteBuffer[pos=0 lim={size} cap={size}]"
+
+
+def blobs_shown(value: Any) -> Any:
+    """A list or map of blobs as AWS shows it: each valid blob as its ByteBuffer."""
+
+    def one(item: Any) -> Any:
+        size = base64_length(item) if type(item) is str else -1
+        return byte_buffer(size) if size >= 0 else item
+
+    if type(value) is dict:
+        return {key: one(item) for key, item in value.items()}
+    return [one(item) for item in value]
+
+
+def base64_bytes(min_bytes: int | None, max_bytes: int | None) -> Callable[[str], str]:
+    """A check for pydantic's AfterValidator (the models use it on blob shapes): the text must
+    be canonical base64 of min_bytes..max_bytes bytes, as the validators here require."""
+
+    def check(text: str) -> str:
+        size = base64_length(text)
+        if size < 0:
+            raise ValueError("not canonical base64 (standard alphabet, padded)")
+        if min_bytes is not None and size < min_bytes:
+            raise ValueError(f"holds {size} bytes; at least {min_bytes} are needed")
+        if max_bytes is not None and size > max_bytes:
+            raise ValueError(f"holds {size} bytes; at most {max_bytes} are allowed")
+        return text
+
+    return check

@@ -1,0 +1,128 @@
+"""templates/runtime/validation.py, directly: AWS's messages, how values are echoed, the type
+checks, canonical base64, and the choice of an operation's validator."""
+
+from __future__ import annotations
+
+import base64
+import math
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from runtime import validation as v
+
+from generator import base64_pattern
+
+
+def test_the_message_counts_every_violation_and_lists_ten() -> None:
+    found = [v.Violation(f"p{i}", f"m{i}") for i in range(12)]
+    message = v.format_message(found)
+    assert message.startswith("12 validation errors detected: m0; m1;")
+    assert message.endswith("; m9") and "m10" not in message
+    assert v.format_message(found[:1]) == "1 validation error detected: m0"
+    error = v.ValidationFailedError(found[:2])
+    assert isinstance(error, ValueError) and str(error) == "2 validation errors detected: m0; m1" and error.violations == found[:2]
+
+
+def test_violations_echo_values_as_java_prints_them_and_never_a_sensitive_one() -> None:
+    out: list[v.Violation] = []
+    v.violation(out, "a.b", {"k": [1, True, None, "x"]}, "Member must be good", False)
+    v.violation(out, "secret", "hunter2", "Member must be good", True)
+    assert [x.message for x in out] == [
+        "Value '{k=[1, true, null, x]}' at 'a.b' failed to satisfy constraint: Member must be good",
+        "Value at 'secret' failed to satisfy constraint: Member must be good",
+    ]
+    assert all(x.kind == "constraint" for x in out)
+
+
+def test_an_echo_is_cut_at_its_limit_however_large_or_deep_the_value() -> None:
+    assert v.show("x" * 5000) == "x" * v.MAX_ECHOED_CHARS + "..."
+    deep: object = "end"
+    for _ in range(1000):
+        deep = [deep]
+    shown = v.show(deep)
+    assert len(shown) <= v.MAX_ECHOED_CHARS + 3 and shown.startswith("[[[") and "..." in shown
+    assert v.show(["a" * 600, "b" * 600]) == "[" + "a" * 600 + ", " + "b" * (v.MAX_ECHOED_CHARS - 603) + "..."
+
+
+def test_type_problems_name_the_json_type_found() -> None:
+    out: list[v.Violation] = []
+    for value in (None, True, 1.5, "s", [], {}, object()):
+        v.wrong_type(out, "x", value, "a thing")
+    v.wrong_type(out, "", 1, "an object")
+    v.null(out, "y")
+    assert [x.message for x in out[:6]] == [f"Unexpected {t} at 'x': expected a thing" for t in ("null", "boolean", "number", "string", "array", "object")]
+    assert out[6].message == "Unexpected object at 'x': expected a thing"
+    assert out[7].message == "Unexpected number at the top level: expected an object"
+    assert out[8].message == "Value null at 'y' failed to satisfy constraint: Member must not be null"
+    assert [x.kind for x in out] == ["type"] * 8 + ["constraint"]
+
+
+@pytest.mark.parametrize(
+    ("value", "read", "problem"),
+    [
+        (5, 5, None),
+        (5.0, 5, None),
+        (2**31, None, "Number at 'n' is out of range: expected a 32-bit integer"),
+        (5.5, None, "Unexpected number at 'n': expected a 32-bit integer"),
+        (True, None, "Unexpected boolean at 'n': expected a 32-bit integer"),
+        ("5", None, "Unexpected string at 'n': expected a 32-bit integer"),
+    ],
+)
+def test_whole_numbers_are_read_within_their_range(value: object, read: int | None, problem: str | None) -> None:
+    out: list[v.Violation] = []
+    assert v.whole_number(out, "n", value, -(2**31), 2**31 - 1, "a 32-bit integer") == read
+    assert [x.message for x in out] == ([problem] if problem else [])
+    assert v.is_whole(value, -(2**31), 2**31 - 1) is (read is not None)
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, True, "1", None])
+def test_numbers_must_be_finite_and_not_booleans(value: object) -> None:
+    out: list[v.Violation] = []
+    assert not v.is_number(value)
+    assert v.number(out, "f", value, "a number") is None and len(out) == 1
+    assert v.number(out, "f", 2, "a number") == 2.0 and v.number(out, "f", 0.5, "a number") == 0.5
+
+
+def test_the_base64_alphabet_and_padding_rules_are_the_generators() -> None:
+    assert v._BASE64_ALPHABET == base64_pattern.ALPHABET
+    assert (v._BEFORE_TWO_PADS, v._BEFORE_ONE_PAD) == (base64_pattern.BEFORE_TWO_PADS, base64_pattern.BEFORE_ONE_PAD)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(max_size=20).map(lambda b: base64.b64encode(b).decode()), st.text(alphabet="AQgw=+/a0 -_\n", max_size=12)))
+def test_base64_length_agrees_with_the_exported_pattern(text: str) -> None:
+    canonical = re.fullmatch(base64_pattern.body(None, None), text) is not None
+    size = v.base64_length(text)
+    assert (size >= 0) is canonical
+    if canonical:
+        assert size == len(base64.b64decode(text, validate=True))
+
+
+def test_blobs_are_shown_as_java_byte_buffers() -> None:
+    out: list[v.Violation] = []
+    v.not_base64(out, "photo")
+    assert out[0].message == "Invalid base64 at 'photo': expected a base64 string (standard alphabet, padded)" and out[0].kind == "type"
+    assert v.byte_buffer(3) == "java.nio.HeapByteBuffer[pos=0 lim=3 cap=3]"
+    assert v.blobs_shown(["aGk=", "bad"]) == [v.byte_buffer(2), "bad"]
+    assert v.blobs_shown({"k": "aGVsbG8="}) == {"k": v.byte_buffer(5)}
+
+
+def test_the_models_blob_check_counts_decoded_bytes() -> None:
+    check = v.base64_bytes(2, 3)
+    assert check("aGk=") == "aGk="
+    for text, reason in (("aGk", "not canonical"), ("aA==", "at least 2"), ("aGVsbG8=", "at most 3")):
+        with pytest.raises(ValueError, match=reason):
+            check(text)
+
+
+def test_an_operation_is_named_unless_it_is_the_only_one() -> None:
+    def one(obj: object) -> list[v.Violation]:
+        return []
+
+    assert v.validator_for({"A": one}, None) is one and v.validator_for({"A": one, "B": one}, "B") is one
+    with pytest.raises(ValueError, match=r"several operations; name one of \['A', 'B'\]"):
+        v.validator_for({"A": one, "B": one}, None)
+    with pytest.raises(ValueError, match=r"unknown operation 'C'; expected one of \['A'\]"):
+        v.validator_for({"A": one}, "C")

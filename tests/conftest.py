@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-# The whole-run scan for canary secrets (tests/canary_plugin.py): its hooks, loaded here.
-from .canary_plugin import (  # noqa: F401
+# The whole-run scan for canary secrets (tests/support/canary_plugin.py): its hooks, loaded here.
+from .support.canary_plugin import (  # noqa: F401
     pytest_runtest_call,
     pytest_runtest_logreport,
     pytest_sessionfinish,
@@ -61,9 +61,9 @@ def well_formed_response(sample_response: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def server() -> Iterator[Any]:
-    """The scripted AWS-like test server (tests/aws_like_server.py) the client tests talk to;
+    """The scripted AWS-like test server (tests/support/aws_like_server.py) the client tests talk to;
     test modules with a server of their own define their own `server` fixture."""
-    from .aws_like_server import running_server
+    from .support.aws_like_server import running_server
 
     with running_server() as running:
         yield running

@@ -16,7 +16,7 @@ from runtime.protocols.aws_json import AwsJsonClient, AwsJsonServer
 from runtime.request_names import RequestNames, UnknownName, refusal_text
 from runtime.server import Application
 
-from ..server_harness import Served
+from ..support.server_harness import Served
 from .asgi import PREFIX, ConflictException, Handler, PutWidgetInput, PutWidgetOutput, spec
 
 KEY, SECRET = "AKIDCLIENTCORE000001", "client-core-secret/0000000000000000000001"

@@ -1,0 +1,259 @@
+"""AWS (Java) patterns rewritten for Python, JSON Schema engines and pydantic-core alike.
+
+The verdicts must agree: Python's `re.fullmatch` (with re.ASCII, as the validators use it),
+`re.search` on the JSON Schema form (as jsonschema uses it, without flags), and the pydantic
+models' Rust engine on its own form. Classes are ASCII, the whole value must match, and a
+trailing newline is not forgiven.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from functools import cache
+from typing import Annotated
+
+import pydantic
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.patterns import Pattern, PatternError, translate
+
+from ..conftest import SPEC
+
+DOT = "[^\n\r\u0085\u2028\u2029]"
+
+TRANSLATIONS = [
+    (r"[0-9A-Za-z_-]+", "[0-9A-Za-z_-]+"),
+    (r"\d{12}", "[0-9]{12}"),
+    (r"\w+", "[A-Za-z0-9_]+"),
+    (r"[\w-]+", "[A-Za-z0-9_-]+"),
+    (r"\s", "[ \t\n\x0b\f\r]"),
+    (r"\D\W\S", "[^0-9][^A-Za-z0-9_][^ \t\n\x0b\f\r]"),
+    (r"a.b", f"a{DOT}b"),
+    (r"[A-Za-z0-9.@\-_]+", r"[A-Za-z0-9.@\-_]+"),
+    (r"a{2,3}b{4}c{5,}", "a{2,3}b{4}c{5,}"),
+    (r"{x}", r"\{x\}"),
+    (r"\u0041\x42", "AB"),
+    (r"\x2A\u002e", r"\*\."),
+    (r"[\u0020-\u007E]", "[ -~]"),
+    (r"\x{1F600}", "\U0001f600"),
+    (r"\uD83D\uDE00", "\U0001f600"),
+    (r"[\uD800\uDC00-\uDBFF\uDFFF]", "[\U00010000-\U0010ffff]"),
+    (r"\t\n\r", r"\t\n\r"),
+    (r"(?:ab)+", "(?:ab)+"),
+    (r"arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+", f"arn:aws(-[A-Za-z0-9_]+)*:codepipeline:{DOT}+:[0-9]{{12}}:{DOT}+"),
+]
+
+REJECTIONS = [
+    ("[a-z", "unterminated character class"),
+    ("([a-z]+", "does not compile"),
+    ("abc\\", "lone backslash"),
+    ("[]a]", "cannot be empty"),
+    ("[a[b]]", "nested character classes"),
+    ("[a-z&&[^x]]", "intersection (&&) is not portable"),
+    ("[a-z&&b]", "intersection (&&) is not portable"),
+    ("(?=a)b", "only non-capturing groups"),
+    ("(?!a)b", "only non-capturing groups"),
+    ("(?<name>a)", "only non-capturing groups"),
+    ("(?i)abc", "only non-capturing groups"),
+    (r"\p{L}+", r"escape \p is not supported"),
+    (r"\bword\b", r"escape \b is not supported"),
+    (r"(a)\1", r"escape \1 is not supported"),
+    (r"\Aabc\z", r"escape \A is not supported"),
+    (r"[\S]", "negated class \\S inside [...]"),
+    (r"\x4", "needs 2 hex digits"),
+    (r"\u12G4", "needs 4 hex digits"),
+    (r"\x{110000}", "1 to 6 hex digits"),
+    (r"\uD800", "half of a UTF-16 surrogate pair"),
+    (r"\uDC00\uD800", "half of a UTF-16 surrogate pair"),
+    ("(a+)+", "backtrack catastrophically"),
+    ("(a*)*", "backtrack catastrophically"),
+    ("([a-z]*)*x", "backtrack catastrophically"),
+    ("(a+|b)+", "backtrack catastrophically"),
+    ("(x[a-z]+)+", "backtrack catastrophically"),
+    (r"(.*\s?)*", "backtrack catastrophically"),
+    (r"[a-zA-Z](?:-?[a-zA-Z0-9]+)*", "backtrack catastrophically"),
+    ("((a+)b?)+", "backtrack catastrophically"),
+    ("(a+){4,}", "backtrack catastrophically"),
+    ("(a|a)*b", "alternatives that can start alike"),
+    (r"(\d|[0-9a-f])+", "alternatives that can start alike"),
+    ("(?:ab|ac)+", "alternatives that can start alike"),
+    ("a*+b", "possessive quantifiers"),
+    ("(?:ab)++", "possessive quantifiers"),
+    ("a{2}+", "possessive quantifiers"),
+]
+
+# Repeats whose rounds split a value only one way: a separator the stretching part can't match,
+# fixed-width rounds, or few rounds. AWS models are full of these.
+SAFE = [
+    r"(-[\w]+)*",
+    r"([a-z0-9-]+\.)+[a-z]+",
+    r"([0-9]{1,3}\.){3}[0-9]{1,3}",
+    r"([0-9a-f]{16})+",
+    r"(?:[A-Za-z0-9_.~-]+/){0,10}[A-Za-z0-9_.~-]+",
+    r"([a-z]+-){2,3}\d+",
+    r"(ab|cd)+",
+    r"(-[a-z]+|_[0-9]+)*",
+    r"(?:[a-z]|[A-Z])+",
+    r"(a+){2,3}",
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+]
+
+
+@pytest.mark.parametrize(("source", "body"), TRANSLATIONS)
+def test_translation(source: str, body: str) -> None:
+    pattern = translate(source)
+    assert pattern.source == source
+    assert pattern.body == body
+    assert pattern.python == body
+    assert pattern.json_schema == f"^(?:{body})(?![\\s\\S])"
+    assert pattern.rust == f"^(?:{body})$"
+
+
+@pytest.mark.parametrize(("source", "fragment"), REJECTIONS)
+def test_rejection(source: str, fragment: str) -> None:
+    with pytest.raises(PatternError, match=re.escape(fragment)):
+        translate(source)
+
+
+@pytest.mark.parametrize("source", SAFE)
+def test_unambiguous_repeats_are_accepted(source: str) -> None:
+    translate(source)
+
+
+def test_every_pattern_in_the_spec_translates() -> None:
+    shapes = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["shapes"]
+    patterns = [shape["pattern"] for shape in shapes.values() if "pattern" in shape]
+    assert patterns
+    for source in patterns:
+        translate(source)
+
+
+@cache
+def rust(pattern: Pattern) -> pydantic.TypeAdapter[str]:
+    return pydantic.TypeAdapter(Annotated[str, pydantic.StringConstraints(pattern=pattern.rust)])
+
+
+def verdicts(pattern: Pattern, value: str) -> tuple[bool, bool, bool]:
+    python = re.compile(pattern.python, re.ASCII).fullmatch(value) is not None
+    json_schema = re.search(pattern.json_schema, value) is not None
+    try:
+        rust(pattern).validate_python(value)
+        pydantic_core = True
+    except pydantic.ValidationError:
+        pydantic_core = False
+    return python, json_schema, pydantic_core
+
+
+ASCII_CASES = [
+    (r"\w+", "abc_123", True),
+    (r"\w+", "café", False),  # é is a word character to Unicode engines
+    (r"\d+", "0123456789", True),
+    (r"\d+", "١٢٣", False),  # Arabic-Indic digits
+    (r"\d+", "１２", False),  # full-width digits
+    (r"\s", " ", True),
+    (r"\s", "\u00a0", False),  # no-break space
+    (r"\s", "\u2003", False),  # em space
+    (r"[\w-]+", "ﬁle", False),  # a ligature
+    (r"a.c", "abc", True),
+    (r"a.c", "a\nc", False),
+    (r"a.c", "a\u2028c", False),  # Java's `.` stops at Unicode line terminators too
+    (r"a.c", "a\u00e9c", True),
+    (r"[a-z]+", "abc\n", False),  # `$` would forgive the trailing newline
+    (r"[a-z]+", "\nabc", False),
+    (r"[a-z]+", "ABC", False),
+    (r"[a-z]+", "abcD", False),  # whole value, not a prefix
+    (r"[a-z]+", "Dabc", False),  # whole value, not a suffix
+    (r"a|b", "ab", False),  # the alternation is grouped before anchoring
+    (r"a|b", "b", True),
+    (r"\u00e9+", "éé", True),
+    (r"[\u0020-\u007E]+", "hello world~", True),
+    (r"[\u0020-\u007E]+", "tab\there", False),
+    (r"\uD83D\uDE00", "\U0001f600", True),
+]
+
+
+@pytest.mark.parametrize(("source", "value", "expected"), ASCII_CASES)
+def test_ascii_whole_value_semantics_in_every_form(source: str, value: str, expected: bool) -> None:
+    assert verdicts(translate(source), value) == (expected, expected, expected)
+
+
+AGREEMENT_PATTERNS = [source for source, _ in TRANSLATIONS] + SAFE + [r"\w+@\w+\.com", r"[^a-c]+", r"(?:\s|x)?y"]
+ALPHABET = "ab09_-.@:/xyzABC \t\n\r\x0b\f\u0085\u00a0\u00e9\u0663\u2028\u2029\U0001f600{}"
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.sampled_from(AGREEMENT_PATTERNS), st.text(alphabet=ALPHABET, max_size=24))
+def test_python_json_schema_and_rust_forms_agree(source: str, value: str) -> None:
+    python, json_schema, pydantic_core = verdicts(translate(source), value)
+    assert python == json_schema == pydantic_core
+
+
+MATCHING = st.one_of([st.tuples(st.just(s), st.from_regex(re.compile(translate(s).python, re.ASCII), fullmatch=True)) for s in AGREEMENT_PATTERNS])
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(MATCHING)
+def test_matching_values_match_in_every_form(case: tuple[str, str]) -> None:
+    source, value = case
+    assert verdicts(translate(source), value) == (True, True, True)
+
+
+def test_ecmascript_unicode_mode_agrees() -> None:
+    """What ajv does with a schema pattern: `new RegExp(pattern, "u").test(value)`."""
+    cases = [(translate(source).json_schema, value, expected) for source, value, expected in ASCII_CASES]
+    cases += [(translate(s).json_schema, v, re.fullmatch(translate(s).python, v, re.ASCII) is not None) for s in AGREEMENT_PATTERNS for v in NODE_VALUES]
+    script = "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));" "console.log(JSON.stringify(cases.map(([p, v]) => new RegExp(p, 'u').test(v))));"
+    node = shutil.which("node")
+    assert node, "Node.js is not on PATH"
+    done = subprocess.run([node, "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60, check=True)
+    got = json.loads(done.stdout)
+    wrong = [(p, v, want) for (p, v, want), verdict in zip(cases, got, strict=True) if verdict != want]
+    assert not wrong
+
+
+NODE_VALUES = ["", "a", "ab", "abc\n", "café", "١٢", "x y", "A-b_0", "a.b@c.com", "\u2028", "\U0001f600", "0123456789ab", "arn:aws:codepipeline:x:123456789012:y"]
+
+
+REGEX_PIECES = list("ab.[]()\\{}*+?|^$-,09dwsDWSxuP&:=!<>") + ["\\u00", "{2,3}", "(?:", "(?=", "[^", "\\x4"]
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.lists(st.sampled_from(REGEX_PIECES), max_size=12).map("".join))
+def test_any_source_is_translated_or_refused_with_pattern_error(source: str) -> None:
+    """Nothing but PatternError escapes, and what is accepted compiles in every engine."""
+    try:
+        pattern = translate(source)
+    except PatternError:
+        return
+    re.compile(pattern.python, re.ASCII)
+    re.compile(pattern.json_schema)
+    rust(pattern)
+
+
+def test_accepted_random_sources_compile_in_ecmascript_unicode_mode() -> None:
+    """ECMAScript's `u` mode is the strictest reader (no identity escapes like `\\~`)."""
+    chooser = random.Random(20240601)
+    accepted = set()
+    for _ in range(3000):
+        source = "".join(chooser.choice(REGEX_PIECES + ["~", "#", "&", "\\u007E", "\\x2D", "\\u005D"]) for _ in range(chooser.randint(1, 10)))
+        try:
+            accepted.add(translate(source).json_schema)
+        except PatternError:
+            continue
+    assert len(accepted) > 100
+    script = (
+        "const ps = JSON.parse(require('fs').readFileSync(0, 'utf8')); const bad = [];"
+        "for (const p of ps) { try { new RegExp(p, 'u'); } catch (e) { bad.push([p, String(e)]); } }"
+        "console.log(JSON.stringify(bad));"
+    )
+    node = shutil.which("node")
+    assert node, "Node.js is not on PATH"
+    done = subprocess.run([node, "-e", script], input=json.dumps(sorted(accepted)), capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == []

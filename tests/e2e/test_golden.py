@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 
+from generator.check_extensions import NOT_GENERATED_YET
+from generator.kinds import spec_types
 from generator.pipeline import default_specs, generate_many
 from generator.write import read_tree
 
@@ -97,3 +100,11 @@ def test_an_editable_install_leaves_its_egg_info_alone(tmp_path: Path, monkeypat
     assert generate_many([spec], out, check=True) == ""
     generate_many([spec], out)
     assert info.read_text() == "Metadata-Version: 2.4\n"
+
+
+def test_the_inventory_record_uses_every_shape_kind_the_generator_generates() -> None:
+    """So its golden record shows a template change for every kind; a new kind joins it."""
+    data = yaml.safe_load((ROOT / "tests" / "generality" / "inventory.yaml").read_text(encoding="utf-8"))
+    used = {shape["type"] for shape in data["shapes"].values()}
+    generated = spec_types() - set(NOT_GENERATED_YET)
+    assert generated - used == set(), f"inventory.yaml has no shape of kind {sorted(generated - used)}"

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import cli_import
+from . import cli_diff, cli_import
 from .diagnostics import SpecError
 from .exports import FORMATS, export_files
 from .ownership import OwnershipError
@@ -96,6 +96,7 @@ def parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     export.add_argument("--spec", type=Path, action="append", metavar="PATH", help="a YAML spec; repeatable (default: every specs/*.yaml)")
     export.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
     cli_import.register(commands)
+    cli_diff.register(commands)
     return top
 
 
@@ -104,6 +105,8 @@ def main(argv: list[str] | None = None, prog: str = MODULE_PROG) -> int:
     command = args.command or "regenerate"
     if command in cli_import.COMMANDS:
         return cli_import.main(args)
+    if command in cli_diff.COMMANDS:
+        return cli_diff.main(args)
     say: Callable[[str], object] = _silent if args.quiet else print
     try:
         if command == "export":

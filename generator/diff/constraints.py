@@ -130,13 +130,21 @@ def _bounds(pair: Pair, old_min: float | None, new_min: float | None, old_max: f
 
 def _moved(bound: str, what: str, before: float | None, after: float | None, unit: str) -> str:
     """`the maximum length falls from 250 to 20 characters`, `a minimum value of 1 is set`."""
-    suffix = f" {unit}" if unit else ""
     if before is None:
-        return f"a {bound} {what} of {after}{suffix} is set"
+        return f"a {bound} {what} of {_counted(after, unit)} is set"
     if after is None:
-        return f"the {bound} {what} of {before}{suffix} is removed"
+        return f"the {bound} {what} of {_counted(before, unit)} is removed"
     verb = "rises" if after > before else "falls"
-    return f"the {bound} {what} {verb} from {before} to {after}{suffix}"
+    return f"the {bound} {what} {verb} from {before} to {_counted(after, unit)}"
+
+
+_SINGULAR = {"characters": "character", "bytes": "byte", "items": "item", "entries": "entry"}
+
+
+def _counted(value: float | None, unit: str) -> str:
+    if not unit:
+        return str(value)
+    return f"{value} {_SINGULAR[unit] if value == 1 else unit}"
 
 
 @detects(StringShape)

@@ -12,6 +12,7 @@ into one `both` when they agree).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -34,10 +35,10 @@ def diff(old: Service, new: Service, perspective: str = CLIENT) -> list[Change]:
     the side of code implementing the service (`server`), worst first."""
     if perspective not in PERSPECTIVES:
         raise ValueError(f"perspective must be one of {', '.join(PERSPECTIVES)}, not {perspective!r}")
-    changes: set[Change] = set()
+    changes: list[Change] = []
     for detector in SERVICE_DETECTORS:
         for finding in detector(old, new):
-            changes.update(_judge(finding, finding.path, finding.subject, finding.directions, perspective, finding.operation_level))
+            changes += _judge(finding, finding.path, finding.subject, finding.directions, perspective, finding.operation_level)
     for (old_name, new_name), reached in sorted(_walk(old, new).items()):
         pair = Pair(old, new, old.shape(old_name), new.shape(new_name))
         for finding in _compare(pair):
@@ -45,9 +46,10 @@ def diff(old: Service, new: Service, perspective: str = CLIENT) -> list[Change]:
                 subject, path = new_name, f"$.shapes.{new_name}.{finding.path}"
             else:
                 subject, path = min(reached.anchors)
-            changes.update(_judge(finding, path, subject, tuple(sorted(reached.directions)), perspective))
-    changes.update(_added_and_removed(old, new, perspective))
-    return sorted(changes, key=lambda change: change.order)
+            changes += _judge(finding, path, subject, tuple(sorted(reached.directions)), perspective)
+    changes += _added_and_removed(old, new, perspective)
+    unique = {json.dumps(change.as_json(), sort_keys=True, default=str): change for change in changes}
+    return sorted(unique.values(), key=lambda change: change.order)
 
 
 def _compare(pair: Pair) -> list[Finding]:
@@ -103,15 +105,15 @@ def usage(api: Service) -> dict[str, set[str]]:
     return used
 
 
-def _added_and_removed(old: Service, new: Service, perspective: str) -> set[Change]:
-    changes: set[Change] = set()
+def _added_and_removed(old: Service, new: Service, perspective: str) -> list[Change]:
+    changes: list[Change] = []
     for api, other, kind, verb in ((new, old, common.SHAPE_ADDED, "new"), (old, new, common.SHAPE_REMOVED, "gone")):
         used = usage(api)
         for shape in api.shapes:
             if shape.name not in other.shape_index and used.get(shape.name):
                 before, after = (None, shape.name) if kind == common.SHAPE_ADDED else (shape.name, None)
                 finding = Finding(kind, "", before, after, f"{shape.name} is {verb}: models.{shape.class_name}" + (" is new" if verb == "new" else " is no longer generated"))
-                changes.update(_judge(finding, f"$.shapes.{shape.name}", shape.name, tuple(sorted(used[shape.name])), perspective))
+                changes += _judge(finding, f"$.shapes.{shape.name}", shape.name, tuple(sorted(used[shape.name])), perspective)
     return changes
 
 

@@ -40,6 +40,11 @@ class Side:
     loaded: LoadedSpec  # the spec's data (imported, for a model), to locate problems and merge
 
 
+def compile_data(data: Any, name: str) -> Service:
+    """The IR of a spec held as data (an import in memory, a test's spec); raises SpecError."""
+    return compile_loaded(LoadedSpec(name, data), name)
+
+
 def is_model(text: str) -> bool:
     return text.startswith(BOTOCORE_PREFIX) or text.endswith((".json", ".json.gz"))
 
@@ -109,5 +114,4 @@ def _model_side(text: str, operations: list[str] | None, companion: Side | None)
     package = (data.get("service") or {}).get("package") if data is not None else None
     imported = import_spec(text, operations, package, Path("spec.yaml"))
     spec = refresh.merge(data, imported.spec)[0] if data is not None else imported.spec
-    loaded = LoadedSpec(text, spec)
-    return Side(text, compile_loaded(loaded, text), loaded)
+    return Side(text, compile_data(spec, text), LoadedSpec(text, spec))

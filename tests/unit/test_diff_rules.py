@@ -157,7 +157,8 @@ ERROR_CASES: dict[str, tuple[str, str, Callable[[Spec], None], str]] = {
 
 
 def _service(field: str, value: str) -> Callable[[Service], Service]:
-    return lambda api: dataclasses.replace(api, **{field: value})
+    changes: dict[str, Any] = {field: value}
+    return lambda api: dataclasses.replace(api, **changes)
 
 
 def _without_get(api: Service) -> Service:

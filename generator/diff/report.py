@@ -24,6 +24,14 @@ def summary(changes: list[Change], perspective: str, fail_on: str = BREAKING) ->
     return f"{len(changes)} change{'s' if len(changes) != 1 else ''} ({counts}): {verdict}"
 
 
+def verdict(changes: list[Change], perspective: str = "client") -> list[str]:
+    """What `refresh` prints: the summary, then each breaking change and warning (the info
+    ones are counted; `diff` lists them)."""
+    lines = [f"verdict: {summary(changes, perspective)}"]
+    lines += [f"  {c.severity:<8} {c.direction:<9} {c.kind}: {_line(c.message)} (at {c.path})" for c in changes if c.severity != SEVERITIES[-1]]
+    return lines
+
+
 def text(changes: list[Change], old: str, new: str, perspective: str, fail_on: str = BREAKING) -> str:
     lines = [f"{old} -> {new} ({_side(perspective)})"]
     for severity in SEVERITIES:

@@ -112,7 +112,7 @@ def _added_and_removed(old: Service, new: Service, perspective: str) -> list[Cha
         for shape in api.shapes:
             if shape.name not in other.shape_index and used.get(shape.name):
                 before, after = (None, shape.name) if kind == common.SHAPE_ADDED else (shape.name, None)
-                finding = Finding(kind, "", before, after, f"{shape.name} is {verb}: models.{shape.class_name}" + (" is new" if verb == "new" else " is no longer generated"))
+                finding = Finding(kind, "", before, after, f"{shape.name} is new (models.{shape.class_name})" if verb == "new" else f"{shape.name} is gone: models.{shape.class_name} is no longer generated")
                 changes += _judge(finding, f"$.shapes.{shape.name}", shape.name, tuple(sorted(used[shape.name])), perspective)
     return changes
 

@@ -82,3 +82,14 @@ def _cell(text: str) -> str:
     """Text in a table cell: one line, pipes and HTML escaped (a spec's words are not markup)."""
     flat = _line(text)
     return flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+
+
+def rule_table() -> str:
+    """The README's table of rules, made from the rule table itself."""
+    from .rules import all_rules
+
+    lines = ["| Rule | Request | Response | The change | Why (and what it does to the Python API) | oasdiff / smithy-diff |", "| --- | --- | --- | --- | --- | --- |"]
+    for rule in all_rules():
+        references = " / ".join(ref for ref in (rule.oasdiff, rule.smithy) if ref) or "-"
+        lines.append(f"| `{rule.kind}` | {rule.request} | {rule.response} | {_cell(rule.summary)} | {_cell(rule.reason)} | {_cell(references)} |")
+    return "\n".join(lines) + "\n"

@@ -8,12 +8,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from generator.diff import all_rules, diff
 from generator.diff.change import CLIENT, SERVER
+from generator.diff.report import rule_table
 from generator.ir import Service
 
 from .diff_specs import base, compiled
@@ -269,3 +271,10 @@ def test_a_member_that_becomes_required_says_the_constructor_changes() -> None:
     [change] = [c for c in diff(compiled(old), compiled(new)) if c.kind == "member-became-required"]
     assert change.message == "ReqThing.note becomes required: models.ReqThing(...) needs note=, and requests without it are refused"
     assert (change.path, change.old, change.new) == ("$.shapes.ReqThing.members.note", False, True)
+
+
+def test_the_readme_lists_every_rule() -> None:
+    """The README's rule table is the one rule_table() makes from the rules."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert rule_table() in readme
+    assert rule_table().count("\n| `") == len(all_rules())

@@ -173,8 +173,8 @@ def _with_ping(api: Service) -> Service:
     return dataclasses.replace(api, operations=(*api.operations, ping))
 
 
-# Changes to operations and the service: (verdict for callers, verdict for servers). These are
-# made on the IR (diff compares IRs): awsJson1_0, say, is not generated yet.
+# Changes to operations and the service: (verdict for callers, verdict for servers), made on
+# the IR, which is what diff compares (a protocol change made in a spec is tested below).
 OPERATION_CASES: dict[str, tuple[str, str, Callable[[Service], Service], str]] = {
     "operation-removed": (B, I, _without_get, "the client loses get(); a server need not answer it"),
     "operation-added": (I, B, _with_ping, "callers gain ping(); create_app refuses a handler without ping"),
@@ -278,3 +278,43 @@ def test_the_readme_lists_every_rule() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert rule_table() in readme
     assert rule_table().count("\n| `") == len(all_rules())
+
+
+# The length rules hold for lists, maps and blobs as for strings (ReqList/ReqMap: 1..5 items,
+# ReqData: 1..16 bytes): tightened, a request that was valid is refused; loosened, a response
+# the old models refuse may come.
+LIMITS = [
+    (shape, key, value, kind)
+    for shape, low, high in (("List", 1, 5), ("Map", 1, 5), ("Data", 1, 16))
+    for key, value, kind in (
+        ("min", low + 1, "min-length-raised"),
+        ("max", high - 1, "max-length-lowered"),
+        ("min", 0, "min-length-lowered"),
+        ("max", high + 1, "max-length-raised"),
+    )
+]
+
+
+@pytest.mark.parametrize("perspective", [CLIENT, SERVER])
+@pytest.mark.parametrize("direction", ["request", "response"])
+@pytest.mark.parametrize(("shape", "key", "value", "kind"), LIMITS)
+def test_list_map_and_blob_limits(shape: str, key: str, value: int, kind: str, direction: str, perspective: str) -> None:
+    request, response, _, reason = SHAPE_CASES[kind]
+    old = base()
+    new = copy.deepcopy(old)
+    _set(shape, key, value)(new, SIDES[direction])
+    [change] = diff(compiled(old), compiled(new), perspective)
+    name = f"{SIDES[direction]}{shape}"
+    assert (change.kind, change.shape, change.path, change.new) == (kind, name, f"$.shapes.{name}.{key}", value)
+    assert (change.direction, change.severity) == (direction, _verdict(request, response, direction, perspective)), reason
+
+
+def test_a_protocol_change_in_a_spec_breaks_both_sides() -> None:
+    """awsJson1_1 to awsJson1_0, written in the spec (the generator builds both)."""
+    old = base()
+    new = copy.deepcopy(old)
+    new["service"]["protocol"] = "awsJson1_0"
+    for perspective in (CLIENT, SERVER):
+        assert [(c.severity, c.direction, c.kind, c.path, c.old, c.new) for c in diff(compiled(old), compiled(new), perspective)] == [
+            (B, "operation", "protocol-changed", "$.service.protocol", "awsJson1_1", "awsJson1_0")
+        ]

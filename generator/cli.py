@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from . import cli_import
+from . import cli_diff, cli_import
 from .diagnostics import SpecError
 from .exports import FORMATS, export_files
 from .ownership import OwnershipError
@@ -30,7 +30,8 @@ command exits 2 without writing anything. On success one summary line is printed
 (--quiet leaves it out)."""
 
 EPILOG = """\
-exit status: 0 success, 1 'check' found generated files out of date, 2 bad spec or arguments,
+exit status: 0 success, 1 'check' found generated files out of date ('diff': the change
+               breaks callers), 2 bad spec or arguments,
              3 the output could not be written (the previous output is left as it was),
              4 the output folder holds something the generator did not write where it would
                write or remove (a folder with a package's name, a file of yours inside a
@@ -43,7 +44,8 @@ examples:
   %(prog)s                      regenerate generated/ from specs/
   %(prog)s check                exit 1 and show a diff if generated/ is stale
   %(prog)s generate --spec api.yaml --out build/
-  %(prog)s export --format typescript --out web/src/aws"""
+  %(prog)s export --format typescript --out web/src/aws
+  %(prog)s diff git:origin/main:specs/x.yaml specs/x.yaml   exit 1 if the change breaks callers"""
 
 EXPORT_DESCRIPTION = """\
 Write one export of each spec for code in other languages into OUT/<package>/ (other files
@@ -96,6 +98,7 @@ def parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
     export.add_argument("--spec", type=Path, action="append", metavar="PATH", help="a YAML spec; repeatable (default: every specs/*.yaml)")
     export.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help=QUIET_HELP)
     cli_import.register(commands)
+    cli_diff.register(commands)
     return top
 
 
@@ -104,6 +107,8 @@ def main(argv: list[str] | None = None, prog: str = MODULE_PROG) -> int:
     command = args.command or "regenerate"
     if command in cli_import.COMMANDS:
         return cli_import.main(args)
+    if command in cli_diff.COMMANDS:
+        return cli_diff.main(args)
     say: Callable[[str], object] = _silent if args.quiet else print
     try:
         if command == "export":

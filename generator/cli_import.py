@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 import tempfile
@@ -13,13 +14,16 @@ from typing import Any
 from .check import meta_validator
 from .check_extensions import not_generated_yet
 from .diagnostics import Diagnostic, SpecError
+from .diff import diff
+from .diff.report import verdict
 from .importers import emit, refresh
 from .importers.assemble import Imported, Refused, Summary, assemble
 from .importers.errors import ModelError
 from .importers.read import BOTOCORE_PREFIX
 from .importers.sources import load
+from .load import LoadedSpec
 from .meta_errors import schema_diagnostics
-from .pipeline import read_spec
+from .pipeline import compile_loaded, read_spec
 
 COMMANDS = ("import", "refresh")
 EXIT_OK, EXIT_BEHIND, EXIT_BAD, EXIT_WRITE_ERROR = 0, 1, 2, 3
@@ -35,7 +39,8 @@ nothing is written."""
 REFRESH_DESCRIPTION = """\
 Re-import the operations a spec names from its recorded model (or --model), keep its
 hand-written parts (package, local_handler, common_errors and their shapes, examples, curated
-texts), and print what changed. With --check nothing is written and the exit status is 1 when
+texts), and print what changed with its verdict (the breaking changes and warnings, judged for
+callers as `diff` judges them). With --check nothing is written and the exit status is 1 when
 the spec is behind its model."""
 
 
@@ -169,6 +174,8 @@ def _refresh(args: argparse.Namespace) -> int:
     text = emit.dump(merged)
     for line in changed:
         print(f"  {line}")
+    for line in _verdict(loaded, merged, args.spec):
+        print(line)
     if args.check:
         print(f"{args.spec} is behind {fresh.summary.model}; run: python -m generator refresh --spec {args.spec}", file=sys.stderr)
         return EXIT_BEHIND
@@ -176,6 +183,19 @@ def _refresh(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{args.spec}: refreshed from {fresh.summary.model} ({len(changed)} change{'s' if len(changed) != 1 else ''})")
     return EXIT_OK
+
+
+def _verdict(current: LoadedSpec, merged: dict[str, Any], spec_path: Path) -> list[str]:
+    """The refresh's changes judged for callers, as `diff` judges them."""
+    sides = []
+    for which, loaded in (("spec", current), ("refreshed spec", LoadedSpec(str(spec_path), copy.deepcopy(merged)))):
+        try:
+            sides.append(compile_loaded(loaded, str(spec_path)))
+        except SpecError as exc:
+            count = len(exc.diagnostics)
+            return [f"verdict: not judged: the {which} has {count} error{'s' if count != 1 else ''} (generate --spec shows them)"]
+    before, after = sides
+    return verdict(diff(before, after))
 
 
 def _resolve(recorded: str, spec_path: Path) -> str:

@@ -58,11 +58,15 @@ def read_spec(spec_path: Path) -> LoadedSpec:
 
 def compile_spec(spec_path: Path) -> Service:
     """load -> check -> IR. Raises SpecError with every problem the spec has."""
-    loaded = load_spec(spec_path, message_path(spec_path))
+    return compile_loaded(load_spec(spec_path, message_path(spec_path)), display_path(spec_path))
+
+
+def compile_loaded(loaded: LoadedSpec, spec_file: str) -> Service:
+    """check -> IR for a spec already read (from a file, a git revision, an import in memory)."""
     problems = check_spec(loaded)
     if problems:
         raise SpecError(problems)
-    return build_service(loaded.data, display_path(spec_path), loaded)
+    return build_service(loaded.data, spec_file, loaded)
 
 
 def generated_by(service: Service) -> str:

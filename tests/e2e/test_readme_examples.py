@@ -84,6 +84,16 @@ EXPECTED = [
     ),
     Expected("import commands", "## Importing from AWS models", "sh", r"python -m generator import ", "test_import_commands"),
     Expected("import summary", "## Importing from AWS models", "text", r"\$ python -m generator import ", "test_import_summary_is_what_the_command_prints"),
+    Expected("diff commands", "## Spec evolution", "sh", r"python -m generator diff git:HEAD:", "test_diff_commands"),
+    Expected("diff example", "## Spec evolution", "text", r"\$ python -m generator diff ", "test_diff_example_is_what_the_command_prints"),
+    Expected(
+        "diff json form",
+        "## Spec evolution",
+        "text",
+        r'\{"breaking": bool',
+        not_a_command="the form of diff's JSON, with placeholders; tests/unit/test_diff_cli.py checks what the command prints against it",
+    ),
+    Expected("diff in ci", "## Spec evolution", "yaml", r"# \.github/workflows/", "test_diff_ci_step_fails_a_pull_request_that_breaks_callers"),
     Expected("validators", "## What gets generated", "python", r"import pollforjobs$", "test_validators_example_prints_what_its_comments_say"),
     Expected("layout", "## Layout", "text", r"", not_a_command="a map of the repository's folders"),
     Expected("golden", "## Golden files", "sh", r"python -m generator +#", "test_golden_file_commands"),
@@ -585,6 +595,78 @@ def test_import_commands(tmp_path: Path) -> None:
     assert drift.returncode in (0, 1) and "Traceback" not in drift.stderr, drift.stderr
     current = shell(lines[3], project)
     assert current.returncode == 0, current.stdout + current.stderr
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo, check=True, capture_output=True, timeout=60)
+
+
+def test_diff_commands(tmp_path: Path) -> None:
+    """In a git repository holding the project: the working copy against HEAD is no change;
+    the spec against the installed botocore exits 0 or 1 (its model changes with every
+    release); 2016 -> 2019 only warns, which --fail-on warning fails, and its JSON says it is
+    not breaking; for servers 2015 -> 2016 breaks (Revision's new bounds hold their answers)."""
+    project = project_copy(tmp_path)
+    shutil.copytree(ROOT / "tests" / "data", project / "tests" / "data")
+    _git(project, "init", "-q", "-b", "main")
+    _git(project, "add", "specs", "tests/data/codepipeline-history")
+    _git(project, "commit", "-q", "-m", "specs")
+    lines = [command for command, _ in commands(block("diff commands"))]
+    assert len(lines) == 4
+    same = shell(lines[0], project)
+    assert (same.returncode, same.stdout.splitlines()[-1]) == (0, "no changes to the API"), same.stderr
+    botocore = shell(lines[1], project)
+    assert botocore.returncode in (0, 1) and "Traceback" not in botocore.stderr, botocore.stderr
+    warned = shell(lines[2], project)
+    assert warned.returncode == 1, warned.stderr
+    document = json.loads(warned.stdout)
+    assert document["breaking"] is False and {c["severity"] for c in document["changes"]} == {"warning", "info"}
+    server = shell(lines[3], project)
+    assert server.returncode == 1, server.stderr
+    assert server.stdout.startswith("### API changes: ") and "**Breaking** for servers" in server.stdout
+
+
+def test_diff_example_is_what_the_command_prints(tmp_path: Path) -> None:
+    shown = block("diff example").text.splitlines()
+    project = project_copy(tmp_path)
+    shutil.copytree(ROOT / "tests" / "data", project / "tests" / "data")
+    done = shell(shown[0].removeprefix("$ "), project)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == shown[1:]
+
+
+def test_diff_ci_step_fails_a_pull_request_that_breaks_callers(tmp_path: Path) -> None:
+    """The workflow's last step, run as GitHub runs it (bash -e, base_ref filled in) in a clone
+    of a repository whose main holds the spec: a change that breaks callers fails the step and
+    the summary says so; a harmless one passes."""
+    workflow = yaml.safe_load(block("diff in ci").text)
+    [job] = workflow["jobs"].values()
+    steps = job["steps"]
+    assert steps[0] == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}  # the base revision is fetched
+    assert steps[-2] == {"run": "python -m pip install -e ."}
+    step = steps[-1]["run"].replace("${{ github.base_ref }}", "main")
+    upstream = tmp_path / "upstream"
+    (upstream / "specs").mkdir(parents=True)
+    shutil.copy(ROOT / "specs" / "pollforjobs.yaml", upstream / "specs")
+    _git(upstream, "init", "-q", "-b", "main")
+    _git(upstream, "add", "specs")
+    _git(upstream, "commit", "-q", "-m", "spec")
+    _git(tmp_path, "clone", "-q", str(upstream), "pull-request")
+    clone = tmp_path / "pull-request"
+    spec = clone / "specs" / "pollforjobs.yaml"
+    original = spec.read_text(encoding="utf-8")
+    verdicts = {}
+    for name, old, new in (
+        ("harmless", "    enum:\n    - Source\n", "    enum:\n    - Lint\n    - Source\n"),  # a new category: a warning for readers
+        ("breaking", "  MaxBatchSize:\n    type: integer\n    min: 1\n", "  MaxBatchSize:\n    type: integer\n    min: 2\n"),
+    ):
+        assert original.count(old) == 1
+        spec.write_text(original.replace(old, new), encoding="utf-8")
+        summary = tmp_path / f"{name}.md"
+        done = subprocess.run(["bash", "-e", "-c", step], cwd=clone, env=environment(GITHUB_STEP_SUMMARY=str(summary)), capture_output=True, text=True, timeout=180, check=False)
+        assert done.stderr == ""
+        verdicts[name] = (done.returncode, summary.read_text(encoding="utf-8").splitlines()[2].split(":")[0])
+    assert verdicts == {"harmless": (0, "Not breaking for callers"), "breaking": (1, "**Breaking** for callers")}
 
 
 def test_import_summary_is_what_the_command_prints(tmp_path: Path) -> None:

@@ -39,8 +39,14 @@ def test_only_compile_spec_loads_checks_and_builds() -> None:
                 called = {n.func.id for n in ast.walk(function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
                 if called & FRONT_END:
                     callers.add(f"{path.relative_to(GENERATOR).as_posix()}:{function.name}")
+    # compile_spec loads a spec file and hands it to compile_loaded, the one check -> IR (for a
+    # spec at a git revision or an import in memory too: diff, refresh's verdict);
     # read_spec: the raw, format-checked spec for refresh, which rewrites the spec itself
-    assert callers == {"pipeline.py:compile_spec", "pipeline.py:read_spec"}
+    assert callers == {"pipeline.py:compile_spec", "pipeline.py:compile_loaded", "pipeline.py:read_spec"}
+    pipeline = ast.parse((GENERATOR / "pipeline.py").read_text(encoding="utf-8"))
+    [compile_spec_function] = [n for n in ast.walk(pipeline) if isinstance(n, ast.FunctionDef) and n.name == "compile_spec"]
+    called = {n.func.id for n in ast.walk(compile_spec_function) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert called & FRONT_END == {"load_spec"} and "compile_loaded" in called
 
 
 def test_compile_spec_raises_every_problem_the_checker_finds() -> None:

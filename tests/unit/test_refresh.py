@@ -10,7 +10,9 @@ import yaml
 from generator.importers import emit
 
 from .botocore_models import widgets, write
-from .cli import run
+from .cli import ROOT, run
+
+HISTORY = ROOT / "tests" / "data" / "codepipeline-history"
 
 EXAMPLE = {"title": "Get one.", "request": '{"AccountId": "111111111111", "widgetId": "w"}', "response": "{}"}
 HANDLER = {"source": "handler.py", "module": "widgetstore"}
@@ -145,3 +147,42 @@ def test_a_spec_that_does_not_fit_the_format_is_a_located_error(tmp_path: Path) 
     done = run("refresh", "--spec", str(spec), "--check")
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "spec.yaml:" in done.stderr and "getWidget" in done.stderr
+
+
+def test_refresh_prints_the_verdict_of_what_it_changed(tmp_path: Path) -> None:
+    """A spec imported from CodePipeline's 2015 model, refreshed from the 2016 one: the
+    queryParam values' new bounds break callers, and the verdict says so with the reasons
+    (breaking changes and warnings listed, info counted); --check prints the same."""
+    spec = tmp_path / "spec.yaml"
+    assert run("import", "--model", str(HISTORY / "pollforjobs.2015-07-08.json"), "--out", str(spec), "--operations", "PollForJobs").returncode == 0
+    newer = str(HISTORY / "pollforjobs.2016-06-21.json")
+    check = run("refresh", "--spec", str(spec), "--model", newer, "--check")
+    assert check.returncode == 1, check.stderr
+    verdict = check.stdout[check.stdout.index("verdict: ") :].splitlines()
+    assert verdict[0] == "verdict: 14 changes (2 breaking, 2 warning, 10 info): breaks callers"
+    assert [line.split()[:3] for line in verdict[1:]] == [
+        ["breaking", "request", "max-length-lowered:"],
+        ["breaking", "request", "pattern-added:"],
+        ["warning", "response", "enum-value-added:"],
+        ["warning", "response", "max-length-raised:"],
+    ]
+    assert "falls from 250 to 20 characters (at $.shapes.QueryParamMap.value)" in verdict[1]
+    done = run("refresh", "--spec", str(spec), "--model", newer)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout[done.stdout.index("verdict: ") :].splitlines()[: len(verdict)] == verdict
+    later = run("refresh", "--spec", str(spec), "--model", str(HISTORY / "pollforjobs.2019-04-30.json"))
+    assert "verdict: " in later.stdout and "): breaks no caller" in later.stdout and "  breaking " not in later.stdout
+
+
+def test_refresh_of_a_spec_the_generator_refuses_says_it_is_not_judged(tmp_path: Path) -> None:
+    """The widgets model holds what the generator does not generate yet (timestamps, host
+    labels): no IR, so no verdict, and the refresh still works."""
+    model_path, spec, _ = _setup(tmp_path)
+    model = widgets()
+    model["shapes"]["WidgetList"]["max"] = 20
+    write(model_path, model)
+    done = run("refresh", "--spec", str(spec))
+    assert done.returncode == 0, done.stderr
+    assert "shape WidgetList: max 10 -> 20" in done.stdout
+    [line] = [line for line in done.stdout.splitlines() if line.startswith("verdict: ")]
+    assert line.startswith("verdict: not judged: the spec has ") and line.endswith(" errors (generate --spec shows them)")

@@ -9,8 +9,10 @@ import isort
 from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
 from datamodel_code_generator.format import Formatter
 
+from .resources import TEMPLATE_ROOT
+
 # Overrides of datamodel-code-generator's own templates, where its defaults fall short.
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel"
+TEMPLATE_DIR = TEMPLATE_ROOT / "datamodel"
 
 from . import literals
 from .ir import Service

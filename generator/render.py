@@ -10,8 +10,8 @@ import jinja2
 
 from . import literals
 from .ir import Service
+from .resources import TEMPLATE_ROOT
 
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates"
 PACKAGE_TEMPLATES = TEMPLATE_ROOT / "package"
 # Ordinary Python that every package carries unchanged, as `<package>/_runtime/...`.
 RUNTIME_ROOT = TEMPLATE_ROOT / "runtime"

@@ -122,7 +122,7 @@ def start_server(bare_app: bool) -> tuple[subprocess.Popen[str], int, str]:
 def contenders(url: str, request: dict[str, Any]) -> dict[str, Callable[[], object]]:
     import boto3
     import botocore.config
-    from pollforjobs import _transport
+    from pollforjobs._runtime.signing import sign
     from pollforjobs.client import CodePipelineClient
 
     generated = CodePipelineClient(
@@ -139,27 +139,39 @@ def contenders(url: str, request: dict[str, Any]) -> dict[str, Callable[[], obje
     # bare: the generated client's bytes, signed once (the server allows 5 minutes of skew).
     body = json.dumps(request, separators=(",", ":")).encode()
     host = url.removeprefix("http://")
-    headers = _transport.sign(
+    headers = sign(
         generated._frozen_credentials(),
         "codepipeline",
         REGION,
-        url + "/",
+        "/",
         body,
         {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "CodePipeline_20150709.PollForJobs", "Host": host},
     )
     connection = http.client.HTTPConnection(*host.split(":"))
-    connection.connect()
-    # As urllib3 (boto3) and the generated client do: without it, Nagle holds the body
-    # that http.client writes after the headers until the server's delayed ACK (40 ms).
-    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def connect() -> None:
+        connection.close()
+        connection.connect()
+        # As urllib3 (boto3) and the generated client do: without it, Nagle holds the body
+        # that http.client writes after the headers until the server's delayed ACK (40 ms).
+        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def bare() -> object:
-        connection.request("POST", "/", body, headers)
-        answer = connection.getresponse()
+        try:
+            connection.request("POST", "/", body, headers)
+            answer = connection.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # uvicorn closes a connection idle for 5 s (the other contenders ran that long, on
+            # a loaded machine); the two clients reconnect in that case too.
+            connect()
+            connection.request("POST", "/", body, headers)
+            answer = connection.getresponse()
         data = answer.read()
         if answer.status != 200:
             raise SystemExit(f"bare POST answered {answer.status}: {data[:200]!r}")
         return data
+
+    connect()
 
     def with_generated() -> object:
         return generated.poll_for_jobs(request)

@@ -1,6 +1,6 @@
 """Semantic checks for the spec-format keys that say what AWS JSON models contain: unions,
 documents, timestamp formats, sparse collections, idempotency tokens, defaults, deprecation,
-host prefixes, awsJson1_0, and the `source` record of an imported spec.
+host prefixes, and the `source` record of an imported spec.
 
 The format can say all of these; the generator does not generate all of them yet. Until it
 does, a spec that uses one gets a clear diagnostic (NOT_GENERATED_YET) instead of bindings
@@ -20,7 +20,6 @@ from .load import JsonPath, LoadedSpec
 Ref = Callable[..., Iterator[Diagnostic]]
 
 NOT_GENERATED_YET = {
-    "awsJson1_0": "protocol awsJson1_0",
     "union": "union shapes",
     "document": "document shapes",
     "timestamp_format": "timestamp_format",
@@ -52,8 +51,6 @@ def not_generated_yet(data: dict[str, Any]) -> dict[str, int]:
     def count(key: str) -> None:
         counts[NOT_GENERATED_YET[key]] = counts.get(NOT_GENERATED_YET[key], 0) + 1
 
-    if data["service"]["protocol"] == "awsJson1_0":
-        count("awsJson1_0")
     for shape in data["shapes"].values():
         if shape["type"] in ("union", "document"):
             count(shape["type"])
@@ -73,8 +70,6 @@ def not_generated_yet(data: dict[str, Any]) -> dict[str, int]:
 def problems(spec: LoadedSpec, ref: Ref) -> Iterator[Diagnostic]:
     data = spec.data
     shapes: dict[str, dict[str, Any]] = data["shapes"]
-    if data["service"]["protocol"] == "awsJson1_0":
-        yield _not_yet(spec, ("service", "protocol"), "awsJson1_0")
     for name, shape in shapes.items():
         base: JsonPath = ("shapes", name)
         if shape["type"] in ("union", "document"):

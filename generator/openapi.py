@@ -1,6 +1,7 @@
-"""OpenAPI 3.1 description of the real AWS JSON 1.1 wire protocol, from the IR.
+"""OpenAPI 3.1 description of the real wire protocol (AWS JSON 1.0 or 1.1), from the IR.
 
-AWS JSON puts every operation at `POST /` and names it in the `X-Amz-Target` header. OpenAPI
+AWS JSON puts every operation at `POST /` and names it in the `X-Amz-Target` header (the
+facts come from protocols.py). OpenAPI
 keys operations by path and method only, so the document has one operation, `POST /`: the
 header's schema lists every target, the body schema is the operation's input (`anyOf` the
 inputs when a service has several, with `x-amz-targets` mapping each target to its bodies).
@@ -20,11 +21,11 @@ from typing import Any
 import jsonschema
 import yaml
 
+from . import protocols
 from .ir import Operation, Service, StructureShape
 from .schema import export_document
 
 OPENAPI_VERSION = "3.1.0"
-MEDIA_TYPE = "application/x-amz-json-1.1"
 SECURITY_SCHEME = "sigv4"
 COMPONENTS = "#/components/schemas/"
 
@@ -35,6 +36,7 @@ def render_openapi(service: Service, generated_by: str) -> str:
 
 
 def openapi_document(service: Service) -> dict[str, Any]:
+    protocol = protocols.for_service(service)
     ops = list(service.operations)
     errors = _error_names(service, ops)
     return {
@@ -53,7 +55,7 @@ def openapi_document(service: Service) -> dict[str, Any]:
         ],
         "security": [{SECURITY_SCHEME: []}],
         "tags": [{"name": service.name, "description": service.documentation or service.full_name}],
-        "paths": {"/": {"post": _operation(service, ops, errors)}},
+        "paths": {protocol.http_path: {protocol.http_method.lower(): _operation(service, ops, errors)}},
         "components": {
             "schemas": _schemas(service, ops, errors),
             "securitySchemes": {SECURITY_SCHEME: _sigv4(service)},
@@ -62,10 +64,12 @@ def openapi_document(service: Service) -> dict[str, Any]:
 
 
 def _protocol_description(service: Service) -> str:
+    wire = protocols.for_service(service)
+    route = f"{wire.http_method} {wire.http_path}"
     protocol = (
-        f"Wire protocol: AWS JSON 1.1. Every operation is `POST /` with `Content-Type: {MEDIA_TYPE}` "
-        "and an `X-Amz-Target` header naming the operation; OpenAPI keys operations by path and "
-        "method, so they share the one `POST /` operation below and its header schema lists every "
+        f"Wire protocol: {wire.title}. Every operation is `{route}` with `Content-Type: {wire.content_type}` "
+        f"and an `{wire.operation_header}` header naming the operation; OpenAPI keys operations by path and "
+        f"method, so they share the one `{route}` operation below and its header schema lists every "
         "target. Optional members may be `null`, which means not set. Errors are a 4xx or 5xx "
         "status with a JSON body `{\"__type\": code, \"message\": text}`; the code may carry a "
         "namespace (`ns#Code`) or a `:`-suffix. Requests are signed with AWS Signature Version 4 "
@@ -75,15 +79,16 @@ def _protocol_description(service: Service) -> str:
 
 
 def _operation(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
+    protocol = protocols.for_service(service)
     single = ops[0] if len(ops) == 1 else None
     operation: dict[str, Any] = {
         "operationId": single.name if single else f"{service.name}Call",
-        "summary": single.name if single else f"Any {service.name} operation, chosen by X-Amz-Target",
+        "summary": single.name if single else f"Any {service.name} operation, chosen by {protocol.operation_header}",
         "description": (single.documentation or single.name) if single else _targets_description(ops),
         "tags": [service.name],
         "parameters": [
             {
-                "name": "X-Amz-Target",
+                "name": protocol.operation_header,
                 "in": "header",
                 "required": True,
                 "description": "The operation to call, as `TargetPrefix.OperationName`.",
@@ -93,7 +98,7 @@ def _operation(service: Service, ops: list[Operation], errors: dict[int, list[st
         "requestBody": {
             "required": True,
             "description": "The operation's input as JSON.",
-            "content": {MEDIA_TYPE: _media(service, [op.input for op in ops], [(ex.title, ex.request) for op in ops for ex in op.examples])},
+            "content": {protocol.content_type: _media(service, [op.input for op in ops], [(ex.title, ex.request) for op in ops for ex in op.examples])},
         },
         "responses": _responses(service, ops, errors),
     }
@@ -135,12 +140,13 @@ def _valid_examples(service: Service, roots: list[str], examples: list[tuple[str
 
 
 def _responses(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
+    media_type = protocols.for_service(service).content_type
     outputs = [op.output for op in ops]
     responses: dict[str, Any] = {
         "200": {
             "description": "Success: the operation's output as JSON.",
             "headers": _headers(service, error=False),
-            "content": {MEDIA_TYPE: _media(service, outputs, [(ex.title, ex.response) for op in ops for ex in op.examples])},
+            "content": {media_type: _media(service, outputs, [(ex.title, ex.response) for op in ops for ex in op.examples])},
         }
     }
     for status in sorted(errors):
@@ -149,7 +155,7 @@ def _responses(service: Service, ops: list[Operation], errors: dict[int, list[st
         responses[str(status)] = {
             "description": f"An error: {', '.join(names)}.",
             "headers": _headers(service, error=True),
-            "content": {MEDIA_TYPE: {"schema": schema}},
+            "content": {media_type: {"schema": schema}},
         }
     return responses
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from . import protocols
 from .ir import Service, Shape
 from .kinds import kind_of
 from .tsdoc import ERROR_TYPE, SENSITIVE_NOTE, TYPE_HINTS
@@ -20,10 +21,10 @@ from .tsdoc import one_line as _one_line
 
 def render_typescript(service: Service, generated_by: str) -> str:
     out = [f"// {_one_line(generated_by)}", ""]
+    protocol = protocols.for_service(service)
     about = (
         f"Types of the JSON bodies that {service.full_name} (API {service.api_version}) sends and accepts "
-        "over the AWS JSON 1.1 protocol: every request is a POST to / with the header "
-        f"X-Amz-Target: {service.target_prefix}.OperationName, signed with SigV4.\n"
+        f"over the {protocol.title} protocol: {protocol.request_summary(service)}, signed with SigV4.\n"
         "Optional members are typed `?: T | null`: AWS reads a null member as not set.\n"
         f"Response bodies may carry extra members and `__type` hints; see {TYPE_HINTS}."
     )

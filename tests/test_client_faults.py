@@ -24,7 +24,9 @@ from typing import Any
 
 import pytest
 from pollforjobs import errors
-from pollforjobs._transport import DEFAULT_MAX_RESPONSE_BYTES, MAX_ID_CHARS, MAX_INTERIM_ANSWERS, RetryPolicy
+from pollforjobs._runtime.client_errors import MAX_ID_CHARS
+from pollforjobs._runtime.retries import RetryPolicy
+from pollforjobs._runtime.transport import DEFAULT_MAX_RESPONSE_BYTES, MAX_INTERIM_ANSWERS
 from pollforjobs.client import (
     CodePipelineClient,
     ConnectTimeoutError,

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from pollforjobs import errors
-from pollforjobs._transport import RetryPolicy
+from pollforjobs._runtime.retries import RetryPolicy
 from pollforjobs.client import (
     CodePipelineClient,
     ConnectTimeoutError,

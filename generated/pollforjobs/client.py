@@ -7,46 +7,30 @@
 Requests are checked before they are sent: a name the operation does not have always raises
 ParamValidationError (as in boto3), a broken constraint ValidationFailedError unless
 `validate_requests=False`. They are signed with SigV4 by the AWS Common Runtime's signer and
-sent over keep-alive connections. Failures are retried as in the AWS SDKs' standard mode
-(see `_transport.RetryPolicy`). Responses are read by their wire names only. Errors raise
-`errors.ServiceError` subclasses; see the README for the whole story.
+sent over keep-alive connections, as AWS JSON 1.1. Failures are retried as in the AWS
+SDKs' standard mode (see `_runtime/retries.py`). Responses are read by their wire names only.
+Errors raise `errors.ServiceError` subclasses; see the README for the whole story.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import logging
-import os
-import re
-import sys
-import threading
-import time
-from collections.abc import Callable, Mapping
-from typing import Any, Final, Self, TypeVar
-from urllib.parse import quote, urlsplit
-
-import pydantic
-from pydantic import BaseModel
+from collections.abc import Mapping
+from typing import Any, ClassVar, Final
 
 from . import errors, models, validators, wire
-from ._transport import (
-    DEFAULT_MAX_RESPONSE_BYTES,
-    JSON_CONTENT_TYPE,
+from ._runtime.client import ClientSpec, ServiceClient
+from ._runtime.client_errors import (
     ConfigurationError,
-    ConnectionPool,
     ConnectTimeoutError,
     EndpointConnectionError,
     MalformedResponseError,
     NoCredentialsError,
     ReadTimeoutError,
-    RetryPolicy,
     TotalTimeoutError,
-    clean_text,
-    error_from_response,
-    json_document,
-    sign,
 )
+from ._runtime.protocols import aws_json
+from ._runtime.request_names import RequestNames, UnknownName, refusal_text
 
 __all__ = [
     "CodePipelineClient",
@@ -59,95 +43,6 @@ __all__ = [
     "ReadTimeoutError",
     "TotalTimeoutError",
 ]
-
-SIGNING_NAME: Final = "codepipeline"
-ENDPOINT_PREFIX: Final = "codepipeline"
-USER_AGENT: Final = (
-    "pollforjobs-client/2015-07-09" + f" python/{sys.version_info.major}.{sys.version_info.minor}"
-)
-DEFAULT_TIMEOUT: Final = 60.0
-DEFAULT_MAX_ATTEMPTS: Final = 3
-# botocore's check on region names: they become part of the host name.
-_REGION: Final = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII | re.IGNORECASE)
-# botocore's check on endpoint host names: dot-separated labels of letters, digits and inner hyphens.
-_HOST_LABEL: Final = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)", re.ASCII | re.IGNORECASE)
-_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
-# What urllib3 (and so botocore) leaves as it is in a URL path; everything else is percent-encoded.
-_PATH_SAFE: Final = "/:@!$&'()*+,;=-._~"
-_PERCENT_ESCAPE: Final = re.compile("%[0-9a-f]{2}", re.IGNORECASE)
-_M = TypeVar("_M", bound=BaseModel)
-# Retries are logged at debug level: operation, error code or failure, attempt, delay; never bodies or keys.
-logger = logging.getLogger(__name__)
-
-
-class _StaticCredentials:
-    """Credentials given as arguments; shaped like botocore's frozen credentials."""
-
-    __slots__ = ("access_key", "secret_key", "token")
-
-    def __init__(self, access_key: str, secret_key: str, token: str | None) -> None:
-        self.access_key = access_key
-        self.secret_key = secret_key
-        self.token = token
-
-    def get_frozen_credentials(self) -> _StaticCredentials:
-        return self
-
-    def __repr__(self) -> str:
-        return "<credentials given as arguments>"
-
-
-def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
-    return float(value)
-
-
-def _whole(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return value
-
-
-def _timeout_or_none(name: str, value: object) -> float | None:
-    return None if value is None else _positive(name, value)
-
-
-def _without_nulls(value: Any) -> Any:
-    """A wire value with null members dropped: `null` means "not set" and is never sent."""
-    if isinstance(value, Mapping):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_without_nulls(v) for v in value]
-    return value
-
-
-def _is_host_name(host: str, *, bracketed: bool) -> bool:
-    if bracketed:
-        try:
-            ipaddress.IPv6Address(host)
-        except ValueError:
-            return False
-        return True
-    name = host.removesuffix(".")
-    return 0 < len(name) <= 253 and all(_HOST_LABEL.fullmatch(label) for label in name.split("."))
-
-
-def _encoded_path(path: str) -> str:
-    """The path percent-encoded as urllib3 encodes it: escapes already there are kept when
-    every `%` starts one, else each `%` is encoded too."""
-    escapes = _PERCENT_ESCAPE.findall(path)
-    keep_escapes = len(escapes) == path.count("%")
-    try:
-        encoded = quote(path, safe=_PATH_SAFE + ("%" if keep_escapes else ""))
-    except UnicodeEncodeError:
-        raise ConfigurationError(
-            "endpoint_url holds a lone surrogate, which no URL can carry"
-        ) from None
-    return _PERCENT_ESCAPE.sub(lambda escape: escape.group().upper(), encoded)
-
-
-# --- names a request may hold -------------------------------------------------------------
 
 # Each structure's members by wire name (error shapes aside): the shape of its value when that
 # may hold names too (a structure, or a list or map of other than plain values), else None. Output shapes are here as well; only
@@ -229,7 +124,7 @@ _ITEMS: Final[dict[str, str]] = {
     "JobList": "Job",
 }
 # The Python names of members whose wire names differ, for "did you mean".
-_WIRE_NAME_OF: Final[dict[str, dict[str, str]]] = {
+_WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
     "AWSSessionCredentials": {
         "access_key_id": "accessKeyId",
         "secret_access_key": "secretAccessKey",
@@ -275,8 +170,6 @@ _WIRE_NAME_OF: Final[dict[str, dict[str, str]]] = {
     },
     "StageContext": {},
 }
-_MAX_SHOWN_NAME: Final = 100
-_NOT_A_MEMBER: Final = "\x00not a member"
 
 
 class ParamValidationError(validators.ValidationFailedError):
@@ -288,366 +181,36 @@ class ParamValidationError(validators.ValidationFailedError):
 
     def __init__(self, violations: list[validators.Violation]) -> None:
         super().__init__(violations)
-        listed = [v.message for v in violations[: validators.MAX_LISTED_VIOLATIONS]]
-        if len(violations) > len(listed):
-            listed.append(f"... and {len(violations) - len(listed)} more unknown parameters")
-        self.args = ("Parameter validation failed:\n" + "\n".join(listed),)
+        self.args = (
+            refusal_text([v.message for v in violations], validators.MAX_LISTED_VIOLATIONS),
+        )
 
 
-def _unknown_names(value: object, shape: str, path: str, found: list[validators.Violation]) -> None:
-    """Add a violation to `found` for each name in `value` that `shape` does not have."""
-    members = _MEMBERS.get(shape)
-    if members is None:
-        item_shape = _ITEMS.get(shape)
-        if item_shape is None:
-            return
-        if isinstance(value, Mapping):
-            for key, item in value.items():
-                if item is not None:
-                    _unknown_names(item, item_shape, f"{path}.{key}", found)
-        elif isinstance(value, (list, tuple)):
-            for index, item in enumerate(value, 1):
-                if item is not None:
-                    _unknown_names(item, item_shape, f"{path}.{index}.member", found)
-        return
-    if type(value) is not dict and not isinstance(value, Mapping):
-        return  # a value of the wrong type: the validators say so
-    for key, item in value.items():
-        child = members.get(key, _NOT_A_MEMBER)
-        if child is None:
-            continue
-        if child is _NOT_A_MEMBER:
-            found.append(_unknown_name(shape, key, path))
-        elif item is not None:
-            _unknown_names(item, child, f"{path}.{key}" if path else key, found)
+def _refuse_names(found: list[UnknownName]) -> ParamValidationError:
+    return ParamValidationError(
+        [validators.Violation(name.path, name.message, "unknown") for name in found]
+    )
 
 
-def _unknown_name(shape: str, key: object, path: str) -> validators.Violation:
-    shown = clean_text(key if isinstance(key, str) else repr(key), _MAX_SHOWN_NAME)
-    message = f'Unknown parameter in {path or "input"}: "{shown}", must be one of: {", ".join(_MEMBERS[shape])}'
-    suggestion = _close_name(shape, key)
-    if suggestion is not None:
-        message += f'; did you mean "{suggestion}"?'
-    return validators.Violation(f"{path}.{shown}" if path else shown, message, "unknown")
-
-
-def _close_name(shape: str, key: object) -> str | None:
-    """The member a misspelt name most likely means: its wire name for a Python (snake_case)
-    name, a name that differs only in case or `_`, else the closest by difflib."""
-    if not isinstance(key, str):
-        return None
-    members = list(_MEMBERS[shape])
-    by_python_name = _WIRE_NAME_OF[shape].get(key)
-    if by_python_name is not None:
-        return by_python_name
-    folded = key.replace("_", "").replace("-", "").lower()
-    for name in members:
-        if name.replace("_", "").lower() == folded:
-            return name
-    import difflib
-
-    close = difflib.get_close_matches(key, members, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-class CodePipelineClient:
+class CodePipelineClient(ServiceClient):
     """
     A client for AWS CodePipeline (API 2015-07-09).
 
     Credentials come from the arguments, else botocore's chain: environment variables, the shared credentials and config files (`profile_name`, else AWS_PROFILE), container and instance roles. They are looked up once, at the first call; temporary ones are refreshed as botocore refreshes them. The region comes from `region_name`, AWS_REGION, AWS_DEFAULT_REGION or the profile. Safe to share between threads.
     """
 
-    def __init__(
-        self,
-        *,
-        region_name: str | None = None,
-        endpoint_url: str | None = None,
-        aws_access_key_id: str | None = None,
-        aws_secret_access_key: str | None = None,
-        aws_session_token: str | None = None,
-        profile_name: str | None = None,
-        connect_timeout: float = DEFAULT_TIMEOUT,
-        read_timeout: float = DEFAULT_TIMEOUT,
-        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-        max_pool_connections: int = 10,
-        validate_requests: bool = True,
-        total_timeout: float | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-    ) -> None:
-        self._profile_name = profile_name
-        self._session: Any = None
-        self._lock = threading.Lock()
-        self._credentials: Any = self._explicit_credentials(
-            aws_access_key_id, aws_secret_access_key, aws_session_token
-        )
-        self.region_name = self._resolve_region(region_name)
-        scheme, self._host, port, self._path = self._parse_endpoint(
-            endpoint_url or f"https://{ENDPOINT_PREFIX}.{self.region_name}.amazonaws.com"
-        )
-        default_port = {"http": 80, "https": 443}[scheme]
-        self._host_header = self._host if ":" not in self._host else f"[{self._host}]"
-        if port is not None and port != default_port:
-            self._host_header += f":{port}"
-        self.endpoint_url = f"{scheme}://{self._host_header}{self._path}"
-        self.validate_requests = bool(validate_requests)
-        self.total_timeout = _timeout_or_none("total_timeout", total_timeout)
-        self._retry = RetryPolicy(_whole("max_attempts", max_attempts), errors.OPERATION_ERRORS)
-        self._pool = ConnectionPool(
-            scheme,
-            self._host,
-            port,
-            connect_timeout=_positive("connect_timeout", connect_timeout),
-            read_timeout=_positive("read_timeout", read_timeout),
-            max_idle=_whole("max_pool_connections", max_pool_connections),
-            max_response_bytes=_whole("max_response_bytes", max_response_bytes),
-        )
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(region_name={self.region_name!r}, endpoint_url={self.endpoint_url!r})"
-
-    @property
-    def max_attempts(self) -> int:
-        return self._retry.max_attempts
-
-    def close(self) -> None:
-        """Close the idle connections; the client stays usable and reconnects when called."""
-        self._pool.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    # --- configuration -------------------------------------------------------------------
-
-    @staticmethod
-    def _explicit_credentials(
-        key: str | None, secret: str | None, token: str | None
-    ) -> _StaticCredentials | None:
-        if key is None and secret is None:
-            if token is not None:
-                raise ConfigurationError(
-                    "aws_session_token needs aws_access_key_id and aws_secret_access_key too"
-                )
-            return None
-        if not key or not secret:
-            raise ConfigurationError(
-                "pass both aws_access_key_id and aws_secret_access_key, or neither"
-            )
-        return _StaticCredentials(key, secret, token or None)
-
-    def _botocore_session(self) -> Any:
-        with self._lock:
-            if self._session is None:
-                import botocore.session  # type: ignore[import-untyped]
-
-                self._session = botocore.session.Session(profile=self._profile_name)
-            return self._session
-
-    def _resolve_region(self, region_name: str | None) -> str:
-        region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        if not region:
-            region = self._from_botocore(
-                lambda session: session.get_config_variable("region"), ConfigurationError
-            )
-        if not region:
-            raise ConfigurationError(
-                "no AWS region: pass region_name=..., set AWS_REGION or AWS_DEFAULT_REGION, "
-                "or set region in the profile of the shared config file (~/.aws/config)"
-            )
-        if not isinstance(region, str) or not _REGION.fullmatch(region):
-            raise ConfigurationError(f"not a valid AWS region name: {region!r}")
-        return region
-
-    def _from_botocore(self, lookup: Callable[[Any], Any], error: type[ConfigurationError]) -> Any:
-        """Run a botocore lookup, turning its errors (unknown profile, bad files) into ours."""
-        import botocore.exceptions  # type: ignore[import-untyped]
-
-        try:
-            return lookup(self._botocore_session())
-        except botocore.exceptions.ProfileNotFound:
-            raise error(
-                f"the profile {self._profile_name or os.environ.get('AWS_PROFILE')!r} is in neither "
-                "the shared credentials file nor the shared config file"
-            ) from None
-        except botocore.exceptions.BotoCoreError as exc:
-            raise error(f"{type(exc).__name__}: {exc}") from None
-
-    @staticmethod
-    def _parse_endpoint(url: object) -> tuple[str, str, int | None, str]:
-        """Scheme, host, port and path of `endpoint_url`, checked as botocore checks it, the path
-        percent-encoded as botocore sends it (`/a b` -> `/a%20b`, `/é` -> `/%C3%A9`)."""
-        if not isinstance(url, str):
-            raise ConfigurationError(f"endpoint_url must be a string, not {type(url).__name__}")
-        control = _CONTROL.search(url)
-        if control is not None:
-            raise ConfigurationError(
-                f"endpoint_url must not contain control characters (U+{ord(control.group()):04X} at index {control.start()})"
-            )
-        try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError as exc:
-            raise ConfigurationError(f"endpoint_url is not a valid URL: {exc}") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigurationError(
-                "endpoint_url must be an http:// or https:// URL with a host name"
-            )
-        if parts.username is not None or parts.password is not None:
-            raise ConfigurationError("endpoint_url must not contain a user name or password")
-        if parts.query or parts.fragment:
-            raise ConfigurationError("endpoint_url must not have a query string or fragment")
-        host = parts.hostname
-        if not _is_host_name(host, bracketed="[" in parts.netloc):
-            raise ConfigurationError(
-                f"endpoint_url has no valid host name: {clean_text(host, 100)!r} (letters, digits, hyphens and dots, "
-                "an IPv4 address or a bracketed IPv6 one; a non-ASCII name goes in its xn-- form)"
-            )
-        if port == 0:
-            raise ConfigurationError("endpoint_url must not name port 0")
-        return parts.scheme, host, port, _encoded_path(parts.path or "/")
-
-    def _frozen_credentials(self) -> Any:
-        credentials = self._credentials
-        if isinstance(credentials, _StaticCredentials):
-            return credentials
-        if credentials is None:
-            found = self._from_botocore(
-                lambda session: session.get_credentials(), NoCredentialsError
-            )
-            if found is None:
-                raise NoCredentialsError(
-                    "no AWS credentials found: pass aws_access_key_id and aws_secret_access_key, set "
-                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in the shared "
-                    "credentials file (~/.aws/credentials)"
-                )
-            self._credentials = credentials = found
-        # Temporary credentials refresh themselves here when they are about to expire.
-        return self._from_botocore(
-            lambda _: credentials.get_frozen_credentials(), NoCredentialsError
-        )
-
-    # --- one call ------------------------------------------------------------------------
-
-    @staticmethod
-    def _payload(request: object, params: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
-        if request is None:
-            request = params
-        elif params:
-            raise TypeError("pass either a request or keyword arguments, not both")
-        elif isinstance(request, model):
-            return request.model_dump(by_alias=True, exclude_none=True, mode="json")
-        if not isinstance(request, Mapping):
-            raise TypeError(
-                f"the request must be a models.{model.__name__} or a dict of wire names, not {type(request).__name__}"
-            )
-        unknown: list[validators.Violation] = []
-        _unknown_names(request, model.__name__, "", unknown)
-        if unknown:
-            raise ParamValidationError(unknown)
-        return dict(_without_nulls(request))
-
-    def _invoke(
-        self,
-        operation: str,
-        target: str,
-        payload: dict[str, Any],
-        output: type[_M],
-        read: Callable[[object], _M],
-    ) -> _M:
-        try:
-            body = json.dumps(payload, separators=(",", ":")).encode()
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"the {operation} request is not JSON: {exc}") from None
-        headers = {
-            "Content-Type": JSON_CONTENT_TYPE,
-            "X-Amz-Target": target,
-            "Host": self._host_header,
-            "User-Agent": USER_AGENT,
-        }
-        policy = self._retry
-        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
-        attempt, tokens = 1, 0
-        while True:
-            signed = sign(
-                self._frozen_credentials(),
-                SIGNING_NAME,
-                self.region_name,
-                self.endpoint_url,
-                body,
-                headers,
-            )
-            failure: errors.ServiceError | EndpointConnectionError
-            retry_after = None
-            try:
-                response = self._pool.post(self._path, body, signed, deadline)
-            except TotalTimeoutError as exc:
-                if attempt > 1:
-                    exc.add_note(f"{operation}: gave up after {attempt} attempts")
-                raise
-            except EndpointConnectionError as exc:
-                failure = exc
-            else:
-                if 200 <= response.status < 300:
-                    policy.release(tokens or policy.NO_RETRY_INCREMENT)
-                    return self._read(response, output, read)
-                failure = error_from_response(response)
-                retry_after = response.headers.get("x-amz-retry-after")
-            throttling = isinstance(failure, errors.ServiceError) and policy.is_throttling(
-                failure, operation
-            )
-            tokens, delay = 0, 0.0
-            if attempt < policy.max_attempts and policy.is_retryable(failure, operation):
-                delay = policy.delay(attempt, throttling, retry_after)
-                if deadline is not None and time.monotonic() + delay >= deadline:
-                    timeout = TotalTimeoutError(
-                        f"{operation} did not end within total_timeout ({self.total_timeout} s): "
-                        f"the wait before attempt {attempt + 1} would pass it"
-                    )
-                    timeout.add_note(f"{operation}: gave up after {attempt} attempts")
-                    raise timeout from failure
-                tokens = policy.acquire(throttling)
-            if not tokens:
-                if attempt > 1:
-                    failure.add_note(f"{operation}: gave up after {attempt} attempts")
-                raise failure
-            what = (
-                failure.code if isinstance(failure, errors.ServiceError) else type(failure).__name__
-            )
-            logger.debug(
-                "%s attempt %d failed (%s); retrying in %.3f s", operation, attempt, what, delay
-            )
-            time.sleep(delay)
-            attempt += 1
-
-    @staticmethod
-    def _read(response: Any, output: type[_M], read: Callable[[object], _M]) -> _M:
-        """The body as `output`: in one pydantic-core pass when it satisfies the model, else
-        leniently (`read`). Both go by wire names only: a `populate_by_name` model would
-        otherwise take `{"account_id": ...}` for `accountId`, which AWS never sends."""
-        body = response.body
-        try:
-            if not body.strip():
-                return read({})
-            try:
-                validated = output.__pydantic_validator__.validate_json(
-                    body, strict=True, by_alias=True, by_name=False
-                )
-                return validated  # type: ignore[no-any-return]
-            except pydantic.ValidationError:
-                return read(json_document(body))
-        except wire.ResponseFormatError as exc:
-            problem = str(exc).removeprefix("malformed response ")
-            raise MalformedResponseError(
-                problem, status_code=response.status, request_id=response.request_id
-            ) from None
-        except ValueError as exc:
-            raise MalformedResponseError(
-                f"the body is not JSON ({exc})",
-                status_code=response.status,
-                request_id=response.request_id,
-            ) from None
+    SPEC: ClassVar[ClientSpec] = ClientSpec(
+        protocol=aws_json.AwsJsonClient("1.1", "CodePipeline_20150709"),
+        signing_name="codepipeline",
+        endpoint_prefix="codepipeline",
+        user_agent="pollforjobs-client/2015-07-09",
+        errors_by_code=errors.ERRORS_BY_CODE,
+        operation_errors=errors.OPERATION_ERRORS,
+        names=RequestNames(_MEMBERS, _ITEMS, _WIRE_NAMES),
+        refuse_names=_refuse_names,
+        response_format_error=wire.ResponseFormatError,
+        logger=logging.getLogger(__name__),
+    )
 
     # --- operations ----------------------------------------------------------------------
 
@@ -667,9 +230,5 @@ class CodePipelineClient:
             if violations:
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
-            "PollForJobs",
-            "CodePipeline_20150709.PollForJobs",
-            payload,
-            models.PollForJobsOutput,
-            wire.read_poll_for_jobs_response,
+            "PollForJobs", payload, models.PollForJobsOutput, wire.read_poll_for_jobs_response
         )

@@ -17,7 +17,7 @@ MODULES = ["runtime/__init__.py", "runtime/validation.py", "runtime/reader.py"]
     [
         ["black", "--check", "--line-length", "100", "--target-version", "py311", *MODULES],
         ["ruff", "check", "--no-cache", *MODULES],
-        ["mypy", "--strict", "--no-incremental", *MODULES],
+        ["mypy", "--strict", "--no-incremental", "--cache-dir", "/dev/null", *MODULES],
     ],
     ids=["black", "ruff", "mypy"],
 )

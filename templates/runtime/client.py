@@ -1,0 +1,367 @@
+"""The core of a generated client, the same for every protocol and service.
+
+The package's client class subclasses `ServiceClient`, sets `SPEC` (the protocol, the signing
+name, the spec's error classes, names and readers) and adds one method per operation, which
+calls `_payload` and `_invoke`. Requests are signed with SigV4 by the AWS Common Runtime's
+signer and sent over keep-alive connections; failures are retried as in the AWS SDKs'
+standard mode (`retries.RetryPolicy`); responses are read by their wire names only.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Final, Self, TypeVar
+
+from pydantic import BaseModel
+
+from .client_errors import (
+    ConfigurationError,
+    EndpointConnectionError,
+    MalformedResponseError,
+    NoCredentialsError,
+    TotalTimeoutError,
+)
+from .endpoint import StaticCredentials, is_region, parse_endpoint
+from .errors import ServiceError, error_for
+from .protocols import ClientProtocol
+from .request_names import RequestNames, UnknownName
+from .retries import RetryPolicy
+from .signing import sign
+from .transport import DEFAULT_MAX_RESPONSE_BYTES, ConnectionPool, Response
+
+DEFAULT_TIMEOUT: Final = 60.0
+DEFAULT_MAX_ATTEMPTS: Final = 3
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """What the package's spec decides, for the client core.
+
+    `user_agent` gets ` python/X.Y` appended. `refuse_names` makes the exception for names a
+    request's operation does not have; `response_format_error` is what the package's lenient
+    readers raise. Retries are logged to `logger` at debug level: operation, error code or
+    failure, attempt, delay; never bodies or keys.
+    """
+
+    protocol: ClientProtocol
+    signing_name: str
+    endpoint_prefix: str
+    user_agent: str
+    errors_by_code: Mapping[str, type[ServiceError]]
+    operation_errors: Mapping[str, tuple[type[ServiceError], ...]]
+    names: RequestNames
+    refuse_names: Callable[[list[UnknownName]], Exception]
+    response_format_error: type[Exception]
+    logger: logging.Logger
+
+
+def _positive(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _whole(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return value
+
+
+def _timeout_or_none(name: str, value: object) -> float | None:
+    return None if value is None else _positive(name, value)
+
+
+def _without_nulls(value: Any) -> Any:
+    """A wire value with null members dropped: `null` means "not set" and is never sent."""
+    if isinstance(value, Mapping):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple)):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+class ServiceClient:
+    """The base of a generated client class (see the package's client module)."""
+
+    SPEC: ClassVar[ClientSpec]
+
+    def __init__(
+        self,
+        *,
+        region_name: str | None = None,
+        endpoint_url: str | None = None,
+        aws_access_key_id: str | None = None,
+        aws_secret_access_key: str | None = None,
+        aws_session_token: str | None = None,
+        profile_name: str | None = None,
+        connect_timeout: float = DEFAULT_TIMEOUT,
+        read_timeout: float = DEFAULT_TIMEOUT,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        max_pool_connections: int = 10,
+        validate_requests: bool = True,
+        total_timeout: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        spec = self.SPEC
+        self._protocol = spec.protocol
+        self._codec = spec.protocol.codec
+        # Per operation: the path and the headers every request for it carries (unsigned).
+        self._requests: dict[str, tuple[str, dict[str, str]]] = {}
+        self._user_agent = (
+            f"{spec.user_agent} python/{sys.version_info.major}.{sys.version_info.minor}"
+        )
+        self._profile_name = profile_name
+        self._session: Any = None
+        self._lock = threading.Lock()
+        self._credentials: Any = self._explicit_credentials(
+            aws_access_key_id, aws_secret_access_key, aws_session_token
+        )
+        self.region_name = self._resolve_region(region_name)
+        scheme, self._host, port, self._path = parse_endpoint(
+            endpoint_url or f"https://{spec.endpoint_prefix}.{self.region_name}.amazonaws.com"
+        )
+        default_port = {"http": 80, "https": 443}[scheme]
+        self._host_header = self._host if ":" not in self._host else f"[{self._host}]"
+        if port is not None and port != default_port:
+            self._host_header += f":{port}"
+        self.endpoint_url = f"{scheme}://{self._host_header}{self._path}"
+        self.validate_requests = bool(validate_requests)
+        self.total_timeout = _timeout_or_none("total_timeout", total_timeout)
+        self._retry = RetryPolicy(_whole("max_attempts", max_attempts), spec.operation_errors)
+        self._pool = ConnectionPool(
+            scheme,
+            self._host,
+            port,
+            connect_timeout=_positive("connect_timeout", connect_timeout),
+            read_timeout=_positive("read_timeout", read_timeout),
+            max_idle=_whole("max_pool_connections", max_pool_connections),
+            max_response_bytes=_whole("max_response_bytes", max_response_bytes),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(region_name={self.region_name!r}, "
+            f"endpoint_url={self.endpoint_url!r})"
+        )
+
+    @property
+    def max_attempts(self) -> int:
+        return self._retry.max_attempts
+
+    def close(self) -> None:
+        """Close the idle connections; the client stays usable and reconnects when called."""
+        self._pool.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- configuration -------------------------------------------------------------------
+
+    @staticmethod
+    def _explicit_credentials(
+        key: str | None, secret: str | None, token: str | None
+    ) -> StaticCredentials | None:
+        if key is None and secret is None:
+            if token is not None:
+                raise ConfigurationError(
+                    "aws_session_token needs aws_access_key_id and aws_secret_access_key too"
+                )
+            return None
+        if not key or not secret:
+            raise ConfigurationError(
+                "pass both aws_access_key_id and aws_secret_access_key, or neither"
+            )
+        return StaticCredentials(key, secret, token or None)
+
+    def _botocore_session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                import botocore.session  # type: ignore[import-untyped]
+
+                self._session = botocore.session.Session(profile=self._profile_name)
+            return self._session
+
+    def _resolve_region(self, region_name: str | None) -> str:
+        region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            region = self._from_botocore(
+                lambda session: session.get_config_variable("region"), ConfigurationError
+            )
+        if not region:
+            raise ConfigurationError(
+                "no AWS region: pass region_name=..., set AWS_REGION or AWS_DEFAULT_REGION, "
+                "or set region in the profile of the shared config file (~/.aws/config)"
+            )
+        if not is_region(region):
+            raise ConfigurationError(f"not a valid AWS region name: {region!r}")
+        return str(region)
+
+    def _from_botocore(self, lookup: Callable[[Any], Any], error: type[ConfigurationError]) -> Any:
+        """Run a botocore lookup, turning its errors (unknown profile, bad files) into ours."""
+        import botocore.exceptions  # type: ignore[import-untyped]
+
+        try:
+            return lookup(self._botocore_session())
+        except botocore.exceptions.ProfileNotFound:
+            raise error(
+                f"the profile {self._profile_name or os.environ.get('AWS_PROFILE')!r} is in "
+                "neither the shared credentials file nor the shared config file"
+            ) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise error(f"{type(exc).__name__}: {exc}") from None
+
+    def _frozen_credentials(self) -> Any:
+        credentials = self._credentials
+        if isinstance(credentials, StaticCredentials):
+            return credentials
+        if credentials is None:
+            found = self._from_botocore(
+                lambda session: session.get_credentials(), NoCredentialsError
+            )
+            if found is None:
+                raise NoCredentialsError(
+                    "no AWS credentials found: pass aws_access_key_id and aws_secret_access_key, "
+                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in "
+                    "the shared credentials file (~/.aws/credentials)"
+                )
+            self._credentials = credentials = found
+        # Temporary credentials refresh themselves here when they are about to expire.
+        return self._from_botocore(
+            lambda _: credentials.get_frozen_credentials(), NoCredentialsError
+        )
+
+    # --- one call ------------------------------------------------------------------------
+
+    def _payload(
+        self, request: object, params: dict[str, Any], model: type[BaseModel]
+    ) -> dict[str, Any]:
+        """The request as a wire dict: from the input model, a dict of wire names, or keyword
+        arguments; names the operation does not have raise `SPEC.refuse_names(...)`."""
+        if request is None:
+            request = params
+        elif params:
+            raise TypeError("pass either a request or keyword arguments, not both")
+        elif isinstance(request, model):
+            return request.model_dump(by_alias=True, exclude_none=True, mode="json")
+        if not isinstance(request, Mapping):
+            raise TypeError(
+                f"the request must be a models.{model.__name__} or a dict of wire names, "
+                f"not {type(request).__name__}"
+            )
+        unknown = self.SPEC.names.unknown(request, model.__name__)
+        if unknown:
+            raise self.SPEC.refuse_names(unknown)
+        return dict(_without_nulls(request))
+
+    def _invoke(
+        self,
+        operation: str,
+        payload: dict[str, Any],
+        output: type[_M],
+        read: Callable[[object], _M],
+    ) -> _M:
+        codec = self._codec
+        try:
+            body = codec.encode(payload)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"the {operation} request is not {codec.name}: {exc}") from None
+        try:
+            path, template = self._requests[operation]
+        except KeyError:
+            path, template = self._request_for(operation)
+        headers = template.copy()
+        policy = self._retry
+        deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
+        signing_name = self.SPEC.signing_name
+        attempt, tokens = 1, 0
+        while True:
+            credentials = self._frozen_credentials()
+            signed = sign(credentials, signing_name, self.region_name, path, body, headers)
+            failure: ServiceError | EndpointConnectionError
+            retry_after = None
+            try:
+                response = self._pool.post(path, body, signed, deadline)
+            except TotalTimeoutError as exc:
+                if attempt > 1:
+                    exc.add_note(f"{operation}: gave up after {attempt} attempts")
+                raise
+            except EndpointConnectionError as exc:
+                failure = exc
+            else:
+                if 200 <= response.status < 300:
+                    policy.release(tokens or policy.NO_RETRY_INCREMENT)
+                    return self._read(response, output, read)
+                failure = self._error(response)
+                retry_after = response.headers.get("x-amz-retry-after")
+            throttling = isinstance(failure, ServiceError) and policy.is_throttling(
+                failure, operation
+            )
+            tokens, delay = 0, 0.0
+            if attempt < policy.max_attempts and policy.is_retryable(failure, operation):
+                delay = policy.delay(attempt, throttling, retry_after)
+                if deadline is not None and time.monotonic() + delay >= deadline:
+                    timeout = TotalTimeoutError(
+                        f"{operation} did not end within total_timeout ({self.total_timeout} s): "
+                        f"the wait before attempt {attempt + 1} would pass it"
+                    )
+                    timeout.add_note(f"{operation}: gave up after {attempt} attempts")
+                    raise timeout from failure
+                tokens = policy.acquire(throttling)
+            if not tokens:
+                if attempt > 1:
+                    failure.add_note(f"{operation}: gave up after {attempt} attempts")
+                raise failure
+            what = failure.code if isinstance(failure, ServiceError) else type(failure).__name__
+            self.SPEC.logger.debug(
+                "%s attempt %d failed (%s); retrying in %.3f s", operation, attempt, what, delay
+            )
+            time.sleep(delay)
+            attempt += 1
+
+    def _request_for(self, operation: str) -> tuple[str, dict[str, str]]:
+        protocol = self._protocol
+        headers = protocol.request_headers(operation)
+        headers["Host"] = self._host_header
+        headers["User-Agent"] = self._user_agent
+        self._requests[operation] = found = (protocol.request_path(self._path, operation), headers)
+        return found
+
+    def _error(self, response: Response) -> ServiceError:
+        """The exception for an error answer: its class from the code, with message and ids."""
+        code, message = self._protocol.error_code(response)
+        # Without a code, the status stands in for it, as in botocore.
+        return error_for(
+            self.SPEC.errors_by_code,
+            code or str(response.status),
+            message,
+            status_code=response.status,
+            request_id=response.request_id,
+        )
+
+    def _read(self, response: Response, output: type[_M], read: Callable[[object], _M]) -> _M:
+        """The body as `output`: in one pass when it satisfies the model, else leniently
+        (`read`), by wire names only."""
+        codec = self._codec
+        try:
+            return codec.read_model(response.body, output, read)
+        except self.SPEC.response_format_error as exc:
+            problem = str(exc).removeprefix("malformed response ")
+            raise MalformedResponseError(
+                problem, status_code=response.status, request_id=response.request_id
+            ) from None
+        except ValueError as exc:
+            raise MalformedResponseError(
+                f"the body is not {codec.name} ({exc})",
+                status_code=response.status,
+                request_id=response.request_id,
+            ) from None

@@ -1,0 +1,379 @@
+"""The ASGI core of a generated server, the same for every protocol and service.
+
+The package's `server` module builds the operation table and the protocol, and `create_app`
+hands them here with the spec's error classes and validators. Per request:
+
+- a request with both `Content-Length` and `Transfer-Encoding` gets 400
+  `SerializationException` and the connection is closed, before any of its body is read:
+  the two frame the body differently, so the bytes after it could be read as a second,
+  smuggled request (RFC 9112, section 6.1);
+- the protocol checks the method and path; the body must be at most `max_body_bytes` (413
+  `RequestEntityTooLargeException`, and the connection is closed);
+- with `credentials`, the request must carry a valid SigV4 signature (see `sigv4`);
+- the protocol names the operation (else 400 `UnknownOperationException`), checks the headers
+  and decodes the body (400 `SerializationException` when it cannot);
+- a value of the wrong type gives 400 `SerializationException`, constraint violations 400
+  `ValidationException` with AWS's message; members are read by their wire names only;
+- the handler's method for the operation (sync or async) gets the input model and returns the
+  output model, a wire dict or None, or raises a `ServiceError`; any other exception gives 500
+  `InternalFailure`, with no detail in the answer;
+- every answer carries `x-amzn-RequestId`.
+
+Sync handler methods run in the event loop's thread pool by default, so a handler that blocks
+(a database, a file) cannot stall other requests; `sync_in_thread=False` runs them on the loop,
+which saves the thread hop for handlers that never block. Async ones always run on the loop.
+
+One access-log line per request goes to the given logger at INFO: operation, status, error
+code, latency and request id; never bodies, headers or keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Generic, Protocol, TypeVar
+
+import pydantic
+
+from .errors import ServiceError
+from .protocols import ProtocolError, ServerProtocol
+from .sigv4 import SignatureError, SigV4Verifier, check_clock_skew
+
+DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
+INTERNAL_FAILURE_MESSAGE: Final = (
+    "The request processing has failed because of an unknown error, exception or failure."
+)
+FRAMED_TWICE_MESSAGE: Final = (
+    "The request has both Content-Length and Transfer-Encoding; send one of them "
+    "(RFC 9112 forbids both, as they frame the body differently)."
+)
+
+Scope = Mapping[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# Statuses of the protocol errors this server sends, for specs that do not declare them.
+_PROTOCOL_STATUS: Final = {
+    "IncompleteSignatureException": 400,
+    "InternalFailure": 500,
+    "InvalidSignatureException": 403,
+    "MissingAuthenticationTokenException": 403,
+    "RequestEntityTooLargeException": 413,
+    "SerializationException": 400,
+    "UnknownOperationException": 400,
+    "UnrecognizedClientException": 400,
+    "ValidationException": 400,
+}
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID, as `str(uuid.uuid4())` writes it, in half the time."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+class ViolationLike(Protocol):
+    """What the core reads of the package's `validators.Violation`."""
+
+    @property
+    def message(self) -> str: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+V = TypeVar("V", bound=ViolationLike)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation(Generic[V]):
+    """One operation as the server serves it: the package's validator, models and reader."""
+
+    name: str
+    method_name: str
+    validate: Callable[[object], list[V]]
+    input_model: type[pydantic.BaseModel]
+    output_model: type[pydantic.BaseModel]
+    read_output: Callable[[object], pydantic.BaseModel]
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSpec(Generic[V]):
+    """What the package's spec decides, for the core: operations keyed as `protocol.route`
+    names them, the error classes by code, the validators' message and the access logger."""
+
+    protocol: ServerProtocol
+    operations: Mapping[str, Operation[V]]
+    errors_by_code: Mapping[str, type[ServiceError]]
+    format_message: Callable[[list[V]], str]
+    signing_name: str
+    logger: logging.Logger
+
+    def error(self, code: str, message: str, status: int | None = None) -> ServiceError:
+        """The spec's exception for a protocol error code (a plain ServiceError if it has none)."""
+        error_class = self.errors_by_code.get(code)
+        if error_class is not None:
+            return error_class(message, status_code=status)
+        return ServiceError(message, code=code, status_code=status or _PROTOCOL_STATUS[code])
+
+
+class Application(Generic[V]):
+    """The ASGI application `create_app` returns."""
+
+    def __init__(
+        self,
+        spec: ServerSpec[V],
+        handler: object,
+        *,
+        credentials: Mapping[str, str] | None,
+        max_body_bytes: int,
+        clock_skew: float,
+        clock: Callable[[], float],
+        sync_in_thread: bool,
+    ) -> None:
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int):
+            raise TypeError(
+                "max_body_bytes must be a whole number of bytes, "
+                f"not {type(max_body_bytes).__name__}"
+            )
+        if max_body_bytes < 0:
+            raise ValueError(f"max_body_bytes must be at least 0, got {max_body_bytes}")
+        check_clock_skew(clock_skew)
+        self.handler = handler
+        self.max_body_bytes = max_body_bytes
+        self._spec = spec
+        self._protocol = protocol = spec.protocol
+        self._operations = spec.operations
+        self._logger = spec.logger
+        # Looked up once: a request pays for no property or attribute chain.
+        self._wanted = protocol.routing_headers
+        self._answer_headers = list(protocol.answer_headers)
+        self._decode = protocol.codec.decode_request
+        self._encode = protocol.codec.encode_model
+        self._verifier = (
+            SigV4Verifier(
+                credentials, service=spec.signing_name, clock_skew=clock_skew, clock=clock
+            )
+            if credentials is not None
+            else None
+        )
+        self._sync_in_thread = sync_in_thread
+        self._methods: dict[str, tuple[Callable[[Any], Any], bool]] = {}
+        missing = []
+        for key, operation in self._operations.items():
+            method = getattr(handler, operation.method_name, None)
+            if not callable(method):
+                missing.append(f"{operation.method_name}() for {operation.name}")
+                continue
+            self._methods[key] = (method, inspect.iscoroutinefunction(method))
+        if missing:
+            raise TypeError(f"handler {type(handler).__name__} lacks {', '.join(missing)}")
+
+    def __repr__(self) -> str:
+        signed = self._verifier is not None
+        return f"Application(handler={type(self.handler).__name__}, signed={signed})"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        request_id = new_request_id()
+        protocol = self._protocol
+        wanted = self._wanted
+        found: dict[bytes, str] = {}
+        length: str | None = None
+        chunked = False
+        for name, value in scope["headers"]:
+            # A repeated header reads as its values joined with commas, as the signature
+            # covers it: two targets or content types then match nothing.
+            if name in wanted:
+                text = value.decode("latin-1")
+                found[name] = f"{found[name]},{text}" if name in found else text
+            elif name == b"content-length":
+                length = value.decode("latin-1")
+            elif name == b"transfer-encoding":
+                chunked = True
+        key = protocol.route(scope["path"], found)
+        headers = self._answer_headers + [(b"x-amzn-requestid", request_id.encode("ascii"))]
+        code = ""
+        extra: list[tuple[bytes, bytes]] = []
+        try:
+            if chunked and length is not None:
+                raise ProtocolError("SerializationException", FRAMED_TWICE_MESSAGE, close=True)
+            status, body = 200, await self._answer(scope, receive, key, found, length)
+        except (ProtocolError, ServiceError) as failure:
+            if isinstance(failure, ProtocolError):
+                error = self._spec.error(failure.code, failure.message, failure.status)
+                if failure.close:
+                    headers.append((b"connection", b"close"))
+            else:
+                error = failure
+            code, status = error.code, error.status_code
+            extra, body = protocol.error_answer(code, error.message)
+        headers.append((b"content-length", str(len(body)).encode("ascii")))
+        if extra:
+            headers.extend(extra)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+        if self._logger.isEnabledFor(logging.INFO):
+            self._logger.info(
+                "target=%s status=%d error=%s latency_ms=%.2f request_id=%s",
+                protocol.shown_operation(key, key in self._operations),
+                status,
+                code or "-",
+                (time.perf_counter() - started) * 1000.0,
+                request_id,
+            )
+
+    async def _answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        key: str | None,
+        found: Mapping[bytes, str],
+        length: str | None,
+    ) -> bytes:
+        """The success body; raises ProtocolError or ServiceError."""
+        protocol = self._protocol
+        protocol.check_request_line(scope["method"], scope["path"])
+        body = await self._read_body(receive, length)
+        if self._verifier is not None:
+            try:
+                query = scope.get("query_string", b"")
+                self._verifier.verify(scope["method"], scope["path"], query, scope["headers"], body)
+            except SignatureError as exc:
+                raise ProtocolError(exc.code, exc.message) from None
+        operation = self._operations.get(key) if key is not None else None
+        if operation is None or key is None:
+            raise protocol.unknown_operation(key)
+        protocol.check_headers(found)
+        return await self._call(operation, key, self._decode(body))
+
+    async def _read_body(self, receive: Receive, length: str | None) -> bytes:
+        limit = self.max_body_bytes
+        if length is not None and length.isdigit() and int(length) > limit:
+            raise self._too_large()
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise ProtocolError("SerializationException", "The client went away.", close=True)
+            chunk: bytes = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large()
+            if not message.get("more_body", False):
+                if not chunks:
+                    return chunk
+                chunks.append(chunk)
+                return b"".join(chunks)
+            chunks.append(chunk)
+
+    def _too_large(self) -> ProtocolError:
+        message = f"The request body is larger than {self.max_body_bytes} bytes."
+        return ProtocolError("RequestEntityTooLargeException", message, close=True)
+
+    async def _call(self, operation: Operation[V], key: str, document: Any) -> bytes:
+        spec = self._spec
+        violations = operation.validate(document)
+        if violations:
+            type_errors = [v for v in violations if v.kind == "type"]
+            if type_errors:
+                raise spec.error("SerializationException", type_errors[0].message)
+            raise spec.error("ValidationException", spec.format_message(violations))
+        try:
+            # By wire names only: the validators checked those, and a Python name
+            # (`max_batch_size`) is an unknown member on the wire.
+            request = operation.input_model.model_validate(document, by_alias=True, by_name=False)
+        except pydantic.ValidationError as exc:
+            # The generated validators passed it, so the two disagree: a generator bug. The
+            # locations would hold map keys from the body: log only pydantic's error kinds.
+            kinds = {str(e["type"]) for e in exc.errors(include_url=False, include_input=False)}
+            self._logger.warning(
+                "%s: the model refused a request the validators accepted (%d errors: %s)",
+                operation.name,
+                exc.error_count(),
+                ", ".join(sorted(kinds)),
+            )
+            raise spec.error("ValidationException", "The request failed validation.") from None
+        method, is_async = self._methods[key]
+        try:
+            if is_async:
+                result = await method(request)
+            elif self._sync_in_thread:
+                result = await asyncio.get_running_loop().run_in_executor(None, method, request)
+            else:
+                result = method(request)
+            if inspect.isawaitable(result):
+                result = await result
+            return self._serialize(operation, result)
+        except ServiceError as exc:
+            if not 400 <= exc.status_code <= 599:
+                exc.status_code = 500
+            raise
+        except Exception:
+            self._logger.exception("%s failed", operation.name)
+            raise spec.error("InternalFailure", INTERNAL_FAILURE_MESSAGE) from None
+
+    def _serialize(self, operation: Operation[V], result: object) -> bytes:
+        if isinstance(result, operation.output_model):
+            output = result
+        elif isinstance(result, Mapping):
+            output = operation.read_output(dict(result))
+        elif result is None:
+            output = None
+        else:
+            raise TypeError(
+                f"{operation.method_name}() returned {type(result).__name__}, "
+                f"not {operation.output_model.__name__} or a dict"
+            )
+        return self._encode(output)
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+
+def load_credentials(path: str | Path) -> dict[str, str]:
+    """A credentials file: a JSON object mapping access key ids to secret access keys."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        where = (
+            f" (line {exc.lineno} column {exc.colno})"
+            if isinstance(exc, json.JSONDecodeError)
+            else ""
+        )
+        raise ValueError(f"{path} is not valid JSON{where}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(key, str) and key and isinstance(secret, str) and secret
+        for key, secret in data.items()
+    ):
+        raise ValueError(
+            f"{path} must be a JSON object of access key ids to secret keys, "
+            'like {"AKID": "secret"}'
+        )
+    return data

@@ -1,0 +1,334 @@
+"""Verification of AWS Signature Version 4 on requests to a server.
+
+Header-based signing (`Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
+Signature=...` with `X-Amz-Date`), as every AWS SDK sends it. The canonical request is built
+the way the SDKs' signers build it; the signature is compared in constant time.
+
+The headers a signature must cover, as the SigV4 documentation asks: `host`, `content-type`
+when present, and every `x-amz-*` header the request carries (so the operation in
+`X-Amz-Target`, the date and the session token cannot be swapped on a signed request);
+otherwise the answer is `IncompleteSignatureException`. Repeated headers are signed and
+read as their comma-joined values.
+
+The credential scope is checked for its form before anything is derived from it: a date of
+8 digits (the one in `X-Amz-Date`), a region of at most 32 characters from `[a-z0-9-]`, the
+service's signing name and `aws4_request`. Derived signing keys are cached only once a
+signature made with them has verified, so a request without a valid signature leaves nothing
+behind.
+
+Error messages echo a value from a header only when it is at most 20 characters from
+`[A-Za-z0-9._:+-]` (an access key id's length; a secret access key has 40 characters and a
+session token more), and otherwise say "(not shown)".
+
+Local choices: any well-formed region in the credential scope is accepted; session tokens
+(`X-Amz-Security-Token`) are accepted without being checked against anything; the `Date`
+header, query-string (presigned) signatures and `x-amz-content-sha256: UNSIGNED-PAYLOAD` are
+not supported. As with AWS, a signed request may be replayed unchanged while its `X-Amz-Date`
+is within the clock skew.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Final
+from urllib.parse import quote
+
+ALGORITHM: Final = "AWS4-HMAC-SHA256"
+DEFAULT_CLOCK_SKEW: Final = 300.0
+# X-Amz-Date counts whole seconds, so under a second nearly every signature would have expired.
+MIN_CLOCK_SKEW: Final = 1.0
+# A week: the skew allows for clocks that drift (AWS allows 5 minutes); a bound also keeps the
+# window's ends within the dates the error messages print.
+MAX_CLOCK_SKEW: Final = 7 * 86400.0
+MAX_CACHED_SIGNING_KEYS: Final = 1024
+UNSIGNED_PAYLOAD: Final = "UNSIGNED-PAYLOAD"
+SIGNATURE_MISMATCH: Final = (
+    "The request signature we calculated does not match the signature you provided. "
+    "Check your AWS Secret Access Key and signing method. "
+    "Consult the service documentation for details."
+)
+_AMZ_DATE: Final = re.compile(r"[0-9]{8}T[0-9]{6}Z", re.ASCII)
+_SEPARATORS: Final = re.compile(r"[,\s]+")
+_SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,20}", re.ASCII)
+_SCOPE_DATE: Final = re.compile(r"[0-9]{8}", re.ASCII)
+_REGION: Final = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
+
+
+class SignatureError(Exception):
+    """A request's authentication failed; `code` is the AWS error code to answer with."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.message = message
+        super().__init__(f"{code}: {message}")
+
+
+def _incomplete(message: str) -> SignatureError:
+    return SignatureError("IncompleteSignatureException", message)
+
+
+def _invalid(message: str) -> SignatureError:
+    return SignatureError("InvalidSignatureException", message)
+
+
+def _shown(value: str) -> str:
+    """Echo a short, harmless token from a header, or nothing: never a value as long as a
+    secret access key (40 characters) or a session token."""
+    return value if _SHOWN.fullmatch(value) else "(not shown)"
+
+
+def check_clock_skew(seconds: float) -> float:
+    """`seconds` if it is a usable clock skew (MIN_CLOCK_SKEW to MAX_CLOCK_SKEW seconds)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"the clock skew must be a number of seconds, not {type(seconds).__name__}")
+    if not math.isfinite(seconds) or not MIN_CLOCK_SKEW <= seconds <= MAX_CLOCK_SKEW:
+        raise ValueError(
+            f"the clock skew must be a number of seconds from {MIN_CLOCK_SKEW:g} to {MAX_CLOCK_SKEW:g}, "
+            f"got {seconds!r}"
+        )
+    return float(seconds)
+
+
+def _hmac(key: bytes, message: str) -> bytes:
+    return hmac.digest(key, message.encode("utf-8"), "sha256")
+
+
+def _basic_iso(epoch: float) -> str:
+    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(epoch))
+
+
+class SigV4Verifier:
+    """Checks SigV4 signatures made with any of `credentials` (access key id -> secret) for
+    the service whose signing name is `service`."""
+
+    def __init__(
+        self,
+        credentials: Mapping[str, str],
+        *,
+        service: str,
+        clock_skew: float = DEFAULT_CLOCK_SKEW,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._secrets = dict(credentials)
+        # Keys derived per (access key id, date, region, service, terminator) that verified.
+        self._signing_keys: dict[tuple[str, ...], bytes] = {}
+        self._service = service
+        self._clock_skew = check_clock_skew(clock_skew)
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"SigV4Verifier(service={self._service!r}, keys={len(self._secrets)})"
+
+    def verify(
+        self,
+        method: str,
+        path: str,
+        query_string: bytes,
+        headers: Iterable[tuple[bytes, bytes]],
+        body: bytes,
+    ) -> str:
+        """The access key id that signed the request; raises SignatureError otherwise."""
+        values: dict[str, list[str]] = {}
+        for raw_name, raw_value in headers:
+            values.setdefault(raw_name.decode("latin-1").lower(), []).append(
+                raw_value.decode("latin-1")
+            )
+        authorization = ",".join(values.get("authorization", ())).strip()
+        if not authorization:
+            if b"X-Amz-Signature=" in query_string or b"X-Amz-Algorithm=" in query_string:
+                raise _incomplete(
+                    "Query-string (presigned) authentication is not supported; "
+                    "sign the Authorization header."
+                )
+            raise SignatureError(
+                "MissingAuthenticationTokenException", "Missing Authentication Token"
+            )
+        access_key, scope, signed_headers, signature = self._parse(authorization)
+        _check_signed(values, signed_headers)
+        amz_date = ",".join(values.get("x-amz-date", ())).strip()
+        if not amz_date:
+            raise _incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
+        signed_at = _parse_amz_date(amz_date)
+        self._check_scope(scope, amz_date)
+        secret = self._secrets.get(access_key)
+        if secret is None:
+            raise SignatureError(
+                "UnrecognizedClientException",
+                "The security token included in the request is invalid.",
+            )
+        self._check_clock(signed_at, amz_date)
+        payload_hash = _payload_hash(values, body)
+        canonical = "\n".join(
+            (
+                method.upper(),
+                quote(path or "/", safe="/~"),
+                _canonical_query(query_string),
+                "".join(
+                    f"{name}:{_header_value(values.get(name, ()))}\n" for name in signed_headers
+                ),
+                ";".join(signed_headers),
+                payload_hash,
+            )
+        )
+        credential_scope = "/".join(scope)
+        string_to_sign = "\n".join(
+            (
+                ALGORITHM,
+                amz_date,
+                credential_scope,
+                hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
+            )
+        )
+        # Derived keys change once a day per region: cache them, as the AWS SDKs do, but only
+        # once they have verified a signature, so that unauthenticated requests cannot fill it.
+        cache_key = (access_key, *scope)
+        signing_key = self._signing_keys.get(cache_key)
+        derived = signing_key is None
+        if signing_key is None:
+            signing_key = _derive_signing_key(secret, scope)
+        expected = hmac.digest(signing_key, string_to_sign.encode("utf-8"), "sha256").hex()
+        if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
+            raise _invalid(SIGNATURE_MISMATCH)
+        if derived:
+            if len(self._signing_keys) >= MAX_CACHED_SIGNING_KEYS:
+                self._signing_keys.clear()
+            self._signing_keys[cache_key] = signing_key
+        return access_key
+
+    @staticmethod
+    def _parse(authorization: str) -> tuple[str, tuple[str, ...], list[str], str]:
+        algorithm, _, rest = authorization.partition(" ")
+        if algorithm != ALGORITHM:
+            raise _incomplete(
+                f"Unsupported AWS 'algorithm': '{_shown(algorithm)}'; expected {ALGORITHM}."
+            )
+        parts: dict[str, str] = {}
+        for item in _SEPARATORS.split(rest.strip()):
+            name, equals, value = item.partition("=")
+            if not equals:
+                raise _incomplete(
+                    "Authorization header has an element that is not a valid key=value pair "
+                    "(missing equal-sign)."
+                )
+            parts[name] = value
+        missing = [
+            f"Authorization header requires '{name}' parameter."
+            for name in ("Credential", "Signature", "SignedHeaders")
+            if not parts.get(name)
+        ]
+        if missing:
+            raise _incomplete(" ".join(missing))
+        credential = parts["Credential"].split("/")
+        if len(credential) != 5 or not all(credential):
+            raise _incomplete(
+                "Credential must have exactly 5 slash-delimited elements, "
+                "e.g. keyid/date/region/service/term."
+            )
+        signed_headers = parts["SignedHeaders"].split(";")
+        if "host" not in signed_headers:
+            raise _incomplete(
+                "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+            )
+        return credential[0], tuple(credential[1:]), signed_headers, parts["Signature"]
+
+    def _check_scope(self, scope: tuple[str, ...], amz_date: str) -> None:
+        date, region, service, terminator = scope
+        if terminator != "aws4_request":
+            raise _invalid(
+                f"Credential should be scoped with a valid terminator: 'aws4_request', "
+                f"not '{_shown(terminator)}'."
+            )
+        if service != self._service:
+            raise _invalid(f"Credential should be scoped to correct service: '{self._service}'. ")
+        if not _SCOPE_DATE.fullmatch(date) or date != amz_date[:8]:
+            raise _invalid(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
+                f"from HTTP: '{_shown(date)}' != '{amz_date[:8]}', from '{amz_date}'."
+            )
+        if not _REGION.fullmatch(region):
+            raise _invalid("Credential should be scoped to a valid region. ")
+
+    def _check_clock(self, signed_at: float, amz_date: str) -> None:
+        now = self._clock()
+        window = int(self._clock_skew)
+        minutes = f"{self._clock_skew / 60:g} min."
+        if signed_at < now - self._clock_skew:
+            raise _invalid(
+                f"Signature expired: {amz_date} is now earlier than {_basic_iso(now - window)} "
+                f"({_basic_iso(now)} - {minutes})"
+            )
+        if signed_at > now + self._clock_skew:
+            raise _invalid(
+                f"Signature not yet current: {amz_date} is still later than "
+                f"{_basic_iso(now + window)} ({_basic_iso(now)} + {minutes})"
+            )
+
+
+def _derive_signing_key(secret: str, scope: tuple[str, ...]) -> bytes:
+    key = ("AWS4" + secret).encode("utf-8")
+    for part in scope:
+        key = _hmac(key, part)
+    return key
+
+
+def _check_signed(values: Mapping[str, list[str]], signed_headers: list[str]) -> None:
+    signed = set(signed_headers)
+    for name in sorted(values):
+        if name not in signed and (name == "content-type" or name.startswith("x-amz-")):
+            raise _incomplete(
+                f"'{_shown(name)}' must be a 'SignedHeader' in the AWS Authorization."
+            )
+
+
+def _parse_amz_date(value: str) -> float:
+    if _AMZ_DATE.fullmatch(value):
+        try:
+            return datetime.datetime(
+                int(value[0:4]),
+                int(value[4:6]),
+                int(value[6:8]),
+                int(value[9:11]),
+                int(value[11:13]),
+                int(value[13:15]),
+                tzinfo=datetime.UTC,
+            ).timestamp()
+        except ValueError:
+            pass
+    raise _incomplete(
+        f"Date must be in ISO-8601 'basic format'. Got '{_shown(value)}'. "
+        "See http://en.wikipedia.org/wiki/ISO_8601"
+    )
+
+
+def _header_value(values: Iterable[str]) -> str:
+    return ",".join(" ".join(value.split()) for value in values)
+
+
+def _canonical_query(query_string: bytes) -> str:
+    if not query_string:
+        return ""
+    pairs = sorted(
+        (name, value)
+        for name, _, value in (
+            pair.partition("=") for pair in query_string.decode("latin-1").split("&")
+        )
+    )
+    return "&".join(f"{name}={value}" for name, value in pairs)
+
+
+def _payload_hash(values: Mapping[str, list[str]], body: bytes) -> str:
+    actual = hashlib.sha256(body).hexdigest()
+    declared = ",".join(values.get("x-amz-content-sha256", ())).strip()
+    if not declared or declared == actual:
+        return actual
+    if declared == UNSIGNED_PAYLOAD:
+        # The body is the whole operation input: a signature that leaves it out would let
+        # anyone who sees a signed request send other input under it.
+        raise _invalid("The request payload must be signed; 'UNSIGNED-PAYLOAD' is not accepted.")
+    raise _invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")

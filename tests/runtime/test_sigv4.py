@@ -1,0 +1,116 @@
+"""SigV4 verification (runtime.sigv4) against requests signed by botocore's signer, the one
+boto3 and the AWS CLI use, and by the client's own signer (runtime.signing, awscrt)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from runtime.signing import sign
+from runtime.sigv4 import SignatureError, SigV4Verifier
+
+KEY, SECRET = "AKIDRUNTIMESIGV4TEST", "runtime/sigv4/secret/00000000000000000001"
+HOST = "widgets.example.com"
+BODY = json.dumps({"name": "bolt"}).encode()
+TARGET = "Widgets_20240101.PutWidget"
+Headers = list[tuple[bytes, bytes]]
+
+
+def botocore_signed(
+    path: str = "/", body: bytes = BODY, *, secret: str = SECRET, token: str | None = None, service: str = "widgets"
+) -> Headers:
+    request = AWSRequest(
+        method="POST",
+        url=f"https://{HOST}{path}",
+        data=body,
+        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET},
+    )
+    SigV4Auth(Credentials(KEY, secret, token), service, "eu-west-1").add_auth(request)
+    return [(b"host", HOST.encode())] + [(k.lower().encode(), v.encode()) for k, v in request.headers.items()]
+
+
+def verify(headers: Headers, body: bytes = BODY, *, path: str = "/", query: bytes = b"", clock: Callable[[], float] = time.time) -> str:
+    return SigV4Verifier({KEY: SECRET}, service="widgets", clock=clock).verify("POST", path, query, headers, body)
+
+
+def refused(headers: Headers, body: bytes = BODY, **options: object) -> SignatureError:
+    with pytest.raises(SignatureError) as caught:
+        verify(headers, body, **options)  # type: ignore[arg-type]
+    return caught.value
+
+
+def test_a_botocore_signed_request_verifies() -> None:
+    assert verify(botocore_signed()) == KEY
+
+
+def test_a_botocore_signed_request_with_a_session_token_verifies() -> None:
+    headers = botocore_signed(token="session-token-value")
+    assert (b"x-amz-security-token", b"session-token-value") in headers
+    assert verify(headers) == KEY
+
+
+def test_a_botocore_signed_query_and_path_verify() -> None:
+    headers = botocore_signed("/service/Widgets/operation/PutWidget?b=2&a=1")
+    assert verify(headers, path="/service/Widgets/operation/PutWidget", query=b"b=2&a=1") == KEY
+    assert refused(headers, path="/service/Widgets/operation/GetWidget", query=b"b=2&a=1").code == "InvalidSignatureException"
+
+
+def test_the_client_signer_and_the_verifier_agree() -> None:
+    credentials = Credentials(KEY, SECRET, None).get_frozen_credentials()
+    signed = sign(credentials, "widgets", "eu-west-1", "/", BODY, {"Host": HOST, "X-Amz-Target": TARGET})
+    assert verify([(k.lower().encode(), v.encode()) for k, v in signed.items()]) == KEY
+
+
+def test_a_changed_body_is_a_mismatch() -> None:
+    failure = refused(botocore_signed(), BODY + b" ")
+    assert failure.code == "InvalidSignatureException"
+    assert failure.message.startswith("The request signature we calculated does not match")
+
+
+def test_a_changed_target_is_a_mismatch() -> None:
+    headers = [(k, b"Widgets_20240101.DeleteWidget" if k == b"x-amz-target" else v) for k, v in botocore_signed()]
+    assert refused(headers).code == "InvalidSignatureException"
+
+
+def test_a_wrong_secret_is_a_mismatch() -> None:
+    assert refused(botocore_signed(secret="not/the/secret")).code == "InvalidSignatureException"
+
+
+def test_an_unknown_key_is_an_unrecognized_client() -> None:
+    headers = botocore_signed()
+    with pytest.raises(SignatureError) as caught:
+        SigV4Verifier({"AKIDSOMEONEELSE": SECRET}, service="widgets").verify("POST", "/", b"", headers, BODY)
+    assert caught.value.code == "UnrecognizedClientException"
+
+
+def test_another_services_signature_is_refused_by_scope() -> None:
+    failure = refused(botocore_signed(service="gadgets"))
+    assert (failure.code, failure.message) == ("InvalidSignatureException", "Credential should be scoped to correct service: 'widgets'. ")
+
+
+def test_an_unsigned_amz_header_is_an_incomplete_signature() -> None:
+    failure = refused(botocore_signed() + [(b"x-amz-extra", b"1")])
+    assert failure.code == "IncompleteSignatureException"
+    assert "'x-amz-extra' must be a 'SignedHeader'" in failure.message
+
+
+def test_outside_the_clock_skew_the_signature_has_expired_or_is_not_yet_current() -> None:
+    headers = botocore_signed()
+    assert refused(headers, clock=lambda: time.time() + 301).message.startswith("Signature expired: ")
+    assert refused(headers, clock=lambda: time.time() - 301).message.startswith("Signature not yet current: ")
+    assert verify(headers, clock=lambda: time.time() + 250) == KEY
+
+
+def test_no_authorization_is_a_missing_token() -> None:
+    failure = refused([(b"host", HOST.encode())])
+    assert (failure.code, failure.message) == ("MissingAuthenticationTokenException", "Missing Authentication Token")
+
+
+def test_the_signing_name_must_be_given() -> None:
+    with pytest.raises(TypeError):
+        SigV4Verifier({KEY: SECRET})  # type: ignore[call-arg]

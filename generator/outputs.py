@@ -4,7 +4,7 @@ The models, validators, wire reader and errors are always written; the rest can 
 (`[tool.aws-binding-generator]` in pyproject.toml, or the command line's flags). A package
 without its server or client still imports and passes mypy --strict and ruff: nothing that
 stays refers to what was left out (the server is the only user of the local handler and of
-server_auth.py; the client the only user of _transport.py).
+server_auth.py; the shared runtime, `_runtime/`, is carried whole either way).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 EXPORT_FORMATS = ("jsonschema", "openapi", "typescript")
 # Files of the package (paths inside it) that belong to one optional part.
 SERVER_FILES = frozenset({"server.py", "server_auth.py"})
-CLIENT_FILES = frozenset({"client.py", "_transport.py"})
+CLIENT_FILES = frozenset({"client.py"})
 
 
 @dataclass(frozen=True)

@@ -3,16 +3,14 @@ with the real pip and `python -m build`, offline, in a fresh virtual environment
 the generator is installed from a wheel built here (the build runs without isolation: the
 environment has hatchling and the generator's dependencies, and no network is needed).
 
-The fresh environment sees this test run's installed packages through a folder of links to
-them (minus this project's own editable install), so it holds no copy of the generator but
-the one from the wheel.
+The fresh environment sees this test run's installed packages through tests/installed_links.py,
+so it holds no copy of the generator but the one from the wheel.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import site
 import subprocess
 import sys
 import tarfile
@@ -22,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
+from .installed_links import installed_links
 
 SAMPLE = ROOT / "tests" / "build_sample"
 OFFLINE = ["--no-deps", "--no-index", "--no-build-isolation"]
@@ -49,13 +48,7 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> FreshVenv:
     [wheel] = wheels.glob("aws_binding_generator-*.whl")
     fresh = FreshVenv(base / "venv")
     subprocess.run([sys.executable, "-m", "venv", str(fresh.folder)], check=True)
-    links = base / "installed"
-    links.mkdir()
-    [installed] = [Path(p) for p in site.getsitepackages() if (Path(p) / "hatchling").is_dir()]
-    for entry in installed.iterdir():
-        if entry.name.startswith(("aws_binding_generator", "_editable_impl_aws", "pip", "__pycache__")) or entry.suffix == ".pth":
-            continue
-        (links / entry.name).symlink_to(entry)
+    links = installed_links(base / "installed")
     [fresh_site] = (fresh.folder / "lib").glob("python3*/site-packages")
     (fresh_site / "_installed.pth").write_text(f"{links}\n", encoding="utf-8")
     fresh.run("-m", "pip", "install", "-q", "--no-deps", "--no-index", wheel, cwd=base)

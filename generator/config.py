@@ -225,6 +225,10 @@ class _Reader:
         return found
 
 
+def is_glob(pattern: str) -> bool:
+    return _GLOB.search(pattern) is not None
+
+
 def matching(root: Path, pattern: str) -> list[Path]:
     """The spec files `pattern` names (relative to `root`), as paths relative to `root`, sorted."""
     if _GLOB.search(pattern):

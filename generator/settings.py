@@ -81,8 +81,16 @@ def plan(args: argparse.Namespace, cwd: Path) -> Plan:
     for spec in dict.fromkeys(spec_paths):  # a spec two globs match is built once
         inside = _inside(spec, root)
         jobs.append(Job(inside, settings.outputs, settings.package_for(inside)))
-    shown = args.out if args.out is not None else _inside(out, cwd)
+    shown = args.out if args.out is not None else _shown(out, cwd, root)
     return Plan(root, tuple(jobs), _inside(out, root), shown, settings, args.specs)
+
+
+def _shown(out: Path, cwd: Path, root: Path) -> Path:
+    """The output folder as a path from the working directory: `../generated` from a folder
+    of the project, absolute from outside it."""
+    if cwd.is_relative_to(root) and out.resolve().is_relative_to(root):
+        return Path(os.path.relpath(out.resolve(), cwd))
+    return _inside(out, cwd)
 
 
 def _given(path: Path, cwd: Path) -> Path:

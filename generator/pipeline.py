@@ -175,7 +175,8 @@ def run(
     counts = {package: len(mine) for package, mine in sorted(by_package.items())}
     touched = set(written) | set(taken.stale)
     if check:
-        diff = diff_tree(files, out_dir, touched) if touched else ""
+        # Only the packages that would change: a current package's files are no news.
+        diff = diff_tree({k: v for k, v in files.items() if k.split("/", 1)[0] in touched}, out_dir, touched) if touched else ""
         return Outcome(out_dir, counts, written, taken.stale, diff, taken.unrecorded)
     if taken.unrecorded:
         raise OwnershipError(unrecorded_problems(taken.unrecorded))

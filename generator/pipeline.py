@@ -25,7 +25,7 @@ from .outcome import Outcome
 from .outputs import EVERYTHING, Outputs
 from .ownership import OwnershipError, claim, unrecorded_problems, with_marker
 from .paths import display_path, message_path
-from .progress import stage
+from .progress import active, stage
 from .render import render_package, runtime_files
 from .write import diff_tree, read_tree, recover, write_tree
 
@@ -175,15 +175,31 @@ def run(
     counts = {package: len(mine) for package, mine in sorted(by_package.items())}
     touched = set(written) | set(taken.stale)
     if check:
+        _report_packages(out_dir, counts, written, taken.stale, check)
         # Only the packages that would change: a current package's files are no news.
         diff = diff_tree({k: v for k, v in files.items() if k.split("/", 1)[0] in touched}, out_dir, touched) if touched else ""
         return Outcome(out_dir, counts, written, taken.stale, diff, taken.unrecorded)
     if taken.unrecorded:
         raise OwnershipError(unrecorded_problems(taken.unrecorded))
     if touched:
+        reporter = active()
+        if reporter is not None:
+            reporter.subject = out_dir.as_posix()
         with stage("write"):
             write_tree({k: v for k, v in files.items() if k.split("/", 1)[0] in touched}, out_dir, touched)
+    _report_packages(out_dir, counts, written, taken.stale, check)
     return Outcome(out_dir, counts, written, taken.stale)
+
+
+def _report_packages(out_dir: Path, counts: dict[str, int], written: tuple[str, ...], stale: tuple[str, ...], check: bool) -> None:
+    reporter = active()
+    if reporter is None:
+        return
+    for package, count in counts.items():
+        state = ("would change" if check else "written") if package in written else "up to date"
+        reporter.line(f"{(out_dir / package).as_posix()}: {state} ({count} files)")
+    for package in stale:
+        reporter.line(f"{(out_dir / package).as_posix()}: {'would be removed' if check else 'removed'} (its spec is gone)")
 
 
 def default_specs(specs_dir: Path) -> list[Path]:

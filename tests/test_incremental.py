@@ -185,3 +185,28 @@ def test_check_diffs_only_the_packages_that_would_change(project: Path, tmp_path
     diff = generate_many(specs, Path("full"), check=True)
     assert "+        Stores one item." in diff
     assert "inventory_api/" not in diff
+
+
+def test_progress_is_a_line_per_stage_and_package_on_a_terminal_and_plain_otherwise(project: Path) -> None:
+    # A real pseudo-terminal (util-linux `script`) on stderr; the same command with pipes.
+    command = f"{sys.executable} -m generator"
+    on_terminal = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=project, capture_output=True, text=True)
+    assert on_terminal.returncode == 0, on_terminal.stdout
+    lines = on_terminal.stdout.replace("\r\n", "\n").splitlines()
+    stages = [line.split(": ", 1)[1].rsplit(" ", 2)[0] for line in lines if line.startswith("specs/inventory.yaml: ")]
+    assert stages == ["load and check", "templates", "models", "exports", "black"]
+    assert "out/inventory_api: written (33 files)" in lines and "out/stock_api: written (33 files)" in lines
+    assert any(line.startswith("out: write ") and line.endswith(" s") for line in lines)
+    assert lines[-1] == "out/: 2 packages written (inventory_api, 33 files; stock_api, 33 files)"
+    assert "\x1b" not in on_terminal.stdout, "plain text, no terminal control"
+    piped = subprocess.run([sys.executable, "-m", "generator", "--no-server"], cwd=project, capture_output=True, text=True)
+    assert piped.stderr == "" and piped.stdout == "out/: 2 packages written (inventory_api, 31 files; stock_api, 31 files)\n"
+    quiet = subprocess.run(["script", "-qec", f"{command} --quiet --server", "/dev/null"], cwd=project, capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stdout == "", "--quiet: nothing, even on a terminal"
+    verbose = subprocess.run([sys.executable, "-m", "generator", "--verbose"], cwd=project, capture_output=True, text=True)
+    assert verbose.stderr.splitlines() == [
+        "specs/inventory.yaml: current (same inputs, files as written)",
+        "specs/stock.yaml: current (same inputs, files as written)",
+        "out/inventory_api: up to date by its fingerprint (33 files, nothing rendered)",
+        "out/stock_api: up to date by its fingerprint (33 files, nothing rendered)",
+    ]

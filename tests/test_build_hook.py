@@ -127,3 +127,12 @@ def test_an_unknown_hook_option_is_a_located_error(venv: FreshVenv, project: Pat
     result = venv.run("-m", "build", "--wheel", "--no-isolation", "--skip-dependency-check", "-o", tmp_path / "dist", ".", cwd=project, check=False)
     assert result.returncode != 0
     assert f"pyproject.toml:{line}:1: error: unknown option 'specs' in [tool.hatch.build.hooks.aws-bindings]" in result.stdout + result.stderr
+
+
+def test_readme_hook_block_is_what_the_sample_uses() -> None:
+    from .readme import readme_blocks
+
+    [block] = [b for b in readme_blocks() if b.section == "### Build hook" and b.language == "toml"]
+    sample = (SAMPLE / "pyproject.toml").read_text(encoding="utf-8")
+    for chunk in block.text.strip().split("\n\n"):
+        assert chunk + "\n" in sample, chunk

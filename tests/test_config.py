@@ -175,3 +175,17 @@ def test_specs_flag_overrides_the_configured_specs(project: Path, tmp_path: Path
     result = run("--specs", "api", cwd=project)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "generated/: 1 package written (stock_api, 33 files)\n"
+
+
+def test_readme_configuration_is_this_projects_own() -> None:
+    import tomllib
+
+    from .readme import readme_blocks
+
+    [block] = [b for b in readme_blocks() if b.section == "### Configuration" and b.language == "toml"]
+    shown = tomllib.loads(block.text)["tool"]["aws-binding-generator"]
+    assert shown == tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["aws-binding-generator"]
+    assert block.text in (ROOT / "pyproject.toml").read_text(encoding="utf-8"), "the same text, comments and all"
+    result = run("check", cwd=ROOT / "generator")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "../generated/: 1 package up to date (pollforjobs, 32 files)\n"

@@ -90,3 +90,13 @@ def test_check_fails_on_a_stale_tree_and_passes_after_regenerate(tmp_path: Path,
     after = try_repo("aws-bindings-check", repo, environment)
     assert after.returncode == 0, after.stdout + after.stderr
     assert "Passed" in after.stdout
+
+
+def test_readme_config_uses_the_declared_hooks() -> None:
+    from .readme import readme_blocks
+
+    [block] = [b for b in readme_blocks() if b.section == "### pre-commit" and b.language == "yaml"]
+    declared = {hook["id"] for hook in yaml.safe_load(HOOKS.read_text(encoding="utf-8"))}
+    [repo] = yaml.safe_load(block.text)["repos"]
+    assert {hook["id"] for hook in repo["hooks"]} <= declared
+    assert "# - id: aws-bindings-regenerate" in block.text

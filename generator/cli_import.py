@@ -99,6 +99,8 @@ def _operations(text: str | None) -> list[str] | None:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
+        from .importers.assemble import Refused
+
         raise Refused("--operations names no operation")
     return names
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, SpecError
-from .outputs import EXPORT_FORMATS, Outputs
+from .outputs import EVERYTHING, EXPORT_FORMATS, Outputs
 from .paths import message_path
 from .toml_positions import Path as KeyPath
 from .toml_positions import Positions
@@ -56,7 +56,7 @@ class Config:
     root: Path
     specs: tuple[str, ...] = DEFAULT_SPECS  # as written: paths or globs
     out: str = DEFAULT_OUT
-    outputs: Outputs = Outputs()
+    outputs: Outputs = EVERYTHING
     packages: dict[str, str] = field(default_factory=dict)  # spec path as written -> package
     path: Path | None = None
 

@@ -6,7 +6,6 @@ import json
 import sys
 import warnings
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from . import cache

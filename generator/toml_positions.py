@@ -57,7 +57,7 @@ class Positions:
     # --- the scanner ---------------------------------------------------------------------
 
     def _scan(self) -> None:
-        i, table = 0, ()
+        i, table = 0, Path()
         while True:
             i = self._skip(i, newlines=True)
             if i >= len(self.text):

@@ -15,7 +15,9 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from . import config, fingerprint, settings
 from .diagnostics import SpecError
@@ -42,7 +44,7 @@ def main(args: argparse.Namespace, say: Callable[[str], object]) -> int:
             fingerprint.generator_record.cache_clear()  # a template may have changed
             watched = _run(args, cwd, say, previous)
             previous = watched
-            relevant = lambda change, path: ignore(change, path) and watched.wants(Path(path))  # noqa: E731
+            relevant = partial(_relevant, ignore, watched)
             announced = False
             events = watch(*watched.folders, watch_filter=relevant, recursive=False, debounce=DEBOUNCE_MS, step=50, rust_timeout=READY_MS, yield_on_timeout=True)
             for changes in events:
@@ -56,6 +58,10 @@ def main(args: argparse.Namespace, say: Callable[[str], object]) -> int:
     except KeyboardInterrupt:
         print("stopped watching", file=sys.stderr, flush=True)
         return cli.EXIT_OK
+
+
+def _relevant(ignore: Callable[[Any, str], bool], watched: Watched, change: Any, path: str) -> bool:
+    return ignore(change, path) and watched.wants(Path(path))
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -122,11 +128,11 @@ def _watched(plan: settings.Plan, config_files: set[Path]) -> Watched:
         folders.add(base if config.is_glob(pattern) else base.parent)
         if "**" in pattern and base.is_dir():
             folders.update(p for p in base.rglob("*") if p.is_dir() and not p.name.startswith((".", "__")))
-    shipped = set()
+    shipped: set[Path] = set()
     for recorded in fingerprint.recorded_packages(root / plan.out):
         spec = fingerprint.spec_of(recorded)
-        for name in recorded.inputs.get("shipped", {}) if spec is not None else ():
-            shipped.add((root / spec).parent / name)
+        if spec is not None:
+            shipped.update((root / spec).parent / name for name in recorded.inputs.get("shipped", {}))
     folders.update(path.parent for path in shipped)
     return Watched(folders, specs | shipped | config_files, root / plan.out)
 

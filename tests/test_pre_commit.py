@@ -63,7 +63,9 @@ def test_check_fails_on_a_stale_tree_and_passes_after_regenerate(tmp_path: Path,
     (repo / "specs").mkdir(parents=True)
     shutil.copy(SPEC, repo / "specs" / "inventory.yaml")
     (repo / "pyproject.toml").write_text('[tool.aws-binding-generator]\nspecs = ["specs/*.yaml"]\nout = "bindings"\n', encoding="utf-8")
-    git = lambda *args: subprocess.run(["git", *args], cwd=repo, env=environment, check=True, capture_output=True)  # noqa: E731
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo, env=environment, check=True, capture_output=True)
+
     git("init", "-q")
     subprocess.run([sys.executable, "-m", "generator", "-q"], cwd=repo, check=True)
     git("add", "-A")

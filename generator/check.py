@@ -6,7 +6,6 @@ import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -16,8 +15,8 @@ from .diagnostics import Diagnostic
 from .kinds import Reference, kind_named, spec_types
 from .load import JsonPath, LoadedSpec
 from .meta_errors import describe, schema_diagnostics
+from .resources import META_SCHEMA_PATH
 
-META_SCHEMA_PATH = Path(__file__).resolve().parent.parent / "specs" / "spec.schema.json"
 # Past this many problems the rest are counted, not listed: a reader fixes the first ones first.
 MAX_REPORTED = 100
 def _is_whole_number(checker: Any, instance: Any) -> bool:

@@ -7,13 +7,10 @@ import os
 import sys
 from typing import Any
 
-from .diagnostics import SpecError
-from .diff import BREAKING, WARNING, diff
-from .diff import report as reports
-from .diff.change import CLIENT, PERSPECTIVES, is_breaking
-from .diff.sides import SideError, read_sides
-from .importers.assemble import Refused
-from .importers.errors import ModelError
+from .diff.change import BREAKING, CLIENT, PERSPECTIVES, WARNING, is_breaking
+
+# The sides (the pipeline, botocore's loader) are imported when diff runs: every command
+# builds this module's parser, and a no-op regenerate must not pay for them.
 
 COMMANDS = ("diff",)
 EXIT_OK, EXIT_BREAKING, EXIT_BAD = 0, 1, 2
@@ -48,6 +45,13 @@ def register(commands: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from .diagnostics import SpecError
+    from .diff import diff
+    from .diff import report as reports
+    from .diff.sides import SideError, read_sides
+    from .importers.assemble import Refused
+    from .importers.errors import ModelError
+
     try:
         operations = _operations(args.operations)
         before, after = read_sides(args.old, args.new, operations)
@@ -73,6 +77,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _operations(text: str | None) -> list[str] | None:
+    from .diff.sides import SideError
+
     if text is None:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]

@@ -9,21 +9,14 @@ import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .check import meta_validator
-from .check_extensions import not_generated_yet
-from .diagnostics import Diagnostic, SpecError
-from .diff import diff
-from .diff.report import verdict
-from .importers import emit, refresh
-from .importers.assemble import Imported, Refused, Summary, assemble
-from .importers.errors import ModelError
-from .importers.read import BOTOCORE_PREFIX
-from .importers.sources import load
-from .load import LoadedSpec
-from .meta_errors import schema_diagnostics
-from .pipeline import compile_loaded, read_spec
+if TYPE_CHECKING:
+    from .importers.assemble import Imported, Summary
+    from .load import LoadedSpec
+
+# The importers (botocore's loader, markdownify) and the pipeline are imported by the
+# functions that use them: every command builds this module's parser, and most never import.
 
 COMMANDS = ("import", "refresh")
 EXIT_OK, EXIT_BEHIND, EXIT_BAD, EXIT_WRITE_ERROR = 0, 1, 2, 3
@@ -59,6 +52,10 @@ def register(commands: Any) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from .diagnostics import SpecError
+    from .importers.assemble import Refused
+    from .importers.errors import ModelError
+
     try:
         if args.command == "import":
             return _import(args)
@@ -105,18 +102,25 @@ def _operations(text: str | None) -> list[str] | None:
         return None
     names = [name.strip() for name in text.split(",") if name.strip()]
     if not names:
+        from .importers.assemble import Refused
+
         raise Refused("--operations names no operation")
     return names
 
 
 def recorded_model(source: str, spec_path: Path) -> str:
     """How a spec records its model: botocore:… as given, a file relative to the spec's folder."""
+    from .importers.read import BOTOCORE_PREFIX
+
     if source.startswith(BOTOCORE_PREFIX):
         return source
     return Path(os.path.relpath(os.path.abspath(source), os.path.abspath(spec_path.parent or "."))).as_posix()
 
 
 def import_spec(source: str, operations: list[str] | None, package: str | None, spec_path: Path) -> Imported:
+    from .importers.assemble import assemble
+    from .importers.sources import load
+
     model, document = load(source)
     record = dict(document.record)
     record["model"] = recorded_model(source, spec_path)
@@ -127,7 +131,11 @@ def import_spec(source: str, operations: list[str] | None, package: str | None, 
 
 def _validate(spec: dict[str, Any], model_name: str) -> None:
     """The imported spec must fit the format; a model fact that does not is a located error."""
+    from .check import meta_validator
+    from .diagnostics import Diagnostic
+    from .importers.errors import ModelError
     from .load import LoadedSpec
+    from .meta_errors import schema_diagnostics
 
     problems = schema_diagnostics(LoadedSpec(model_name, spec), meta_validator())
     if problems:
@@ -135,6 +143,9 @@ def _validate(spec: dict[str, Any], model_name: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .check_extensions import not_generated_yet
+    from .importers import emit
+
     imported = import_spec(args.model, _operations(args.operations), args.package, args.out)
     atomic_write_text(args.out, emit.dump(imported.spec))
     if not args.quiet:
@@ -150,6 +161,10 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
+    from .diagnostics import SpecError
+    from .importers import emit, refresh
+    from .pipeline import read_spec
+
     loaded = read_spec(args.spec)
     current = loaded.data
     source = current.get("source") if isinstance(current.get("source"), dict) else None
@@ -187,6 +202,12 @@ def _refresh(args: argparse.Namespace) -> int:
 
 def _verdict(current: LoadedSpec, merged: dict[str, Any], spec_path: Path) -> list[str]:
     """The refresh's changes judged for callers, as `diff` judges them."""
+    from .diagnostics import SpecError
+    from .diff import diff
+    from .diff.report import verdict
+    from .load import LoadedSpec
+    from .pipeline import compile_loaded
+
     sides = []
     for which, loaded in (("spec", current), ("refreshed spec", LoadedSpec(str(spec_path), copy.deepcopy(merged)))):
         try:
@@ -199,6 +220,8 @@ def _verdict(current: LoadedSpec, merged: dict[str, Any], spec_path: Path) -> li
 
 
 def _resolve(recorded: str, spec_path: Path) -> str:
+    from .importers.read import BOTOCORE_PREFIX
+
     if recorded.startswith(BOTOCORE_PREFIX):
         return recorded
     return str(spec_path.parent / recorded)

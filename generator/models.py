@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import sys
 import warnings
-from pathlib import Path
+from importlib import metadata
+from typing import Any
 
-import isort
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-from datamodel_code_generator.format import Formatter
+from . import cache
+from .resources import TEMPLATE_ROOT
 
 # Overrides of datamodel-code-generator's own templates, where its defaults fall short.
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel"
+TEMPLATE_DIR = TEMPLATE_ROOT / "datamodel"
 
 from . import literals
 from .ir import Service
@@ -24,10 +26,25 @@ BLOB_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import bas
 def render_models(service: Service) -> str:
     """Python source of models.py, before the project's header and black."""
     aliases = {wire: python for shape in service.shapes for wire, python in kind_of(shape).model_aliases(shape).items()}
+    document = model_document(service)
+    from .fingerprint import generator_record
+
+    # The key: the tools' versions, this generator's code and templates (the options below,
+    # templates/datamodel/), and the document and aliases themselves.
+    tools = [f"{name} {metadata.version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]
+    key = [*tools, generator_record()["source"], json.dumps([document, aliases], sort_keys=True)]
+    return cache.cached("models", key, lambda: _generate(document, aliases))
+
+
+def _generate(document: dict[str, Any], aliases: dict[str, str]) -> str:
+    import isort
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.format import Formatter
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = generate(
-            model_document(service),
+            document,
             input_file_type=InputFileType.JsonSchema,
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,

@@ -12,9 +12,11 @@ overwritten, as their "Do not edit" header says.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .write import IGNORED_PARTS
 
@@ -34,17 +36,21 @@ class OwnershipError(Exception):
         super().__init__("\n".join(problems))
 
 
-def marker_text(package: str, files: list[str], generated_by: str) -> str:
-    """The marker for `package` whose generated files (paths inside the package) are `files`."""
+def marker_text(package: str, files: list[str], generated_by: str, fingerprint: dict[str, Any] | None = None) -> str:
+    """The marker for `package` whose generated files (paths inside the package) are `files`;
+    `fingerprint` adds what they were made from and their hashes (see fingerprint.py)."""
     document = {"$comment": generated_by, "about": _ABOUT, "files": sorted(files), "generator": GENERATOR, "package": package}
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
+    return json.dumps({**document, **(fingerprint or {})}, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
 
 
-def with_marker(package: str, files: dict[str, str], generated_by: str) -> dict[str, str]:
-    """`files` (paths inside the output folder) plus the marker of `package`."""
+def with_marker(package: str, files: dict[str, str], generated_by: str, inputs: dict[str, Any] | None = None) -> dict[str, str]:
+    """`files` (paths inside the output folder) plus the marker of `package`, which records
+    `inputs` (the package's fingerprint) and each file's SHA-256 when `inputs` is given."""
     prefix = package + "/"
-    mine = [name.removeprefix(prefix) for name in files if name.startswith(prefix)]
-    return dict(sorted({**files, prefix + MARKER: marker_text(package, mine, generated_by)}.items()))
+    mine = {name.removeprefix(prefix): text for name, text in files.items() if name.startswith(prefix)}
+    hashes = {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in sorted(mine.items())}
+    fingerprint = None if inputs is None else {"inputs": inputs, "sha256": hashes}
+    return dict(sorted({**files, prefix + MARKER: marker_text(package, list(mine), generated_by, fingerprint)}.items()))
 
 
 def recorded_files(folder: Path) -> set[str] | None:

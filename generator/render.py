@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from . import literals, protocols
 from .ir import Service
+from .resources import TEMPLATE_ROOT
 
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent / "templates"
 PACKAGE_TEMPLATES = TEMPLATE_ROOT / "package"
 # Ordinary Python that every package carries unchanged, as `<package>/_runtime/...`.
 RUNTIME_ROOT = TEMPLATE_ROOT / "runtime"

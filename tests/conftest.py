@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import json
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,13 @@ from .support.canary_plugin import (  # noqa: F401
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The generator's cache (generator/cache.py) of this test run, for it and every subprocess:
+# the suite neither reads entries of earlier runs nor leaves any in the user's cache.
+if "AWS_BINDING_GENERATOR_CACHE" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="abg-test-cache-")
+    os.environ["AWS_BINDING_GENERATOR_CACHE"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, True)
 SPEC = ROOT / "specs" / "pollforjobs.yaml"
 # A verbatim copy of the documented page (shared/reference/ in the project workspace).
 REFERENCE = ROOT / "tests" / "data" / "PollForJobs-api-reference.txt"

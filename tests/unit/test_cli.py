@@ -149,3 +149,11 @@ def test_check_prints_the_exact_command_that_refreshes(tmp_path: Path) -> None:
         refreshed = run(*shlex.split(command.removeprefix("python -m generator ")), cwd=folder)
         assert refreshed.returncode == 0, refreshed.stderr
         assert run(*args, cwd=folder).returncode == 0, "the printed command refreshed what check found"
+
+
+def test_import_with_an_empty_operations_list_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    # The import commands' modules are imported lazily; a name one of them needs was once not.
+    result = run("import", "--model", "botocore:kms", "--operations", ",", "--out", str(tmp_path / "kms.yaml"))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "error: --operations names no operation\nnothing was written.\n"
+    assert not (tmp_path / "kms.yaml").exists()

@@ -61,6 +61,19 @@ def test_a_10_package_differs_only_where_the_version_shows(tmp_path: Path) -> No
     _, json10 = build(spec_copy(tmp_path / "10", "awsJson1_0"))
     _, json11 = build(spec_copy(tmp_path / "11", "awsJson1_1"))
     assert sorted(json10) == sorted(json11)
+    # The markers record the inputs (the specs differ in their protocol, so in their SHA-256)
+    # and each file's SHA-256: those differ exactly for the spec and the files that differ.
+    [marker] = [name for name in json10 if name.endswith("/.generated.json")]
+    record10, record11 = json.loads(json10[marker]), json.loads(json11[marker])
+    assert record10["inputs"]["spec"]["sha256"] != record11["inputs"]["spec"]["sha256"]
+    for record in (record10, record11):
+        del record["inputs"]["spec"]["sha256"]
+    assert record10["inputs"] == record11["inputs"]
+    package = marker.split("/", 1)[0]
+    hashed = {name for name in record10["sha256"] if record10["sha256"][name] != record11["sha256"][name]}
+    assert hashed == {name.removeprefix(package + "/") for name in json10 if json10[name] != json11[name] and name != marker}
+    assert {k: v for k, v in record10.items() if k not in ("inputs", "sha256")} == {k: v for k, v in record11.items() if k not in ("inputs", "sha256")}
+    json10, json11 = {k: v for k, v in json10.items() if k != marker}, {k: v for k, v in json11.items() if k != marker}
     changed = []
     for name, text in json10.items():
         diff = difflib.unified_diff(json11[name].splitlines(), text.splitlines(), lineterm="", n=0)

@@ -1,0 +1,121 @@
+"""The generator as a build step: full regeneration, the no-op regenerate and check, and
+datamodel-code-generator's own CLI on the same schema, side by side in one run; then how the
+full time grows with the number of shapes (AWS KMS, imported from the installed botocore,
+with more and more of its operations).
+
+Every figure is a fresh process, timed by the wall clock, as a build runs it:
+
+  full, cold       `generate` into a new folder with the cache off (black and
+                   datamodel-code-generator run for every file)
+  full, cached     the same with a warm cache (generator/cache.py: black's output and the
+                   models, keyed by their inputs), as after any earlier run on this machine
+  no-op regenerate `python -m generator` when every package is current by its fingerprint
+  no-op check      `python -m generator check`, the same
+  datamodel-codegen  its CLI on the model document the generator gives it (every shape
+                   the operations reach, as JSON Schema), writing pydantic v2 models; it
+                   runs black on its output too
+
+    python bench/bench_build.py            # 5 runs of each, then the scale (KMS: 4, 16, 56 operations)
+    python bench/bench_build.py --quick    # 2 runs of each; the scale with 4 and 16 operations
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "specs" / "pollforjobs.yaml"
+CACHE = "AWS_BINDING_GENERATOR_CACHE"
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return elapsed
+
+
+def generator(*args: str) -> list[str]:
+    return [sys.executable, "-m", "generator", *args]
+
+
+def model_document(spec: Path, into: Path) -> Path:
+    sys.path.insert(0, str(ROOT))
+    from generator.pipeline import compile_spec
+    from generator.schema import model_document as document
+
+    path = into / "model.schema.json"
+    path.write_text(json.dumps(document(compile_spec(spec)), indent=2), encoding="utf-8")
+    return path
+
+
+def side_by_side(work: Path, runs: int) -> None:
+    project = work / "project"
+    (project / "specs").mkdir(parents=True)
+    shutil.copy(SPEC, project / "specs")
+    shutil.copytree(SPEC.parent / "pollforjobs", project / "specs" / "pollforjobs")  # its local handler
+    (project / "pyproject.toml").write_text('[tool.aws-binding-generator]\nspecs = ["specs/*.yaml"]\nout = "generated"\n', encoding="utf-8")
+    cold = {**os.environ, CACHE: "off"}
+    warm = {**os.environ, CACHE: str(work / "cache")}
+    schema = model_document(SPEC, work)
+    dmcg = [str(Path(sys.executable).parent / "datamodel-codegen"), "--input", str(schema), "--input-file-type", "jsonschema"]
+    dmcg += ["--output-model-type", "pydantic_v2.BaseModel", "--target-python-version", "3.11", "--disable-timestamp"]
+    timed(generator("-q"), project, warm)  # the package to find current, and a warm cache
+    times: dict[str, list[float]] = {name: [] for name in ("full, cold", "full, cached", "no-op regenerate", "no-op check", "datamodel-codegen")}
+    for run in range(runs):  # interleaved, so a busy moment of the machine hits all alike
+        times["full, cold"].append(timed(generator("generate", "--spec", "specs/pollforjobs.yaml", "--out", f"cold{run}", "-q"), project, cold))
+        times["full, cached"].append(timed(generator("generate", "--spec", "specs/pollforjobs.yaml", "--out", f"warm{run}", "-q"), project, warm))
+        times["no-op regenerate"].append(timed(generator("-q"), project, cold))
+        times["no-op check"].append(timed(generator("check", "-q"), project, cold))
+        times["datamodel-codegen"].append(timed([*dmcg, "--output", str(work / f"dmcg{run}.py")], project, cold))
+    full = min(times["full, cold"])
+    tool = min(times["datamodel-codegen"])
+    print(f"PollForJobs ({runs} runs each; seconds, best and median)")
+    for name, values in times.items():
+        best = min(values)
+        print(f"  {name:18} {best:6.2f}  {statistics.median(values):6.2f}   {best / full:5.2f}x full, cold   {best / tool:5.2f}x datamodel-codegen")
+    print(f"  targets: no-op <= 0.15x full: regenerate {min(times['no-op regenerate']) / full:.2f}x, check {min(times['no-op check']) / full:.2f}x;"
+          f" full <= datamodel-codegen: cold {full / tool:.2f}x, cached {min(times['full, cached']) / tool:.2f}x")
+
+
+def scale(work: Path, operation_counts: list[int]) -> None:
+    spec = work / "kms-all.yaml"
+    subprocess.run(generator("import", "--model", "botocore:kms", "--out", str(spec), "-q"), check=True, cwd=work)
+    import yaml
+
+    operations = sorted(yaml.safe_load(spec.read_text(encoding="utf-8"))["operations"])
+    cold = {**os.environ, CACHE: "off"}
+    print("\nAWS KMS from botocore, full regeneration, cold (one run each)")
+    print(f"  {'operations':>10} {'shapes':>7} {'files':>6} {'seconds':>8} {'ms per shape':>13}")
+    for count in operation_counts:
+        chosen = work / f"kms-{count}.yaml"
+        subprocess.run(generator("import", "--model", "botocore:kms", "--operations", ",".join(operations[:count]), "--out", str(chosen), "-q"), check=True, cwd=work)
+        shapes = len(yaml.safe_load(chosen.read_text(encoding="utf-8"))["shapes"])
+        out = work / f"kms-out-{count}"
+        seconds = timed(generator("generate", "--spec", str(chosen), "--out", str(out), "-q"), work, cold)
+        files = sum(1 for p in out.rglob("*") if p.is_file())
+        print(f"  {count:>10} {shapes:>7} {files:>6} {seconds:>8.2f} {1000 * seconds / shapes:>13.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="2 runs of each, and a smaller scale")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-build-") as folder:
+        side_by_side(Path(folder), 2 if args.quick else 5)
+        scale(Path(folder), [4, 16] if args.quick else [4, 16, 56])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,6 +1,6 @@
-"""The spec's `service.protocol` decides the wire protocol: AWS JSON 1.1 (PollForJobs) or 1.0.
+"""The spec's `service.protocol` (one) or `service.protocols` decides the wire protocols.
 
-A copy of the PollForJobs spec that says `awsJson1_0` generates a package that differs from
+A copy of the PollForJobs spec that says only `awsJson1_0` (or only `awsJson1_1`) generates a package that differs from
 the golden one only where the protocol's version shows; its server and client speak 1.0
 (`Content-Type: application/x-amz-json-1.0`), and so does botocore, given a copy of its
 CodePipeline model set to JSON 1.0."""
@@ -34,8 +34,9 @@ KEY, SECRET = "AKIDJSON10TEST000001", "json10-test-secret/000000000000000000001"
 
 def spec_copy(folder: Path, protocol: str) -> Path:
     text = SPEC.read_text(encoding="utf-8")
-    assert "  protocol: awsJson1_1\n" in text and "  package: pollforjobs\n" in text
-    text = text.replace("  protocol: awsJson1_1\n", f"  protocol: {protocol}\n").replace("  package: pollforjobs\n", f"  package: {PACKAGE}\n")
+    listed = "  protocols:\n  - rpcv2Cbor\n  - awsJson1_1\n"
+    assert listed in text and "  package: pollforjobs\n" in text
+    text = text.replace(listed, f"  protocol: {protocol}\n").replace("  package: pollforjobs\n", f"  package: {PACKAGE}\n")
     path = folder / "pollforjobs.yaml"
     path.write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "specs" / "pollforjobs", folder / "pollforjobs")

@@ -32,8 +32,8 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 # Codes the server answers for a request it will not serve, with their statuses.
 PROTOCOL_STATUSES = {
     "IncompleteSignatureException": {400},
-    "InvalidSignatureException": {403},
-    "MissingAuthenticationTokenException": {403},
+    "InvalidSignatureException": {400},
+    "MissingAuthenticationTokenException": {400},
     "UnrecognizedClientException": {400},
     "RequestEntityTooLargeException": {413},
     "SerializationException": {400},

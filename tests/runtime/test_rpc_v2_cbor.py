@@ -45,8 +45,9 @@ def refused(body: bytes) -> str:
         (cbor2.dumps({"t": cbor2.CBORTag(1, 1576540098.52)}), {"t": 1576540098.52}),
         (cbor2.dumps({"b": b"\x00\xff", "n": None, "f": False, "h": 1.5}), {"b": "AP8=", "n": None, "f": False, "h": 1.5}),
         (b"", {}),
+        (bytes.fromhex("a17f6161ff01"), {"a": 1}),  # an indefinite-length key is well-formed CBOR
     ],
-    ids=["definite", "empty-indefinite", "indefinite-all", "timestamp-int", "timestamp-float", "blob-and-simple", "empty-body"],
+    ids=["definite", "empty-indefinite", "indefinite-all", "timestamp-int", "timestamp-float", "blob-and-simple", "empty-body", "indefinite-key"],
 )
 def test_well_formed_bodies_read_as_the_json_protocols_values(body: bytes, expected: object) -> None:
     assert CBOR.decode_request(body) == expected
@@ -71,6 +72,10 @@ def nested(depth: int) -> bytes:
         (bytes.fromhex("5f6161ff"), "the chunk at byte 1 of an indefinite-length string is not a definite byte string"),
         (bytes.fromhex("5f5f4100ffff"), "is not a definite byte string"),
         (bytes.fromhex("a1616101ff"), "the body has 1 bytes after its item (from byte 4)"),
+        (bytes.fromhex("a16161016502"), "the body has 2 bytes after its item (from byte 4)"),  # a truncated item after it
+        (bytes.fromhex("a1616101f6"), "the body has 1 bytes after its item (from byte 4)"),  # a null after it
+        (bytes.fromhex("a161610181"), "the body has 1 bytes after its item (from byte 4)"),  # an array the sentinel would end
+        (bytes.fromhex("a1616101c1"), "the body has 1 bytes after its item (from byte 4)"),
         (bytes.fromhex("ff"), "a break at byte 0 ends no indefinite-length item"),
         (bytes.fromhex("bf6161ff"), "has a key without a value"),
         (bytes.fromhex("a161617a7fffffff41"), "the string at byte 3 declares 2147483647 bytes; the body has 1 left"),
@@ -83,7 +88,6 @@ def nested(depth: int) -> bytes:
         (bytes.fromhex("a16174c16161"), "the timestamp at byte 3 holds a text string, not a number of seconds"),
         (bytes.fromhex("a10101"), "the map key at byte 1 is an unsigned integer, not a definite-length text string"),
         (bytes.fromhex("a1416101"), "the map key at byte 1 is a byte string"),
-        (bytes.fromhex("a17f6161ff01"), "the map key at byte 1 is a text string, not a definite-length"),
         (bytes.fromhex("a2616101616102"), "the map key at byte 4 repeats a key of its map"),
         (bytes.fromhex("bf616101616102ff"), "repeats a key of its map"),
         (bytes.fromhex("a16161f7"), "is undefined, which the protocol does not use"),

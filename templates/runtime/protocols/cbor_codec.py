@@ -1,13 +1,15 @@
 """CBOR bodies (RFC 8949), as Smithy RPC v2 CBOR writes them, encoded and decoded by cbor2.
 
-A body is first checked item by item, so that what cbor2 would let through (bytes after the
-item, duplicate keys, tags it knows, such as shared references) or fail on deep inside is
-refused with a message that says what and where: a truncated item, a length larger than the
+cbor2 reads a body held to these rules (what it would let through by default, such as bytes
+after the item, duplicate keys or the tags it knows, among them shared references, is
+refused), and a body it refuses is checked item by item for a message that says what and
+where: a truncated item, a length larger than the
 rest of the body, an indefinite length on an item that has none or a chunk of the wrong kind,
 a break outside an indefinite-length item, reserved or simple values, a tag other than 1
 (epoch-seconds timestamps, which must hold a number), a map key that is not a text string, a
 key twice in one map, nesting deeper than MAX_DEPTH, text that is not UTF-8 and bytes after the
-item. NaN and the infinities are floats as in any CBOR.
+item. (An indefinite-length map key is well-formed CBOR and read, though the item-by-item
+check, which only words messages, would not accept one.) NaN and the infinities are floats as in any CBOR.
 
 The values handed on are those of the JSON protocols, so the package's validators, models and
 readers serve both: a timestamp is its number of epoch seconds and a blob (a byte string) its
@@ -17,6 +19,7 @@ base64 text.
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
 
@@ -47,15 +50,6 @@ _MAJOR_NAMES: Final = (
 
 class MalformedCbor(ValueError):
     """A body that is not one well-formed CBOR item this protocol can carry."""
-
-
-def _epoch_seconds(value: object, _immutable: bool) -> object:
-    """cbor2's decoder for tag 1, given the tagged value: the number itself (checked to be
-    one), which is the JSON protocols' timestamp value."""
-    return value
-
-
-_SEMANTIC_DECODERS: Final = {_TIMESTAMP_TAG: _epoch_seconds}
 
 
 def check_well_formed(body: bytes, max_depth: int = MAX_DEPTH) -> bool:
@@ -191,37 +185,114 @@ def _completed(stack: list[list[Any]]) -> bool:
     return True
 
 
-def _base64_blobs(value: Any) -> Any:
-    """`value` with every byte string as its base64 text (iteratively: it may be deep)."""
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
-    root = [value]
-    stack: list[Any] = [root]
-    while stack:
-        container = stack.pop()
-        keys = container.keys() if isinstance(container, dict) else range(len(container))
-        for key in keys:
-            item = container[key]
-            if isinstance(item, bytes):
-                container[key] = base64.b64encode(item).decode("ascii")
-            elif isinstance(item, (dict, list)):
-                stack.append(item)
-    return root[0]
-
-
 def decode_checked(body: bytes) -> Any:
     """The value of a well-formed body (MalformedCbor when it is not), as the JSON protocols
-    would carry it."""
-    has_bytes = check_well_formed(body)
+    would carry it. cbor2 reads it, held to the rules above; only a body it refuses goes
+    through `check_well_formed`, for a message that says what and where."""
     try:
-        value = cbor2.loads(body, semantic_decoders=_SEMANTIC_DECODERS)
-    except (
-        cbor2.CBORDecodeError,
-        ValueError,
-        OverflowError,
-    ) as exc:  # pragma: no cover - checked above
+        # cbor2 reads ahead and says nothing of bytes after the item, and a truncated item
+        # after it ends the stream as the body's end does: so a null follows the body, and
+        # must come next, alone (no bytes can join it into one item: every tag is refused).
+        decoder = cbor2.CBORDecoder(io.BytesIO(body + _SENTINEL), **_STRICT)
+        value = decoder.decode()
+        if decoder.decode() is not None:
+            raise _Refused("bytes after the item")
+        try:
+            decoder.decode()
+        except cbor2.CBORDecodeEOF:
+            return _wire_value(value, 0)
+        raise _Refused("bytes after the item")
+    except (_Refused, cbor2.CBORDecodeError, ValueError, OverflowError, RecursionError) as exc:
+        check_well_formed(body)
         raise MalformedCbor(f"cbor2 cannot read it ({exc})") from None
-    return _base64_blobs(value) if has_bytes else value
+
+
+_SENTINEL: Final = b"\xf6"  # null
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _refused_tag(*_: object) -> object:
+    raise _Refused("a tag the protocol does not use")
+
+
+def _timestamp(value: object, _immutable: bool) -> object:
+    if type(value) not in (int, float):
+        raise _Refused("a timestamp that is not a number")
+    return value  # epoch seconds: the JSON protocols' timestamp value
+
+
+# The tags cbor2 decodes itself (to dates, big numbers, shared references, strings...), all
+# refused but tag 1; it hands any other to tag_hook, which refuses it too.
+_BUILT_IN_TAGS: Final = (
+    0,
+    2,
+    3,
+    4,
+    5,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    27,
+    28,
+    29,
+    30,
+    32,
+    33,
+    34,
+    35,
+    36,
+    37,
+    52,
+    54,
+    100,
+    256,
+    258,
+    260,
+    261,
+    1004,
+    55799,
+)
+_STRICT: Final[dict[str, Any]] = {
+    "tag_hook": _refused_tag,
+    "semantic_decoders": {
+        **dict.fromkeys(_BUILT_IN_TAGS, _refused_tag),
+        _TIMESTAMP_TAG: _timestamp,
+    },
+    "allow_duplicate_keys": False,
+    "max_depth": MAX_DEPTH + 1,
+}
+_PLAIN: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def _wire_value(value: Any, depth: int) -> Any:
+    """`value` checked to hold only what the protocol carries, with byte strings as base64."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is bytes:
+        return base64.b64encode(value).decode("ascii")
+    if depth >= MAX_DEPTH:
+        raise _Refused("nested too deeply")
+    if kind is dict:
+        for key in value:
+            if type(key) is not str:
+                raise _Refused("a map key that is not text")
+            item = value[key]
+            if type(item) not in _PLAIN:
+                value[key] = _wire_value(item, depth + 1)
+        return value
+    if kind is list:
+        for index, item in enumerate(value):
+            if type(item) not in _PLAIN:
+                value[index] = _wire_value(item, depth + 1)
+        return value
+    raise _Refused(f"a value the protocol does not carry ({kind.__name__})")
 
 
 class CborCodec:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Final
 
 from . import Codec, ProtocolError, error_from_body, media_type_is, shown_key
@@ -80,20 +81,20 @@ class RpcV2CborServer:
         return self._codec
 
     def claims(self, path: str, headers: Mapping[bytes, str]) -> bool:
-        return _HEADER in headers or _ROUTE.search(path) is not None
+        return _HEADER in headers or _route(path) is not None
 
     def check_request_line(self, method: str, path: str) -> None:
-        if _ROUTE.search(path) is None:
+        if _route(path) is None:
             message = f"Requests go to [prefix]/service/{self.service_name}/operation/<Operation>."
             raise ProtocolError("UnknownOperationException", message, 404)
         if method != "POST":
             raise ProtocolError("UnknownOperationException", "Only POST is supported.", 405)
 
     def route(self, path: str, headers: Mapping[bytes, str]) -> str | None:
-        found = _ROUTE.search(path)
-        if found is None or "." in found[2]:
+        found = _route(path)
+        if found is None or "." in found[1]:
             return None
-        return f"{found[1]}.{found[2]}"
+        return f"{found[0]}.{found[1]}"
 
     def unknown_operation(self, key: str | None) -> ProtocolError:
         message = (
@@ -113,16 +114,24 @@ class RpcV2CborServer:
                 f"The request must carry the header Smithy-Protocol: {SMITHY_PROTOCOL}.",
             )
         found = headers.get(_CONTENT_TYPE)
-        if found is not None and not media_type_is(found, CONTENT_TYPE):
+        if found is not None and found != CONTENT_TYPE and not media_type_is(found, CONTENT_TYPE):
             raise ProtocolError("SerializationException", f"Content-Type must be {CONTENT_TYPE}.")
         accept = headers.get(_ACCEPT)
-        if accept is not None and not _accepts_cbor(accept):
+        if accept is not None and accept != CONTENT_TYPE and not _accepts_cbor(accept):
             raise ProtocolError(
                 "NotAcceptableException", f"The answer is {CONTENT_TYPE}; Accept refuses it.", 406
             )
 
     def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
         return [], self._codec.encode({"__type": code, "message": message})
+
+
+@lru_cache(maxsize=256)
+def _route(path: str) -> tuple[str, str] | None:
+    """The service and operation a path names (looked up once per path: every request asks
+    three times, and most name the same few operations)."""
+    found = _ROUTE.search(path)
+    return (found[1], found[2]) if found else None
 
 
 def _accepts_cbor(accept: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 from email.message import Message
 
@@ -132,6 +133,16 @@ def test_bodies_are_written_as_cbor() -> None:
     assert cbor2.loads(CBOR.encode({"__type": "X", "message": "m"})) == {"__type": "X", "message": "m"}
     with pytest.raises(MalformedCbor):
         CBOR.decode(b"\xa1")
+    with pytest.raises(TypeError):
+        CBOR.encode({"a": [1, object()]})  # fails half-way through
+    assert CBOR.encode({"b": 2}) == bytes.fromhex("a1616202")  # nothing of the failed one left
+    seen: list[bytes] = []
+    threads = [threading.Thread(target=lambda n=n: seen.append(CBOR.encode({"n": n}))) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(cbor2.loads(b)["n"] for b in seen) == list(range(8))
 
 
 def app(*protocols: object, **options: object) -> Application:  # type: ignore[type-arg]

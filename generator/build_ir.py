@@ -23,7 +23,7 @@ def build_service(data: dict[str, Any], spec_file: str, spec: LoadedSpec | None 
         full_name=svc.get("full_name", svc["name"]),
         package=svc["package"],
         api_version=svc["api_version"],
-        protocol=svc["protocol"],
+        protocols=tuple(svc["protocols"]) if "protocols" in svc else (svc["protocol"],),
         target_prefix=svc["target_prefix"],
         signing_name=svc["signing_name"],
         endpoint_prefix=svc["endpoint_prefix"],

@@ -72,6 +72,10 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
         elif want and shapes[name]["type"] not in want:
             yield spec.diagnostic(path, f"{what} '{name}' must be a {' or '.join(want)}, not a {shapes[name]['type']}")
 
+    if ("protocol" in service) == ("protocols" in service):
+        yield spec.diagnostic(("service",), "the service names its protocol with either 'protocol' (one) or 'protocols' (a list), " + ("not both" if "protocol" in service else "and names none"))
+    elif sum(name.startswith("awsJson") for name in service.get("protocols", [])) > 1:
+        yield spec.diagnostic(("service", "protocols"), "a service speaks one AWS JSON version (awsJson1_0 or awsJson1_1), not both: both are POST / and the server could not tell them apart by path")
     for index, name in enumerate(service.get("common_errors", [])):
         path = ("service", "common_errors", index)
         yield from ref(name, path, ("structure",), "common error")

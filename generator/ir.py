@@ -263,7 +263,7 @@ class Service:
     full_name: str
     package: str
     api_version: str
-    protocol: str
+    protocols: tuple[str, ...]  # in AWS's order of preference
     target_prefix: str
     signing_name: str
     endpoint_prefix: str

@@ -1,4 +1,5 @@
-"""OpenAPI 3.1 description of the real wire protocol (AWS JSON 1.0 or 1.1), from the IR.
+"""OpenAPI 3.1 description of the real wire protocols (AWS JSON 1.0 or 1.1, Smithy RPC v2
+CBOR), from the IR.
 
 AWS JSON puts every operation at `POST /` and names it in the `X-Amz-Target` header (the
 facts come from protocols.py). OpenAPI
@@ -7,6 +8,10 @@ header's schema lists every target, the body schema is the operation's input (`a
 inputs when a service has several, with `x-amz-targets` mapping each target to its bodies).
 Paths such as `/#X-Amz-Target=...` would validate as strings but describe requests that no
 client sends, since a fragment never reaches the server.
+
+RPC v2 CBOR names the operation in the path, so each operation also has its own
+`POST /service/{TargetPrefix}/operation/{Operation}` with `application/cbor` bodies (the same
+schemas: CBOR carries the same values, blobs as byte strings and timestamps as tag 1).
 
 Written as YAML so the generated-file header can be a comment; the schemas are the JSON
 Schema export's, with `$ref`s moved under `#/components/schemas/`.
@@ -55,7 +60,7 @@ def openapi_document(service: Service) -> dict[str, Any]:
         ],
         "security": [{SECURITY_SCHEME: []}],
         "tags": [{"name": service.name, "description": service.documentation or service.full_name}],
-        "paths": {protocol.http_path: {protocol.http_method.lower(): _operation(service, ops, errors)}},
+        "paths": _paths(service, ops, errors),
         "components": {
             "schemas": _schemas(service, ops, errors),
             "securitySchemes": {SECURITY_SCHEME: _sigv4(service)},
@@ -63,8 +68,56 @@ def openapi_document(service: Service) -> dict[str, Any]:
     }
 
 
+def _paths(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    for protocol in protocols.all_for(service):
+        if protocol is protocols.RPC_V2_CBOR:
+            for op in ops:
+                paths[protocol.operation_path(service, op)] = {"post": _cbor_operation(service, op, errors)}
+        else:
+            paths[protocol.http_path] = {protocol.http_method.lower(): _operation(service, ops, errors)}
+    return paths
+
+
+def _cbor_operation(service: Service, op: Operation, errors: dict[int, list[str]]) -> dict[str, Any]:
+    cbor = protocols.RPC_V2_CBOR
+    media = {"schema": _ref(op.input)}
+    return {
+        "operationId": f"{op.name}Cbor",
+        "summary": f"{op.name} in Smithy RPC v2 CBOR",
+        "description": op.documentation or op.name,
+        "tags": [service.name],
+        "parameters": [
+            {
+                "name": "Smithy-Protocol",
+                "in": "header",
+                "required": True,
+                "description": "The protocol of the request.",
+                "schema": {"type": "string", "enum": ["rpc-v2-cbor"]},
+            }
+        ],
+        "requestBody": {"required": True, "description": "The operation's input as CBOR.", "content": {cbor.content_type: media}},
+        "responses": _responses(service, [op], errors, cbor),
+    }
+
+
 def _protocol_description(service: Service) -> str:
-    wire = protocols.for_service(service)
+    spoken = protocols.all_for(service)
+    texts = [_cbor_description(service) if p is protocols.RPC_V2_CBOR else _json_description(service, p) for p in spoken]
+    return "\n\n".join([service.documentation or service.full_name, *texts])
+
+
+def _cbor_description(service: Service) -> str:
+    return (
+        f"Wire protocol: Smithy RPC v2 CBOR. Every operation is `POST /service/{service.target_prefix}/operation/<Operation>` "
+        "with `Smithy-Protocol: rpc-v2-cbor`, `Content-Type: application/cbor` and `Accept: application/cbor`; the bodies are "
+        "CBOR with the same members as the schemas say (blobs as byte strings, timestamps as tag 1 epoch seconds). Errors "
+        "are a 4xx or 5xx status with a CBOR map `{\"__type\": code, \"message\": text}`. Requests are signed with AWS "
+        f"Signature Version 4 (service `{service.signing_name}`)."
+    )
+
+
+def _json_description(service: Service, wire: protocols.WireProtocol) -> str:
     route = f"{wire.http_method} {wire.http_path}"
     protocol = (
         f"Wire protocol: {wire.title}. Every operation is `{route}` with `Content-Type: {wire.content_type}` "
@@ -75,7 +128,7 @@ def _protocol_description(service: Service) -> str:
         "namespace (`ns#Code`) or a `:`-suffix. Requests are signed with AWS Signature Version 4 "
         f"(service `{service.signing_name}`)."
     )
-    return f"{service.documentation or service.full_name}\n\n{protocol}"
+    return protocol
 
 
 def _operation(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
@@ -139,13 +192,14 @@ def _valid_examples(service: Service, roots: list[str], examples: list[tuple[str
     return kept
 
 
-def _responses(service: Service, ops: list[Operation], errors: dict[int, list[str]]) -> dict[str, Any]:
-    media_type = protocols.for_service(service).content_type
+def _responses(service: Service, ops: list[Operation], errors: dict[int, list[str]], wire: protocols.WireProtocol | None = None) -> dict[str, Any]:
+    wire = wire or protocols.for_service(service)
+    media_type = wire.content_type
     outputs = [op.output for op in ops]
     responses: dict[str, Any] = {
         "200": {
-            "description": "Success: the operation's output as JSON.",
-            "headers": _headers(service, error=False),
+            "description": f"Success: the operation's output as {wire.codec_name}.",
+            "headers": _headers(service, error=False, wire=wire),
             "content": {media_type: _media(service, outputs, [(ex.title, ex.response) for op in ops for ex in op.examples])},
         }
     }
@@ -154,17 +208,19 @@ def _responses(service: Service, ops: list[Operation], errors: dict[int, list[st
         schema = _ref(names[0]) if len(names) == 1 else {"oneOf": [_ref(n) for n in names]}
         responses[str(status)] = {
             "description": f"An error: {', '.join(names)}.",
-            "headers": _headers(service, error=True),
+            "headers": _headers(service, error=True, wire=wire),
             "content": {media_type: {"schema": schema}},
         }
     return responses
 
 
-def _headers(service: Service, *, error: bool) -> dict[str, Any]:
+def _headers(service: Service, *, error: bool, wire: protocols.WireProtocol) -> dict[str, Any]:
     headers: dict[str, Any] = {
         "x-amzn-RequestId": {"description": "The request's id, for support cases.", "required": True, "schema": {"type": "string"}},
     }
-    if error:
+    if wire is protocols.RPC_V2_CBOR:
+        headers["Smithy-Protocol"] = {"description": "The protocol of the answer.", "required": True, "schema": {"type": "string", "enum": ["rpc-v2-cbor"]}}
+    elif error:
         headers["X-Amzn-ErrorType"] = {
             "description": "The error code; when present, clients read it before the body's `__type`.",
             "schema": {"type": "string"},

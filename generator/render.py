@@ -38,21 +38,24 @@ def render_package(service: Service, context: dict[str, Any]) -> dict[str, str]:
     """Every `templates/package/*.j2` becomes `<package>/<name>` (minus `.j2`)."""
     env = environment()
     protocol = protocols.for_service(service)
+    spoken = protocols.all_for(service)
+    # The server's first protocol answers requests no protocol claims: the client's default.
+    server_protocols = (protocol, *(p for p in spoken if p != protocol))
     files: dict[str, str] = {}
     for template_path in sorted(PACKAGE_TEMPLATES.rglob("*.j2")):
         relative = template_path.relative_to(PACKAGE_TEMPLATES).as_posix()
         template = env.get_template(f"package/{relative}")
-        files[f"{service.package}/{relative.removesuffix('.j2')}"] = template.render(service=service, protocol=protocol, **context)
+        files[f"{service.package}/{relative.removesuffix('.j2')}"] = template.render(service=service, protocol=protocol, protocols=spoken, server_protocols=server_protocols, **context)
     return files
 
 
 def runtime_files(service: Service, header: Callable[[str], str], protocol_modules: frozenset[str] | None = None) -> dict[str, str]:
     """Every `templates/runtime/**/*.py`, verbatim after `header(its path)`, as
     `<package>/_runtime/...`; of `templates/runtime/protocols/`, only the modules named in
-    `protocol_modules` (by default those of the service's protocol) and the folder's
+    `protocol_modules` (by default those of the service's protocols) and the folder's
     `__init__.py`."""
     if protocol_modules is None:
-        protocol_modules = protocols.for_service(service).runtime_modules
+        protocol_modules = protocols.runtime_modules(service)
     files: dict[str, str] = {}
     for source in sorted(RUNTIME_ROOT.rglob("*.py")):
         relative = source.relative_to(RUNTIME_ROOT)

@@ -7,7 +7,7 @@
 Requests are checked before they are sent: a name the operation does not have always raises
 ParamValidationError (as in boto3), a broken constraint ValidationFailedError unless
 `validate_requests=False`. They are signed with SigV4 by the AWS Common Runtime's signer and
-sent over keep-alive connections, as AWS JSON 1.1. Failures are retried as in the AWS
+sent over keep-alive connections, as AWS JSON 1.1 (`protocol=` chooses among rpcv2Cbor, awsJson1_1). Failures are retried as in the AWS
 SDKs' standard mode (see `_runtime/retries.py`). Responses are read by their wire names only.
 Errors raise `errors.ServiceError` subclasses; see the README for the whole story.
 """
@@ -29,7 +29,7 @@ from ._runtime.client_errors import (
     ReadTimeoutError,
     TotalTimeoutError,
 )
-from ._runtime.protocols import aws_json
+from ._runtime.protocols import aws_json, rpc_v2_cbor
 from ._runtime.request_names import RequestNames, UnknownName, refusal_text
 
 __all__ = [
@@ -201,6 +201,10 @@ class CodePipelineClient(ServiceClient):
 
     SPEC: ClassVar[ClientSpec] = ClientSpec(
         protocol=aws_json.AwsJsonClient("1.1", "CodePipeline_20150709"),
+        protocols={
+            "rpcv2Cbor": rpc_v2_cbor.RpcV2CborClient("CodePipeline_20150709"),
+            "awsJson1_1": aws_json.AwsJsonClient("1.1", "CodePipeline_20150709"),
+        },
         signing_name="codepipeline",
         endpoint_prefix="codepipeline",
         user_agent="pollforjobs-client/2015-07-09",

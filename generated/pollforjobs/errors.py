@@ -109,7 +109,7 @@ class InvalidSignatureException(ServiceError):
     """The request signature we calculated does not match the signature you provided."""
 
     CODE = "InvalidSignatureException"
-    HTTP_STATUS = 403
+    HTTP_STATUS = 400
     FAULT = "client"
     RETRYABLE = False
     THROTTLING = False
@@ -119,7 +119,7 @@ class MissingAuthenticationTokenException(ServiceError):
     """The request must contain a valid (registered) AWS access key ID or X.509 certificate."""
 
     CODE = "MissingAuthenticationTokenException"
-    HTTP_STATUS = 403
+    HTTP_STATUS = 400
     FAULT = "client"
     RETRYABLE = False
     THROTTLING = False

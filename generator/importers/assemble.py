@@ -12,7 +12,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from . import closure
 from .errors import ModelError
-from .model import UNIT, Model, Skip
+from .model import UNIT, Model, Skip, no_protocol_reason, spec_protocols
 from .names import legal_names
 
 SPEC_VERSION = 1
@@ -52,10 +52,11 @@ def default_package(service_name: str) -> str:
 
 
 def assemble(model: Model, record: dict[str, Any], model_name: str, operations: list[str] | None, package: str | None) -> Imported:
-    if model.json_protocol is None:
-        raise Refused(f"{model_name}: not imported: {model.no_json_reason}")
+    spoken = spec_protocols(model)
+    if not spoken:
+        raise Refused(f"{model_name}: not imported: {no_protocol_reason(model)}")
     if not model.service.get("target_prefix"):
-        raise Refused(f"{model_name}: not imported: the model has no targetPrefix, which AWS JSON protocols need for X-Amz-Target")
+        raise Refused(f"{model_name}: not imported: the model has no targetPrefix, which AWS JSON protocols need for X-Amz-Target and RPC v2 CBOR for its path")
     chosen = _choose(model, operations, model_name)
     accepted: list[str] = []
     refused: dict[str, str] = {}
@@ -79,11 +80,14 @@ def assemble(model: Model, record: dict[str, Any], model_name: str, operations: 
         shapes[names[UNIT]] = {"type": "structure", "members": {}}
     service = dict(model.service)
     service["package"] = package or default_package(service["name"])
-    service["protocol"] = model.json_protocol
+    if len(spoken) == 1:
+        service["protocol"] = spoken[0]
+    else:
+        service["protocols"] = spoken
     spec = {
         "spec_version": SPEC_VERSION,
         "source": _source_record(model, record, accepted, operations is None),
-        "service": _ordered(service, ("name", "full_name", "package", "api_version", "protocol", "target_prefix", "signing_name", "endpoint_prefix", "documentation")),
+        "service": _ordered(service, ("name", "full_name", "package", "api_version", "protocol", "protocols", "target_prefix", "signing_name", "endpoint_prefix", "documentation")),
         "operations": {name: _operation(model.operations[name], names) for name in sorted(accepted)},
         "shapes": dict(sorted(shapes.items())),
     }

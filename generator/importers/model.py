@@ -48,6 +48,28 @@ class Model:
     refused_operations: dict[str, str] = field(default_factory=dict)
 
 
+CBOR = "smithy-rpc-v2-cbor"
+
+
+def spec_protocols(model: Model) -> list[str]:
+    """The protocols of `model` the spec format has, by the spec's names, in the model's order
+    (AWS's preference): AWS JSON as `json_protocol` says, RPC v2 CBOR as `rpcv2Cbor`."""
+    found: list[str] = []
+    for name in model.protocols:
+        if name == "json" and model.json_protocol:
+            found.append(model.json_protocol)
+        elif name == CBOR:
+            found.append("rpcv2Cbor")
+    return list(dict.fromkeys(found))
+
+
+def no_protocol_reason(model: Model) -> str:
+    """Why a model with no protocol of the spec format's cannot be imported."""
+    if "json" in model.protocols:
+        return model.no_json_reason
+    return f"the model's protocols are {model.protocols or 'not given'}: none is AWS JSON ('json') or Smithy RPC v2 CBOR ('{CBOR}')"
+
+
 def references(shape: dict[str, Any]) -> list[str]:
     """The shapes a neutral (or spec) shape refers to, in order."""
     kind = shape["type"]

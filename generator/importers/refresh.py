@@ -15,7 +15,7 @@ from typing import Any
 from .model import references
 
 CURATED_KEYS = ("documentation",)
-_SERVICE_ORDER: tuple[str, ...] = ("name", "full_name", "package", "api_version", "protocol", "target_prefix", "signing_name", "endpoint_prefix")
+_SERVICE_ORDER: tuple[str, ...] = ("name", "full_name", "package", "api_version", "protocol", "protocols", "target_prefix", "signing_name", "endpoint_prefix")
 _SERVICE_ORDER += ("documentation", "common_errors", "local_handler")
 
 

@@ -35,10 +35,10 @@ TOKEN = "auth-matrix-session-token//FwoGZXIvYXdzEXAMPLE=="
 TARGET = "CodePipeline_20150709.PollForJobs"
 BASE = {"X-Amz-Target": TARGET, "Content-Type": CONTENT_TYPE}
 
-INVALID = (403, "InvalidSignatureException")
+INVALID = (400, "InvalidSignatureException")
 INCOMPLETE = (400, "IncompleteSignatureException")
 UNRECOGNIZED = (400, "UnrecognizedClientException")
-MISSING = (403, "MissingAuthenticationTokenException")
+MISSING = (400, "MissingAuthenticationTokenException")
 
 
 class CountingHandler:

@@ -66,7 +66,7 @@ def test_output_model_repr_hides_the_artifact_credentials(server: AwsLikeServer)
 @pytest.mark.parametrize(
     "answer",
     [
-        error(403, "InvalidSignatureException", "The request signature we calculated does not match"),
+        error(400, "InvalidSignatureException", "The request signature we calculated does not match"),
         Answer(502, "<html>Bad Gateway</html>", {"Content-Type": "text/html"}),
         Answer(200, SAMPLE_RESPONSE_TEXT[:900]),  # a cut-off body that holds the artifact credentials
         Answer(200, SAMPLE_RESPONSE_TEXT.replace('"nonce": "3"', '"nonce": 3')),  # wrong type after them

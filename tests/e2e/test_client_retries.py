@@ -88,7 +88,7 @@ def test_transient_failure_then_success_is_one_retry(server: AwsLikeServer, fail
         (error(400, "ValidationException", "bad"), errors.ValidationException),
         (error(400, "ActionTypeNotFoundException", "nope"), errors.ActionTypeNotFoundException),
         (error(400, "SerializationException"), errors.SerializationException),
-        (error(403, "InvalidSignatureException", "The request signature we calculated..."), errors.InvalidSignatureException),
+        (error(400, "InvalidSignatureException", "The request signature we calculated..."), errors.InvalidSignatureException),
         (error(403, "AccessDeniedException"), errors.AccessDeniedException),
         (error(400, "UnknownOperationException"), errors.UnknownOperationException),
         (Answer(404, "<html>Not Found</html>", {"Content-Type": "text/html"}), errors.ServiceError),

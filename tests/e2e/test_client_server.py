@@ -90,7 +90,7 @@ def test_wrong_secret_is_refused(endpoint: str) -> None:
     client = client_for(endpoint, aws_secret_access_key=SECRET_KEY + "-wrong")
     with pytest.raises(errors.InvalidSignatureException) as caught:
         client.poll_for_jobs(actionTypeId=TYPE_ID)
-    assert caught.value.status_code == 403
+    assert caught.value.status_code == 400
     assert caught.value.message.startswith("The request signature we calculated does not match")
     assert not getattr(caught.value, "__notes__", None)  # not retried
 

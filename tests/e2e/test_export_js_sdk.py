@@ -55,4 +55,4 @@ def test_js_sdk_polls_seeded_jobs_and_gets_modeled_errors(server_url: str) -> No
         "message": "The specified action type cannot be found.",
     }
     assert report["badSignature"]["name"] == "InvalidSignatureException"
-    assert report["badSignature"]["status"] == 403
+    assert report["badSignature"]["status"] == 400

@@ -16,6 +16,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import cbor2
 import pytest
 import requests
 import schemathesis
@@ -41,6 +42,8 @@ from ..support.node import JS, node_tool
 
 DOCUMENT = ROOT / "generated" / "pollforjobs" / "openapi.yaml"
 MEDIA_TYPE = "application/x-amz-json-1.1"
+CBOR_PATH = "/service/CodePipeline_20150709/operation/PollForJobs"
+CBOR_MEDIA_TYPE = "application/cbor"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance]
 EXAMPLES_PER_MODE = 75
 SEEDED_ACTION = {"category": "Test", "owner": "Custom", "provider": "JenkinsProviderName", "version": "1"}
@@ -51,6 +54,17 @@ DESERIALIZED: Counter[int] = Counter()
 @schemathesis.serializer(MEDIA_TYPE)
 def _amz_json_body(context: schemathesis.SerializationContext, value: Any) -> bytes:
     return json.dumps(value).encode("utf-8")
+
+
+@schemathesis.serializer(CBOR_MEDIA_TYPE)
+def _cbor_body(context: schemathesis.SerializationContext, value: Any) -> bytes:
+    return cbor2.dumps(value)
+
+
+@schemathesis.deserializer(CBOR_MEDIA_TYPE)
+def _cbor_response(context: schemathesis.DeserializationContext, response: schemathesis.Response) -> Any:
+    DESERIALIZED[response.status_code] += 1
+    return cbor2.loads(response.content)
 
 
 @schemathesis.deserializer(MEDIA_TYPE)
@@ -90,7 +104,7 @@ def test_document_passes_spectral_with_every_openapi_rule() -> None:
 
 def test_document_describes_the_aws_json_wire_protocol(service: Service) -> None:
     document = _document()
-    assert list(document["paths"]) == ["/"] and list(document["paths"]["/"]) == ["post"]
+    assert list(document["paths"]) == [CBOR_PATH, "/"] and list(document["paths"]["/"]) == ["post"]  # the spec's order
     operation = document["paths"]["/"]["post"]
     [target] = [p for p in operation["parameters"] if p["name"] == "X-Amz-Target"]
     assert target["in"] == "header" and target["required"] is True
@@ -109,6 +123,20 @@ def test_document_describes_the_aws_json_wire_protocol(service: Service) -> None
     assert document["security"] == [{"sigv4": []}]
 
 
+def test_document_describes_the_cbor_route_next_to_the_json_one(service: Service) -> None:
+    document = _document()
+    operation = document["paths"][CBOR_PATH]["post"]
+    assert list(document["paths"][CBOR_PATH]) == ["post"] and operation["operationId"] == "PollForJobsCbor"
+    [protocol] = operation["parameters"]
+    assert (protocol["name"], protocol["in"], protocol["required"], protocol["schema"]["enum"]) == ("Smithy-Protocol", "header", True, ["rpc-v2-cbor"])
+    assert operation["requestBody"]["content"] == {CBOR_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/PollForJobsInput"}}}
+    for status, answer in operation["responses"].items():
+        assert list(answer["content"]) == [CBOR_MEDIA_TYPE], status
+        assert answer["headers"]["Smithy-Protocol"]["required"] is True and "X-Amzn-ErrorType" not in answer["headers"]
+    assert operation["responses"].keys() == document["paths"]["/"]["post"]["responses"].keys()
+    assert "Wire protocol: Smithy RPC v2 CBOR." in document["info"]["description"]
+
+
 def test_a_two_operation_spec_exports_a_valid_lint_clean_document(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "generator", "export", "--format", "openapi", "--spec", "tests/generality/inventory.yaml", "--out", str(tmp_path)]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
@@ -123,10 +151,12 @@ def test_a_two_operation_spec_exports_a_valid_lint_clean_document(tmp_path: Path
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
+@pytest.mark.parametrize("route", ["/", CBOR_PATH], ids=["aws-json", "rpc-v2-cbor"])
 @pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])
-def test_schemathesis_finds_the_server_true_to_the_document(mode: schemathesis.GenerationMode, tmp_path: Path, sample_request: dict[str, Any]) -> None:
+def test_schemathesis_finds_the_server_true_to_the_document(mode: schemathesis.GenerationMode, route: str, tmp_path: Path, sample_request: dict[str, Any]) -> None:
     schema = schemathesis.openapi.from_dict(_document())
-    operation = schema["/"]["POST"]
+    operation = schema[route]["POST"]
+    cbor = route != "/"
     jobs = [{"data": {"actionTypeId": SEEDED_ACTION}} for _ in range(3)]
     DESERIALIZED.clear()
     statuses: Counter[int] = Counter()
@@ -136,10 +166,12 @@ def test_schemathesis_finds_the_server_true_to_the_document(mode: schemathesis.G
         def exchange(case: schemathesis.Case) -> None:
             response = case.call(base_url=url, session=session, auth=SigV4(), timeout=10)
             statuses[response.status_code] += 1
-            codes[response.headers.get("x-amzn-errortype", ["-"])[0]] += 1
+            code = cbor2.loads(response.content).get("__type", "-") if cbor else response.headers.get("x-amzn-errortype", ["-"])[0]
+            codes[code] += 1
             case.validate_response(response, checks=CHECKS)
 
-        documented = operation.Case(body=sample_request, headers={"X-Amz-Target": "CodePipeline_20150709.PollForJobs"}, media_type=MEDIA_TYPE)
+        headers = {"Smithy-Protocol": "rpc-v2-cbor"} if cbor else {"X-Amz-Target": "CodePipeline_20150709.PollForJobs"}
+        documented = operation.Case(body=sample_request, headers=headers, media_type=CBOR_MEDIA_TYPE if cbor else MEDIA_TYPE)
         exchange(documented)
         assert statuses[200] == 1, "the documented sample request did not get its seeded jobs"
 

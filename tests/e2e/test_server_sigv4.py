@@ -109,7 +109,7 @@ def test_any_region_is_accepted(url: str) -> None:
 def test_missing_authorization_is_missing_authentication_token(url: str) -> None:
     body, headers = signed(url)
     del headers["Authorization"]
-    assert send(url, body, headers) == (403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    assert send(url, body, headers) == (400, "MissingAuthenticationTokenException", "Missing Authentication Token")
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_unknown_access_key_is_unrecognized_client(url: str) -> None:
 
 
 def test_wrong_secret_is_invalid_signature(url: str) -> None:
-    assert send(url, *signed(url, secret_key="not-the-secret")) == (403, "InvalidSignatureException", MISMATCH)
+    assert send(url, *signed(url, secret_key="not-the-secret")) == (400, "InvalidSignatureException", MISMATCH)
 
 
 def test_another_keys_secret_does_not_sign_for_this_key(url: str) -> None:
@@ -188,7 +188,7 @@ def test_body_changed_after_signing_is_invalid_signature(url: str) -> None:
     body, headers = signed(url)
     tampered = body.replace(b'"1"', b'"2"')
     assert tampered != body
-    assert send(url, tampered, headers) == (403, "InvalidSignatureException", MISMATCH)
+    assert send(url, tampered, headers) == (400, "InvalidSignatureException", MISMATCH)
 
 
 def test_signed_header_changed_after_signing_is_invalid_signature(url: str) -> None:
@@ -199,7 +199,7 @@ def test_signed_header_changed_after_signing_is_invalid_signature(url: str) -> N
 
 def test_wrong_service_in_scope(url: str) -> None:
     assert send(url, *signed(url, service="codebuild")) == (
-        403,
+        400,
         "InvalidSignatureException",
         "Credential should be scoped to correct service: 'codepipeline'. ",
     )
@@ -220,7 +220,7 @@ def test_scope_date_must_match_x_amz_date(url: str) -> None:
     assert scope_date
     headers = replace_auth(headers, f"/{scope_date.group(1)}/", "/20000101/")
     status, code, message = send(url, body, headers)
-    assert (status, code) == (403, "InvalidSignatureException")
+    assert (status, code) == (400, "InvalidSignatureException")
     assert message.startswith(
         f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: "
         f"'20000101' != '{scope_date.group(1)}'"
@@ -231,7 +231,7 @@ def test_signature_older_than_five_minutes_has_expired(url: str, clock: Clock) -
     body, headers = signed(url)
     clock.offset = 301
     status, code, message = send(url, body, headers)
-    assert (status, code) == (403, "InvalidSignatureException")
+    assert (status, code) == (400, "InvalidSignatureException")
     amz_date = headers["X-Amz-Date"]
     assert re.fullmatch(
         rf"Signature expired: {amz_date} is now earlier than \d{{8}}T\d{{6}}Z \(\d{{8}}T\d{{6}}Z - 5 min\.\)",
@@ -243,7 +243,7 @@ def test_signature_from_more_than_five_minutes_ahead_is_not_yet_current(url: str
     body, headers = signed(url)
     clock.offset = -301
     status, code, message = send(url, body, headers)
-    assert (status, code) == (403, "InvalidSignatureException")
+    assert (status, code) == (400, "InvalidSignatureException")
     assert message.startswith(f"Signature not yet current: {headers['X-Amz-Date']} is still later than ")
     assert message.endswith(" + 5 min.)")
 
@@ -308,7 +308,7 @@ VALID_REGION_MESSAGE = "Credential should be scoped to a valid region. "
 @pytest.mark.parametrize("region", ["US-EAST-1", "us_east_1", "us-east-1.", "a" * 33, "r" * 5000, "us-east-1\xe9"])
 def test_a_region_that_is_not_short_lower_case_letters_digits_and_dashes_is_refused(url: str, region: str) -> None:
     # Signed by botocore with that region: the signature itself is good.
-    assert send(url, *signed(url, region=region)) == (403, "InvalidSignatureException", VALID_REGION_MESSAGE)
+    assert send(url, *signed(url, region=region)) == (400, "InvalidSignatureException", VALID_REGION_MESSAGE)
 
 
 @pytest.mark.parametrize("region", ["us-gov-west-1", "cn-northwest-1", "a" * 32, "local"])
@@ -359,14 +359,14 @@ def test_unsigned_requests_with_huge_scopes_do_not_grow_the_server(tmp_path: Pat
             return aws_error(connection.send("POST", "/", headers, body))[:2]
 
         for number in range(20):
-            assert spoiled(f"warm-up-{number}") == (403, "InvalidSignatureException")
+            assert spoiled(f"warm-up-{number}") == (400, "InvalidSignatureException")
         before = server.rss_kib()
         answers = {spoiled(f"{number:06d}" + "a" * 12_000) for number in range(1020)}
         after = server.rss_kib()
         connection.close()
         assert server.alive()
     print(f"\nserver RSS: {before} KiB before, {after} KiB after 1,020 requests with 12 KB regions")
-    assert answers == {(403, "InvalidSignatureException")}
+    assert answers == {(400, "InvalidSignatureException")}
     assert after - before < 4 * 1024
 
 

@@ -64,7 +64,7 @@ def operations() -> dict[str, Operation[Violation]]:
 
 
 def spec(protocol: ServerProtocol, table: dict[str, Operation[Violation]] | None = None) -> ServerSpec[Violation]:
-    return ServerSpec(protocol, table or operations(), {"ConflictException": ConflictException}, format_message, "widgets", logging.getLogger(LOGGER))
+    return ServerSpec((protocol,), table or operations(), {"ConflictException": ConflictException}, format_message, "widgets", logging.getLogger(LOGGER))
 
 
 class Handler:

@@ -188,8 +188,8 @@ def test_with_credentials_requests_must_be_signed() -> None:
     body = b'{"widgetId": "w"}'
     good = signed_headers("/", body, {"X-Amz-Target": TARGET, "Content-Type": JSON10.decode()})
     assert call(signed, headers=good, chunks=[body]).status == 200
-    assert call(signed, headers=good, chunks=[body + b" "]).error[:2] == (403, "InvalidSignatureException")
-    assert call(signed, headers=headers(), chunks=[body]).error == (403, "MissingAuthenticationTokenException", "Missing Authentication Token")
+    assert call(signed, headers=good, chunks=[body + b" "]).error[:2] == (400, "InvalidSignatureException")
+    assert call(signed, headers=headers(), chunks=[body]).error == (400, "MissingAuthenticationTokenException", "Missing Authentication Token")
     assert repr(signed) == "Application(handler=Handler, signed=True)"
 
 
@@ -253,7 +253,7 @@ def test_a_path_routed_request_is_verified_against_its_path() -> None:
     assert call(signed, path="/service/Widgets/operation/PutWidget", headers=good, chunks=[body]).status == 200
     signed_elsewhere = signed_headers("/service/Widgets/operation/Other", body, {"Content-Type": "application/json"})
     answer = call(signed, path="/service/Widgets/operation/PutWidget", headers=signed_elsewhere, chunks=[body])
-    assert answer.error[:2] == (403, "InvalidSignatureException")
+    assert answer.error[:2] == (400, "InvalidSignatureException")
 
 
 def test_operations_are_looked_up_in_the_table_given() -> None:

@@ -32,8 +32,8 @@ CONTENT_TYPE = "application/x-amz-json-1.1"
 # Codes the server answers for a request it will not serve, with their statuses.
 PROTOCOL_STATUSES = {
     "IncompleteSignatureException": {400},
-    "InvalidSignatureException": {403},
-    "MissingAuthenticationTokenException": {403},
+    "InvalidSignatureException": {400},
+    "MissingAuthenticationTokenException": {400},
     "UnrecognizedClientException": {400},
     "RequestEntityTooLargeException": {413},
     "SerializationException": {400},
@@ -278,13 +278,14 @@ def sign(
     service: str = "codepipeline",
     region: str = "us-east-1",
     at: datetime.datetime | None = None,
+    path: str = "/",
 ) -> dict[str, str]:
-    """`headers` plus a SigV4 signature by botocore's signer, made at `at` (default: now).
+    """`headers` plus a SigV4 signature by botocore's signer for `path`, made at `at` (default: now).
 
     botocore's `add_auth` is not used: it logs the canonical request (session token and all)
     at debug level, and these tests run with debug logging to prove nothing else leaks.
     """
-    request = AWSRequest(method="POST", url=url + "/", data=body, headers=dict(headers))
+    request = AWSRequest(method="POST", url=url + path, data=body, headers=dict(headers))
     signer = SigV4Auth(Credentials(access_key, secret_key, token), service, region)
     request.context["timestamp"] = (at or datetime.datetime.now(datetime.UTC)).strftime(SIGV4_TIMESTAMP)
     signer._modify_request_before_signing(request)

@@ -111,14 +111,23 @@ def test_awsjson1_0_and_the_protocol_list_are_recorded(tmp_path: Path) -> None:
     model["metadata"].update(jsonVersion="1.0", protocols=["smithy-rpc-v2-cbor", "json"], protocol="smithy-rpc-v2-cbor")
     done, spec, _ = _import(tmp_path, model)
     assert done.returncode == 0, done.stderr
-    assert spec["service"]["protocol"] == "awsJson1_0"
+    assert spec["service"]["protocols"] == ["rpcv2Cbor", "awsJson1_0"] and "protocol" not in spec["service"]
     assert spec["source"]["protocols"] == ["smithy-rpc-v2-cbor", "json"]
+
+
+def test_a_cbor_only_model_imports_with_its_one_protocol(tmp_path: Path) -> None:
+    model = widgets()
+    model["metadata"].update(protocols=["smithy-rpc-v2-cbor"], protocol="smithy-rpc-v2-cbor")
+    model["metadata"].pop("jsonVersion", None)
+    done, spec, _ = _import(tmp_path, model)
+    assert done.returncode == 0, done.stderr
+    assert spec["service"]["protocol"] == "rpcv2Cbor" and "protocols" not in spec["service"]
 
 
 @pytest.mark.parametrize(
     ("metadata", "reason"),
     [
-        ({"protocols": ["rest-json"], "protocol": "rest-json"}, "the model's protocols are ['rest-json']: none is AWS JSON ('json')"),
+        ({"protocols": ["rest-json"], "protocol": "rest-json"}, "the model's protocols are ['rest-json']: none is AWS JSON ('json') or Smithy RPC v2 CBOR ('smithy-rpc-v2-cbor')"),
         ({"protocols": ["query"], "protocol": "query"}, "none is AWS JSON"),
         ({"jsonVersion": "2.0"}, "its jsonVersion is '2.0', not '1.0' or '1.1'"),
     ],

@@ -33,7 +33,7 @@ def test_service_protocols_and_record(imported: tuple[dict[str, Any], str]) -> N
         "full_name": "Example Widget Store",
         "package": "widgetstore",
         "api_version": "2024-01-01",
-        "protocol": "awsJson1_0",
+        "protocols": ["awsJson1_0", "rpcv2Cbor"],
         "target_prefix": "Widgets_20240101",
         "signing_name": "widgets",
         "endpoint_prefix": "widgets",

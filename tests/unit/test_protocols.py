@@ -1,6 +1,6 @@
-"""The spec's `service.protocol` decides the wire protocol: AWS JSON 1.1 (PollForJobs) or 1.0.
+"""The spec's `service.protocol` (one) or `service.protocols` decides the wire protocols.
 
-A copy of the PollForJobs spec that says `awsJson1_0` generates a package that differs from
+A copy of the PollForJobs spec that says only `awsJson1_0` (or only `awsJson1_1`) generates a package that differs from
 the golden one only where the protocol's version shows; its server and client speak 1.0
 (`Content-Type: application/x-amz-json-1.0`), and so does botocore, given a copy of its
 CodePipeline model set to JSON 1.0."""
@@ -23,6 +23,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from generator import protocols
+from generator.diagnostics import SpecError
 from generator.pipeline import build, generate
 
 from ..conftest import ROOT, SPEC
@@ -34,8 +35,9 @@ KEY, SECRET = "AKIDJSON10TEST000001", "json10-test-secret/000000000000000000001"
 
 def spec_copy(folder: Path, protocol: str) -> Path:
     text = SPEC.read_text(encoding="utf-8")
-    assert "  protocol: awsJson1_1\n" in text and "  package: pollforjobs\n" in text
-    text = text.replace("  protocol: awsJson1_1\n", f"  protocol: {protocol}\n").replace("  package: pollforjobs\n", f"  package: {PACKAGE}\n")
+    listed = "  protocols:\n  - rpcv2Cbor\n  - awsJson1_1\n"
+    assert listed in text and "  package: pollforjobs\n" in text
+    text = text.replace(listed, f"  protocol: {protocol}\n").replace("  package: pollforjobs\n", f"  package: {PACKAGE}\n")
     path = folder / "pollforjobs.yaml"
     path.write_text(text, encoding="utf-8")
     shutil.copytree(ROOT / "specs" / "pollforjobs", folder / "pollforjobs")
@@ -170,3 +172,39 @@ def test_the_10_exports_say_10(json10: ModuleType) -> None:
     openapi = (folder / "openapi.yaml").read_text(encoding="utf-8")
     assert "application/x-amz-json-1.1" not in openapi and "Wire protocol: AWS JSON 1.0." in openapi
     assert "over the AWS JSON 1.0 protocol: every request is a POST to / with the header X-Amz-Target" in (folder / "types.d.ts").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("replacement", "message"),
+    [
+        ("  protocol: awsJson1_1\n  protocols: [rpcv2Cbor]\n", "either 'protocol' (one) or 'protocols' (a list), not both"),
+        ("", "either 'protocol' (one) or 'protocols' (a list), and names none"),
+        ("  protocols: [awsJson1_0, awsJson1_1]\n", "a service speaks one AWS JSON version"),
+        ("  protocols: [rpcv2Cbor, rpcv2Cbor]\n", "'rpcv2Cbor' is listed more than once"),
+        ("  protocols: []\n", "needs at least 1 entry"),
+    ],
+    ids=["both", "none", "two-json", "repeated", "empty"],
+)
+def test_the_protocols_a_spec_names_are_checked(tmp_path: Path, replacement: str, message: str) -> None:
+    text = SPEC.read_text(encoding="utf-8")
+    listed = "  protocols:\n  - rpcv2Cbor\n  - awsJson1_1\n"
+    assert listed in text
+    (tmp_path / "pollforjobs.yaml").write_text(text.replace(listed, replacement), encoding="utf-8")
+    shutil.copytree(ROOT / "specs" / "pollforjobs", tmp_path / "pollforjobs")
+    with pytest.raises(SpecError) as caught:
+        build(tmp_path / "pollforjobs.yaml")
+    assert message in str(caught.value)
+    assert "pollforjobs.yaml:" in str(caught.value)  # located
+
+
+def test_a_cbor_only_spec_generates_a_package_that_carries_only_cbor(tmp_path: Path) -> None:
+    text = SPEC.read_text(encoding="utf-8").replace("  protocols:\n  - rpcv2Cbor\n  - awsJson1_1\n", "  protocol: rpcv2Cbor\n")
+    (tmp_path / "pollforjobs.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "specs" / "pollforjobs", tmp_path / "pollforjobs")
+    _, files = build(tmp_path / "pollforjobs.yaml")
+    protocol_modules = sorted(name.rsplit("/", 1)[-1] for name in files if "/_runtime/protocols/" in name)
+    assert protocol_modules == ["__init__.py", "cbor_codec.py", "rpc_v2_cbor.py"]
+    server = next(text for name, text in files.items() if name.endswith("pollforjobs/server.py"))
+    assert "PROTOCOLS: Final = (rpc_v2_cbor.RpcV2CborServer(\"CodePipeline_20150709\"),)" in server
+    openapi = next(text for name, text in files.items() if name.endswith("openapi.yaml"))
+    assert "/service/CodePipeline_20150709/operation/PollForJobs:" in openapi and "\n  /:\n" not in openapi

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Self, TypeVar
 
 from pydantic import BaseModel
@@ -61,6 +61,9 @@ class ClientSpec:
     refuse_names: Callable[[list[UnknownName]], Exception]
     response_format_error: type[Exception]
     logger: logging.Logger
+    # Every protocol the spec lists, by the spec's name, for `protocol=`; `protocol` is the
+    # default (the one boto3 picks).
+    protocols: Mapping[str, ClientProtocol] = field(default_factory=dict)
 
 
 def _positive(name: str, value: object) -> float:
@@ -109,10 +112,11 @@ class ServiceClient:
         validate_requests: bool = True,
         total_timeout: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        protocol: str | None = None,
     ) -> None:
         spec = self.SPEC
-        self._protocol = spec.protocol
-        self._codec = spec.protocol.codec
+        self._protocol = self._chosen_protocol(protocol)
+        self._codec = self._protocol.codec
         # Per operation: the path and the headers every request for it carries (unsigned).
         self._requests: dict[str, tuple[str, dict[str, str]]] = {}
         self._user_agent = (
@@ -167,6 +171,16 @@ class ServiceClient:
         self.close()
 
     # --- configuration -------------------------------------------------------------------
+
+    def _chosen_protocol(self, name: str | None) -> ClientProtocol:
+        spec = self.SPEC
+        if name is None:
+            return spec.protocol
+        found = spec.protocols.get(name) if isinstance(name, str) else None
+        if found is None:
+            choices = ", ".join(sorted(spec.protocols)) or "none but the default"
+            raise ConfigurationError(f"protocol must be one of the spec's: {choices}; not {name!r}")
+        return found
 
     @staticmethod
     def _explicit_credentials(

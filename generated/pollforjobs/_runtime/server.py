@@ -36,7 +36,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Generic, Protocol, TypeVar
@@ -44,7 +44,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 import pydantic
 
 from .errors import ServiceError
-from .protocols import ProtocolError, ServerProtocol
+from .protocols import Codec, ProtocolError, ServerProtocol
 from .sigv4 import SignatureError, SigV4Verifier, check_clock_skew
 
 DEFAULT_MAX_BODY_BYTES: Final = 1024 * 1024
@@ -64,8 +64,9 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 _PROTOCOL_STATUS: Final = {
     "IncompleteSignatureException": 400,
     "InternalFailure": 500,
-    "InvalidSignatureException": 403,
-    "MissingAuthenticationTokenException": 403,
+    "InvalidSignatureException": 400,
+    "MissingAuthenticationTokenException": 400,
+    "NotAcceptableException": 406,
     "RequestEntityTooLargeException": 413,
     "SerializationException": 400,
     "UnknownOperationException": 400,
@@ -110,10 +111,11 @@ class Operation(Generic[V]):
 
 @dataclass(frozen=True, slots=True)
 class ServerSpec(Generic[V]):
-    """What the package's spec decides, for the core: operations keyed as `protocol.route`
-    names them, the error classes by code, the validators' message and the access logger."""
+    """What the package's spec decides, for the core: the protocols it speaks (the first
+    answers what no protocol claims), operations keyed as every protocol's `route` names them,
+    the error classes by code, the validators' message and the access logger."""
 
-    protocol: ServerProtocol
+    protocols: Sequence[ServerProtocol]
     operations: Mapping[str, Operation[V]]
     errors_by_code: Mapping[str, type[ServiceError]]
     format_message: Callable[[list[V]], str]
@@ -153,14 +155,14 @@ class Application(Generic[V]):
         self.handler = handler
         self.max_body_bytes = max_body_bytes
         self._spec = spec
-        self._protocol = protocol = spec.protocol
+        if not spec.protocols:
+            raise ValueError("a server speaks at least one protocol")
         self._operations = spec.operations
         self._logger = spec.logger
         # Looked up once: a request pays for no property or attribute chain.
-        self._wanted = protocol.routing_headers
-        self._answer_headers = list(protocol.answer_headers)
-        self._decode = protocol.codec.decode_request
-        self._encode = protocol.codec.encode_model
+        self._speakers = [_Speaker(protocol) for protocol in spec.protocols]
+        self._single = self._speakers[0] if len(self._speakers) == 1 else None
+        self._wanted = frozenset().union(*(p.routing_headers for p in spec.protocols))
         self._verifier = (
             SigV4Verifier(
                 credentials, service=spec.signing_name, clock_skew=clock_skew, clock=clock
@@ -193,7 +195,6 @@ class Application(Generic[V]):
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         request_id = new_request_id()
-        protocol = self._protocol
         wanted = self._wanted
         found: dict[bytes, str] = {}
         length: str | None = None
@@ -208,14 +209,16 @@ class Application(Generic[V]):
                 length = value.decode("latin-1")
             elif name == b"transfer-encoding":
                 chunked = True
+        speaker = self._single or self._speaker_for(scope["path"], found)
+        protocol = speaker.protocol
         key = protocol.route(scope["path"], found)
-        headers = self._answer_headers + [(b"x-amzn-requestid", request_id.encode("ascii"))]
+        headers = speaker.answer_headers + [(b"x-amzn-requestid", request_id.encode("ascii"))]
         code = ""
         extra: list[tuple[bytes, bytes]] = []
         try:
             if chunked and length is not None:
                 raise ProtocolError("SerializationException", FRAMED_TWICE_MESSAGE, close=True)
-            status, body = 200, await self._answer(scope, receive, key, found, length)
+            status, body = 200, await self._answer(speaker, scope, receive, key, found, length)
         except (ProtocolError, ServiceError) as failure:
             if isinstance(failure, ProtocolError):
                 error = self._spec.error(failure.code, failure.message, failure.status)
@@ -240,8 +243,15 @@ class Application(Generic[V]):
                 request_id,
             )
 
+    def _speaker_for(self, path: str, headers: Mapping[bytes, str]) -> _Speaker:
+        for speaker in self._speakers:
+            if speaker.protocol.claims(path, headers):
+                return speaker
+        return self._speakers[0]
+
     async def _answer(
         self,
+        speaker: _Speaker,
         scope: Scope,
         receive: Receive,
         key: str | None,
@@ -249,7 +259,7 @@ class Application(Generic[V]):
         length: str | None,
     ) -> bytes:
         """The success body; raises ProtocolError or ServiceError."""
-        protocol = self._protocol
+        protocol = speaker.protocol
         protocol.check_request_line(scope["method"], scope["path"])
         body = await self._read_body(receive, length)
         if self._verifier is not None:
@@ -262,7 +272,7 @@ class Application(Generic[V]):
         if operation is None or key is None:
             raise protocol.unknown_operation(key)
         protocol.check_headers(found)
-        return await self._call(operation, key, self._decode(body))
+        return await self._call(operation, key, speaker.codec.decode_request(body), speaker.codec)
 
     async def _read_body(self, receive: Receive, length: str | None) -> bytes:
         limit = self.max_body_bytes
@@ -289,7 +299,7 @@ class Application(Generic[V]):
         message = f"The request body is larger than {self.max_body_bytes} bytes."
         return ProtocolError("RequestEntityTooLargeException", message, close=True)
 
-    async def _call(self, operation: Operation[V], key: str, document: Any) -> bytes:
+    async def _call(self, operation: Operation[V], key: str, document: Any, codec: Codec) -> bytes:
         spec = self._spec
         violations = operation.validate(document)
         if violations:
@@ -322,7 +332,7 @@ class Application(Generic[V]):
                 result = method(request)
             if inspect.isawaitable(result):
                 result = await result
-            return self._serialize(operation, result)
+            return codec.encode_model(self._output(operation, result))
         except ServiceError as exc:
             if not 400 <= exc.status_code <= 599:
                 exc.status_code = 500
@@ -331,7 +341,7 @@ class Application(Generic[V]):
             self._logger.exception("%s failed", operation.name)
             raise spec.error("InternalFailure", INTERNAL_FAILURE_MESSAGE) from None
 
-    def _serialize(self, operation: Operation[V], result: object) -> bytes:
+    def _output(self, operation: Operation[V], result: object) -> pydantic.BaseModel | None:
         if isinstance(result, operation.output_model):
             output = result
         elif isinstance(result, Mapping):
@@ -343,7 +353,18 @@ class Application(Generic[V]):
                 f"{operation.method_name}() returned {type(result).__name__}, "
                 f"not {operation.output_model.__name__} or a dict"
             )
-        return self._encode(output)
+        return output
+
+
+class _Speaker:
+    """A protocol with what each answer in it needs, looked up once."""
+
+    __slots__ = ("answer_headers", "codec", "protocol")
+
+    def __init__(self, protocol: ServerProtocol) -> None:
+        self.protocol = protocol
+        self.codec = protocol.codec
+        self.answer_headers = list(protocol.answer_headers)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

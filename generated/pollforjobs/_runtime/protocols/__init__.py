@@ -2,16 +2,22 @@
 """The protocol seam: what differs between wire protocols, behind one interface per side.
 
 A protocol module implements `ClientProtocol` and `ServerProtocol` over a `Codec`: AWS JSON
-1.0 and 1.1 are `aws_json` (the version is a parameter) over `json_codec`. The client core
+1.0 and 1.1 are `aws_json` (the version is a parameter) over `json_codec`; Smithy RPC v2 CBOR
+is `rpc_v2_cbor` over `cbor_codec`. What every protocol reads the same way (an error answer's
+code and message, the access log's operation) is here. The client core
 (`client.py`: connections, signing, retries, reading answers) and the ASGI core (`server.py`:
-body limits, SigV4, handler calls, logging) are the same for every protocol. A package
-carries only the protocol modules its spec's protocol uses.
+body limits, SigV4, handler calls, logging) are the same for every protocol; one server
+speaks every protocol its spec lists, at once. A package carries only the protocol modules its
+spec's protocols use.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+
+from ..client_errors import MAX_ID_CHARS, clean_text
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -19,6 +25,10 @@ if TYPE_CHECKING:
     from ..transport import Response
 
 M = TypeVar("M", bound="BaseModel")
+MAX_SNIPPET_CHARS: Final = 120
+# What an unknown operation key may look like to be logged: a header or a path could hold
+# anything, a key too.
+_KEY_LIKE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\.[A-Za-z]{1,64}", re.ASCII)
 
 
 class ProtocolError(Exception):
@@ -37,7 +47,7 @@ class ProtocolError(Exception):
 
 
 class Codec(Protocol):
-    """How wire values become bytes and back (JSON; CBOR later)."""
+    """How wire values become bytes and back (JSON, CBOR)."""
 
     @property
     def name(self) -> str:
@@ -110,6 +120,12 @@ class ServerProtocol(Protocol):
         """The headers of every answer (the content type first)."""
         ...
 
+    def claims(self, path: str, headers: Mapping[bytes, str]) -> bool:
+        """Whether a request is this protocol's (by its path, or a header only it uses): a
+        server speaking several protocols answers a request in the first that claims it, and
+        in its first protocol when none does."""
+        ...
+
     def check_request_line(self, method: str, path: str) -> None:
         """Raise ProtocolError for a method or path the protocol never serves."""
         ...
@@ -137,6 +153,18 @@ class ServerProtocol(Protocol):
         ...
 
 
+def shown_key(key: str | None, known: bool) -> str:
+    """An operation key as the access log shows it: only when it is an operation's or looks
+    like one (`Service_Version.Operation`)."""
+    if key is None:
+        return "-"
+    if known:
+        return key
+    if _KEY_LIKE.fullmatch(key):
+        return repr(key)
+    return f"(not shown: {len(key)} characters)"
+
+
 def sanitize_code(raw: str) -> str:
     """`aws.ns#FooError:http://...` -> `FooError`: before the first `:`, after the first `#`
     (how AWS clients read an error code, in every AWS protocol)."""
@@ -158,3 +186,37 @@ def media_type_is(value: str | None, media_type: str) -> bool:
         if name.strip().lower() == "charset" and argument.strip().strip('"').lower() != "utf-8":
             return False
     return True
+
+
+def error_from_body(response: Response, codec: Codec, header_code: str | None) -> tuple[str, str]:
+    """The code and message of an error answer, as every AWS protocol reads them: the code from
+    `header_code` (a protocol's header, when it has one), else the body's `code`, else its
+    `__type`; the message from `message`, else `Message`. Both are safe to show; a body that is
+    not in the codec's format is described, by a short cleaned snippet."""
+    header_code = _text(header_code)
+    try:
+        data = codec.decode(response.body) if response.body.strip() else {}
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        raw = header_code or _text(data.get("code")) or _text(data.get("__type"))
+        message = clean_text(_text(data.get("message")) or _text(data.get("Message")) or "")
+    else:
+        raw = header_code
+        reason = clean_text(response.reason, MAX_ID_CHARS) or "error"
+        media = response.headers.get("Content-Type")
+        media = clean_text(media, MAX_ID_CHARS) if media else "no content type"
+        message = (
+            f"{reason} (HTTP {response.status}); the error body is not "
+            f"{codec.name} ({media}): {_snippet(response.body)!r}"
+        )
+    return (clean_text(sanitize_code(raw), MAX_ID_CHARS) if raw else ""), message
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _snippet(body: bytes) -> str:
+    text = " ".join(clean_text(body[: MAX_SNIPPET_CHARS * 4].decode("utf-8", "replace")).split())
+    return text if len(text) <= MAX_SNIPPET_CHARS else text[:MAX_SNIPPET_CHARS] + "..."

@@ -14,23 +14,18 @@ awsJson1_1 protocol tests say so.)
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Final
 
-from ..client_errors import MAX_ID_CHARS, clean_text
-from . import Codec, ProtocolError, media_type_is, sanitize_code
+from . import Codec, ProtocolError, error_from_body, media_type_is, shown_key
 from .json_codec import JSON
 
 if TYPE_CHECKING:
     from ..transport import Response
 
 VERSIONS: Final = ("1.0", "1.1")
-MAX_SNIPPET_CHARS: Final = 120
 _TARGET: Final = b"x-amz-target"
 _CONTENT_TYPE: Final = b"content-type"
-# What an unknown target may look like to be logged: a header could hold anything, a key too.
-_TARGET_LIKE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}\.[A-Za-z]{1,64}", re.ASCII)
 
 
 def content_type(version: str) -> str:
@@ -62,24 +57,7 @@ class AwsJsonClient:
         }
 
     def error_code(self, response: Response) -> tuple[str, str]:
-        header_code = _text(response.headers.get("X-Amzn-ErrorType"))
-        try:
-            data = self._codec.decode(response.body) if response.body.strip() else {}
-        except ValueError:
-            data = None
-        if isinstance(data, dict):
-            raw = header_code or _text(data.get("code")) or _text(data.get("__type"))
-            message = clean_text(_text(data.get("message")) or _text(data.get("Message")) or "")
-        else:
-            raw = header_code
-            reason = clean_text(response.reason, MAX_ID_CHARS) or "error"
-            media = response.headers.get("Content-Type")
-            media = clean_text(media, MAX_ID_CHARS) if media else "no content type"
-            message = (
-                f"{reason} (HTTP {response.status}); the error body is not "
-                f"{self._codec.name} ({media}): {_snippet(response.body)!r}"
-            )
-        return (clean_text(sanitize_code(raw), MAX_ID_CHARS) if raw else ""), message
+        return error_from_body(response, self._codec, response.headers.get("X-Amzn-ErrorType"))
 
 
 class AwsJsonServer:
@@ -97,6 +75,9 @@ class AwsJsonServer:
     @property
     def codec(self) -> Codec:
         return self._codec
+
+    def claims(self, path: str, headers: Mapping[bytes, str]) -> bool:
+        return path == "/"
 
     def check_request_line(self, method: str, path: str) -> None:
         if path != "/":
@@ -116,13 +97,7 @@ class AwsJsonServer:
         return ProtocolError("UnknownOperationException", message)
 
     def shown_operation(self, key: str | None, known: bool) -> str:
-        if key is None:
-            return "-"
-        if known:
-            return key
-        if _TARGET_LIKE.fullmatch(key):
-            return repr(key)
-        return f"(not shown: {len(key)} characters)"
+        return shown_key(key, known)
 
     def check_headers(self, headers: Mapping[bytes, str]) -> None:
         found = headers.get(_CONTENT_TYPE)
@@ -135,12 +110,3 @@ class AwsJsonServer:
     def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
         headers = [(b"x-amzn-errortype", code.encode("ascii", "replace"))] if code else []
         return headers, json.dumps({"__type": code, "message": message}).encode("utf-8")
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
-
-
-def _snippet(body: bytes) -> str:
-    text = " ".join(clean_text(body[: MAX_SNIPPET_CHARS * 4].decode("utf-8", "replace")).split())
-    return text if len(text) <= MAX_SNIPPET_CHARS else text[:MAX_SNIPPET_CHARS] + "..."

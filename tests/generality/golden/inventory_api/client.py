@@ -137,6 +137,9 @@ class InventoryClient(ServiceClient):
 
     SPEC: ClassVar[ClientSpec] = ClientSpec(
         protocol=aws_json.AwsJsonClient("1.1", "Inventory_20240131"),
+        protocols={
+            "awsJson1_1": aws_json.AwsJsonClient("1.1", "Inventory_20240131"),
+        },
         signing_name="inventory",
         endpoint_prefix="inventory",
         user_agent="inventory_api-client/2024-01-31",

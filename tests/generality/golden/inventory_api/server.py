@@ -6,7 +6,7 @@ In AWS JSON 1.1, every request is a POST to / with the header X-Amz-Target: Inve
 it names with the input model; the method (sync or async)
 returns the output model or a wire dict, or raises an `errors.ServiceError` subclass. The rest
 is the protocol's business and is done by `_runtime/server.py` (body limits, SigV4, errors,
-the access log) and `_runtime/protocols/aws_json.py` (routing, the wire format).
+the access log) and `_runtime/protocols/` (routing, the wire format: one module per protocol).
 
 One access-log line per request goes to the `inventory_api.server` logger at INFO:
 target, status, error code, latency and request id; never bodies, headers or keys.
@@ -37,6 +37,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "OPERATIONS",
     "PROTOCOL",
+    "PROTOCOLS",
     "create_app",
     "load_credentials",
     "main",
@@ -44,7 +45,10 @@ __all__ = [
 
 logger = logging.getLogger("inventory_api.server")
 
-PROTOCOL: Final = aws_json.AwsJsonServer("1.1", "Inventory_20240131")
+# Every protocol the spec lists; the first (the client's default) answers requests that no
+# protocol claims.
+PROTOCOLS: Final = (aws_json.AwsJsonServer("1.1", "Inventory_20240131"),)
+PROTOCOL: Final = PROTOCOLS[0]
 CONTENT_TYPE: Final = PROTOCOL.content_type
 SERVICE_FULL_NAME: Final = "Example Inventory Service"
 
@@ -68,7 +72,7 @@ OPERATIONS: Final[dict[str, Operation[validators.Violation]]] = {
 }
 
 _SPEC: Final = ServerSpec(
-    PROTOCOL, OPERATIONS, errors.ERRORS_BY_CODE, validators.format_message, SIGNING_NAME, logger
+    PROTOCOLS, OPERATIONS, errors.ERRORS_BY_CODE, validators.format_message, SIGNING_NAME, logger
 )
 
 
@@ -99,7 +103,7 @@ def create_app(
 def main(argv: list[str] | None = None) -> int:
     """`python -m inventory_api.server`: serve a handler with uvicorn until interrupted."""
     bundled = None
-    description = f"Serve {SERVICE_FULL_NAME} ({CONTENT_TYPE}) locally with uvicorn."
+    description = f"Serve {SERVICE_FULL_NAME} ({', '.join(p.content_type for p in PROTOCOLS)}) locally with uvicorn."
     parser = cli.arguments(f"python -m {__package__}.server", description, bundled)
     return cli.main(
         argv, parser=parser, create_app=create_app, handler_from_args=_handler_from_args

@@ -1,0 +1,160 @@
+"""Smithy RPC v2 CBOR against `python -m pollforjobs.server`, beside AWS JSON on the same server.
+
+boto3 gets a copy of botocore's own CodePipeline model that lists only `smithy-rpc-v2-cbor`,
+through botocore's loader search path (AWS_DATA_PATH, as a user would add a model), not a
+patched botocore: it then sends `POST /service/CodePipeline_20150709/operation/PollForJobs`
+with CBOR bodies. The same server process answers boto3 speaking AWS JSON, and the generated
+client in either mode.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore
+import cbor2
+import pytest
+from botocore.exceptions import ClientError
+from pollforjobs import errors
+from pollforjobs.client import CodePipelineClient
+
+from ..support.cbor_harness import SERVICE_PATH, cbor_post
+from ..support.server_harness import ACCESS_KEY, SECRET_KEY
+from .test_server_sdks import SEED, ServerProcess, action_type, server_command
+
+MODEL_SOURCE = Path(botocore.__file__).parent / "data" / "codepipeline" / "2015-07-09"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    folder = tmp_path_factory.mktemp("cbor-server")
+    (folder / "jobs.json").write_text(json.dumps(SEED), encoding="utf-8")
+    (folder / "credentials.json").write_text(json.dumps({ACCESS_KEY: SECRET_KEY}), encoding="utf-8")
+    command = server_command("--port", "0", "--jobs", str(folder / "jobs.json"), "--credentials", str(folder / "credentials.json"))
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        yield ServerProcess(process)
+    finally:
+        process.terminate()
+        process.wait(30)
+
+
+@pytest.fixture(scope="module")
+def cbor_data_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A botocore data folder holding CodePipeline's model with only smithy-rpc-v2-cbor."""
+    folder = tmp_path_factory.mktemp("botocore-data")
+    target = folder / "codepipeline" / "2015-07-09"
+    target.mkdir(parents=True)
+    model = json.loads(gzip.decompress((MODEL_SOURCE / "service-2.json.gz").read_bytes()))
+    assert model["metadata"]["protocols"] == ["smithy-rpc-v2-cbor", "json"]  # what AWS ships today
+    model["metadata"].update(protocol="smithy-rpc-v2-cbor", protocols=["smithy-rpc-v2-cbor"])
+    (target / "service-2.json").write_text(json.dumps(model), encoding="utf-8")
+    shutil.copy(MODEL_SOURCE / "endpoint-rule-set-1.json.gz", target)
+    return folder
+
+
+def boto3_client(server: ServerProcess, data_path: Path | None, **options: Any) -> Any:
+    session = boto3.session.Session()
+    if data_path is not None:
+        # The loader's search path, as AWS_DATA_PATH would set it: a user's model folder first.
+        loader = session._session.get_component("data_loader")
+        loader.search_paths.insert(0, str(data_path))
+    settings = {"endpoint_url": server.url, "region_name": "us-east-1", "aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
+    return session.client("codepipeline", **{**settings, **options})
+
+
+def captured_requests(client: Any) -> list[Any]:
+    seen: list[Any] = []
+    client.meta.events.register("before-send.codepipeline.PollForJobs", lambda request, **_: seen.append(request))
+    return seen
+
+
+def test_boto3_with_a_cbor_only_model_gets_the_seeded_jobs(server: ServerProcess, cbor_data_path: Path) -> None:
+    client = boto3_client(server, cbor_data_path)
+    assert client.meta.service_model.resolved_protocol == "smithy-rpc-v2-cbor"
+    sent = captured_requests(client)
+    jobs = client.poll_for_jobs(actionTypeId=action_type("BotoTool"), maxBatchSize=5)["jobs"]
+    assert [job["id"] for job in jobs] == ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
+    assert jobs[0]["data"]["actionConfiguration"]["configuration"] == {"ProjectName": "Project1"}
+    request = sent[0]
+    assert request.url.endswith(SERVICE_PATH)
+    assert request.headers["Content-Type"] == b"application/cbor" and request.headers["smithy-protocol"] == b"rpc-v2-cbor"
+    assert "X-Amz-Target" not in request.headers
+    assert cbor2.loads(request.body)["maxBatchSize"] == 5
+
+
+def test_boto3_cbor_modeled_errors_carry_aws_messages(server: ServerProcess, cbor_data_path: Path) -> None:
+    client = boto3_client(server, cbor_data_path)
+    with pytest.raises(client.exceptions.ActionTypeNotFoundException) as missing:
+        client.poll_for_jobs(actionTypeId=action_type("NobodyRegisteredThis"))
+    assert missing.value.response["Error"]["Message"] == "The specified action type cannot be found."
+    assert missing.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    strict = boto3_client(server, cbor_data_path, config=botocore.config.Config(parameter_validation=False))
+    with pytest.raises(strict.exceptions.ValidationException) as invalid:
+        strict.poll_for_jobs(actionTypeId=action_type("BotoTool"), maxBatchSize=0)
+    assert invalid.value.response["Error"]["Message"] == (
+        "1 validation error detected: Value '0' at 'maxBatchSize' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1"
+    )
+
+
+def test_boto3_cbor_with_a_wrong_secret_gets_invalid_signature(server: ServerProcess, cbor_data_path: Path) -> None:
+    client = boto3_client(server, cbor_data_path, aws_secret_access_key=SECRET_KEY + "-wrong")
+    with pytest.raises(ClientError) as caught:
+        client.poll_for_jobs(actionTypeId=action_type("BotoTool"))
+    assert caught.value.response["Error"]["Code"] == "InvalidSignatureException"
+    assert caught.value.response["Error"]["Message"].startswith("The request signature we calculated does not match")
+    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+def test_the_same_server_answers_boto3_in_aws_json(server: ServerProcess, cbor_data_path: Path) -> None:
+    client = boto3_client(server, None)
+    assert client.meta.service_model.resolved_protocol == "json"  # boto3's pick from ["smithy-rpc-v2-cbor", "json"]
+    sent = captured_requests(client)
+    assert client.poll_for_jobs(actionTypeId=action_type("EmptyTool"))["jobs"] == []
+    assert sent[0].headers["X-Amz-Target"] == b"CodePipeline_20150709.PollForJobs"
+    with pytest.raises(client.exceptions.ActionTypeNotFoundException):
+        client.poll_for_jobs(actionTypeId=action_type("NobodyRegisteredThis"))
+
+
+def generated(server: ServerProcess, **options: Any) -> CodePipelineClient:
+    settings: dict[str, Any] = {"region_name": "us-east-1", "endpoint_url": server.url, "aws_access_key_id": ACCESS_KEY, "aws_secret_access_key": SECRET_KEY}
+    return CodePipelineClient(**{**settings, **options})
+
+
+def test_the_generated_client_in_cbor_mode_passes_the_same_checks(server: ServerProcess) -> None:
+    client = generated(server, protocol="rpcv2Cbor")
+    jobs = client.poll_for_jobs(actionTypeId=action_type("CliTool"), maxBatchSize=1).jobs
+    assert jobs is not None and [job.id for job in jobs] == ["00000000-0000-4000-8000-000000000003"]
+    with pytest.raises(errors.ActionTypeNotFoundException) as missing:
+        client.poll_for_jobs(actionTypeId=action_type("NobodyRegisteredThis"))
+    assert missing.value.message == "The specified action type cannot be found." and missing.value.status_code == 400
+    with pytest.raises(errors.ValidationException) as invalid:
+        generated(server, protocol="rpcv2Cbor", validate_requests=False).poll_for_jobs(actionTypeId=action_type("CliTool"), maxBatchSize=0)
+    assert invalid.value.message.startswith("1 validation error detected: Value '0' at 'maxBatchSize'")
+    with pytest.raises(errors.InvalidSignatureException) as wrong:
+        generated(server, protocol="rpcv2Cbor", aws_secret_access_key=SECRET_KEY + "-wrong").poll_for_jobs(actionTypeId=action_type("CliTool"))
+    assert wrong.value.status_code == 400 and SECRET_KEY not in str(wrong.value) and SECRET_KEY not in repr(wrong.value)
+    assert not getattr(wrong.value, "__notes__", None)  # not retried, as in JSON mode
+
+
+def test_the_generated_client_defaults_to_what_boto3_picks(server: ServerProcess) -> None:
+    assert type(generated(server)._protocol).__name__ == "AwsJsonClient"
+    assert generated(server).poll_for_jobs(actionTypeId=action_type("EmptyTool")).jobs == []
+    with pytest.raises(ValueError, match=r"protocol must be one of the spec's: awsJson1_1, rpcv2Cbor; not 'cbor'"):
+        generated(server, protocol="cbor")
+
+
+def test_the_server_logs_cbor_requests_like_json_ones(server: ServerProcess) -> None:
+    answer = cbor_post(server.url, cbor2.dumps({"actionTypeId": action_type("EmptyTool")}))
+    assert answer.status == 200 and cbor2.loads(answer.body) == {"jobs": []}
+    assert answer.headers["smithy-protocol"] == "rpc-v2-cbor" and answer.headers["content-type"] == "application/cbor"
+    assert "target=CodePipeline_20150709.PollForJobs status=200" in server.log()
+    assert SECRET_KEY not in server.log()

@@ -31,9 +31,18 @@ ERROR_REMOVED = rule(
     oasdiff="response-non-success-status-removed", smithy="RemovedOperationError, RemovedServiceError",
 )
 PROTOCOL_CHANGED = rule(
-    "protocol-changed", BREAKING, BREAKING, "the service's protocol changes (awsJson1_1 to awsJson1_0, …)",
+    "protocol-changed", BREAKING, BREAKING, "a protocol the service spoke is gone (awsJson1_1 to awsJson1_0, …)",
     "requests and responses are encoded differently: old clients and servers no longer understand the new ones",
     smithy="ModifiedTrait (protocol)",
+)
+PROTOCOL_ADDED = rule(
+    "protocol-added", INFO, BREAKING, "the service speaks one more protocol (rpcv2Cbor beside awsJson1_1, …)",
+    "callers keep the protocol they speak; a server must answer SDKs that pick the new one",
+    smithy="AddedTrait (protocol)",
+)
+PROTOCOL_PREFERENCE_CHANGED = rule(
+    "protocol-preference-changed", INFO, INFO, "the same protocols in another order of preference",
+    "SDKs may pick another protocol, which both sides speak",
 )
 TARGET_PREFIX_CHANGED = rule(
     "target-prefix-changed", BREAKING, BREAKING, "the target prefix changes (the X-Amz-Target of every operation)",
@@ -64,8 +73,8 @@ _OPERATION = (REQUEST,)
 
 @service_detector
 def _service(old: Service, new: Service) -> Iterator[Finding]:
+    yield from _protocols(old, new)
     rules = {
-        "protocol": PROTOCOL_CHANGED,
         "target_prefix": TARGET_PREFIX_CHANGED,
         "signing_name": SIGNING_NAME_CHANGED,
         "endpoint_prefix": ENDPOINT_PREFIX_CHANGED,
@@ -80,6 +89,23 @@ def _service(old: Service, new: Service) -> Iterator[Finding]:
             message = f"the service's {field} changes" if kind == DOCUMENTATION_CHANGED else f"the service's {field} changes from {before} to {after}"
             yield Finding(kind, f"$.service.{field}", before, after, message, new.name, _OPERATION, operation_level=True)
     yield from _errors(old.common_errors, new.common_errors, "$.service.common_errors", new.name, "the service")
+
+
+def _protocols(old: Service, new: Service) -> Iterator[Finding]:
+    """One finding: a protocol gone outweighs one added, which outweighs a new order."""
+    before, after = list(old.protocols), list(new.protocols)
+    gone, added = [p for p in before if p not in after], [p for p in after if p not in before]
+    change = f"(protocols {before} to {after})"
+    if gone:
+        found = (PROTOCOL_CHANGED, f"the service no longer speaks {', '.join(gone)} {change}")
+    elif added:
+        found = (PROTOCOL_ADDED, f"the service also speaks {', '.join(added)} {change}")
+    elif before != after:
+        found = (PROTOCOL_PREFERENCE_CHANGED, f"the order of preference changes {change}")
+    else:
+        return
+    kind, message = found
+    yield Finding(kind, "$.service.protocols", before, after, message, new.name, _OPERATION, operation_level=True)
 
 
 @service_detector

@@ -158,7 +158,7 @@ ERROR_CASES: dict[str, tuple[str, str, Callable[[Spec], None], str]] = {
 }
 
 
-def _service(field: str, value: str) -> Callable[[Service], Service]:
+def _service(field: str, value: Any) -> Callable[[Service], Service]:
     changes: dict[str, Any] = {field: value}
     return lambda api: dataclasses.replace(api, **changes)
 
@@ -178,7 +178,9 @@ def _with_ping(api: Service) -> Service:
 OPERATION_CASES: dict[str, tuple[str, str, Callable[[Service], Service], str]] = {
     "operation-removed": (B, I, _without_get, "the client loses get(); a server need not answer it"),
     "operation-added": (I, B, _with_ping, "callers gain ping(); create_app refuses a handler without ping"),
-    "protocol-changed": (B, B, _service("protocol", "awsJson1_0"), "the bytes on the wire change"),
+    "protocol-changed": (B, B, _service("protocols", ("awsJson1_0",)), "the bytes on the wire change"),
+    "protocol-added": (I, B, _service("protocols", ("awsJson1_1", "rpcv2Cbor")), "callers keep JSON; a server must answer CBOR"),
+    "protocol-preference-changed": (I, I, _service("protocols", ("rpcv2Cbor", "awsJson1_1")), "both sides speak both"),
     "target-prefix-changed": (B, B, _service("target_prefix", "Widgets_20210101"), "old targets are unknown operations"),
     "signing-name-changed": (B, B, _service("signing_name", "gadgets"), "old signatures are refused"),
     "endpoint-prefix-changed": (B, B, _service("endpoint_prefix", "gadgets"), "old clients call another host"),
@@ -232,6 +234,8 @@ def test_error_rule(kind: str, perspective: str) -> None:
 def test_operation_rule(kind: str, perspective: str) -> None:
     caller, server, change, reason = OPERATION_CASES[kind]
     old = compiled(base())
+    if kind == "protocol-preference-changed":  # a reordering needs two protocols before
+        old = dataclasses.replace(old, protocols=("awsJson1_1", "rpcv2Cbor"))
     changes = [c for c in diff(old, change(old), perspective) if c.kind == kind]
     assert changes, f"{kind} not reported ({reason})"
     assert {(c.direction, c.severity) for c in changes} == {("operation", caller if perspective == CLIENT else server)}, reason
@@ -316,5 +320,5 @@ def test_a_protocol_change_in_a_spec_breaks_both_sides() -> None:
     new["service"]["protocol"] = "awsJson1_0"
     for perspective in (CLIENT, SERVER):
         assert [(c.severity, c.direction, c.kind, c.path, c.old, c.new) for c in diff(compiled(old), compiled(new), perspective)] == [
-            (B, "operation", "protocol-changed", "$.service.protocol", "awsJson1_1", "awsJson1_0")
+            (B, "operation", "protocol-changed", "$.service.protocols", ["awsJson1_1"], ["awsJson1_0"])
         ]

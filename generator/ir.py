@@ -257,6 +257,52 @@ class LocalHandler:
     module_at: Location = field(default=Location("", 1, 1), compare=False)
 
 
+def on_cycles(graph: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """The nodes of `graph` that some cycle passes through (Tarjan's strongly connected
+    components, without recursion: reference chains may be long)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[str] = set()
+    for start in graph:
+        if start in index:
+            continue
+        work: list[tuple[str, list[str]]] = [(start, list(graph[start]))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            if children:
+                child = children.pop()
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, list(graph[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph[node]:
+                    found.update(component)
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -273,8 +319,10 @@ class Service:
     shapes: tuple[Shape, ...]  # sorted by name
     common_errors: tuple[str, ...]
     local_handler: LocalHandler | None = None
-    # Derived from `shapes` (so left out of equality and hashing): every shape by name.
+    # Derived from `shapes` (so left out of equality and hashing): every shape by name, and
+    # the names of those a cycle of references passes through.
     shape_index: Mapping[str, Shape] = field(init=False, repr=False, compare=False)
+    recursive: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Shape] = {}
@@ -286,6 +334,7 @@ class Service:
         problems = list(self._reference_problems())
         if problems:
             raise IRError("; ".join(problems))
+        object.__setattr__(self, "recursive", on_cycles({s.name: s.references for s in self.shapes}))
 
     def _reference_problems(self) -> Iterable[str]:
         def wrong(name: str, want: type[Shape], user: str) -> str | None:

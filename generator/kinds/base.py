@@ -41,6 +41,7 @@ class Function:
     name: str
     returns: str
     body: tuple[str, ...]
+    counts_depth: bool = False  # takes `depth: int = 0`, the nesting of a recursive shape
 
 
 # How a constraint is broken, as a Python condition on `{var}`; a blob's byte bounds compare
@@ -205,13 +206,13 @@ class CompositeKind(Kind):
         return lines
 
     def member_lines(self, shape: Any, path: str, required: bool, sensitive: bool, calls: Calls) -> list[str]:
-        return required_or_present(required, path, [f"_check_{shape.name}(v, {path}, out)"], calls)
+        return required_or_present(required, path, [f"_check_{shape.name}(v, {path}, out{calls.depth_argument(shape.name)})"], calls)
 
     def item_branches(self, shape: Any, var: str, path: str, nested_path: str, flag: str, calls: Calls) -> list[str]:
-        return ["else:", f"    _check_{shape.name}({var}, {nested_path}, out)"]
+        return ["else:", f"    _check_{shape.name}({var}, {nested_path}, out{calls.depth_argument(shape.name)})"]
 
     def read(self, shape: Any, var: str, path: str, calls: Calls) -> str:
-        return f"_read_{shape.name}({var}, {path})"
+        return f"_read_{shape.name}({var}, {path}{calls.depth_argument(shape.name)})"
 
 
 def doc(raw: RawShape) -> str:

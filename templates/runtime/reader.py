@@ -11,6 +11,8 @@ import json
 from enum import Enum
 from typing import Any, TypeVar
 
+from .validation import MAX_NESTING
+
 _E = TypeVar("_E", bound=Enum)
 
 
@@ -22,6 +24,12 @@ class ResponseFormatError(ValueError):
         self.path = path
         where = f"at '{path}'" if path else "at the top level"
         super().__init__(f"malformed response {where}: expected {expected}")
+
+
+def within_nesting(depth: int, path: str) -> None:
+    """A recursive shape's reader refuses values nested deeper than the validators allow."""
+    if depth >= MAX_NESTING:
+        raise ResponseFormatError(path, f"at most {MAX_NESTING} levels of nesting")
 
 
 def as_string(value: Any, path: str) -> str:

@@ -15,6 +15,10 @@ from typing import Any, Final
 
 MAX_LISTED_VIOLATIONS: Final = 10
 MAX_ECHOED_CHARS: Final = 1024
+# How deeply a recursive shape may nest within itself (objects and arrays, counted from the
+# first value of a shape a cycle passes through): deeper values are refused as a
+# SerializationException, before Python's recursion limit could be reached.
+MAX_NESTING: Final = 100
 _MAX_ECHOED_DEPTH: Final = 32
 
 
@@ -142,6 +146,11 @@ def wrong_type(out: list[Violation], path: str, value: Any, expected: str) -> No
             path, f"Unexpected {_json_type(value)} {_where(path)}: expected {expected}", "type"
         )
     )
+
+
+def too_deep(out: list[Violation], path: str) -> None:
+    message = f"Value {_where(path)} is nested too deeply: at most {MAX_NESTING} levels are allowed"
+    out.append(Violation(path, message, "type"))
 
 
 def is_whole(value: Any, low: int, high: int) -> bool:

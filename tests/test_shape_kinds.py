@@ -1,0 +1,199 @@
+"""The shape kinds beyond PollForJobs's, through every output of an invented spec
+(tests/kinds/shapes.yaml): recursive shapes first."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from openapi_spec_validator import validate as validate_openapi
+
+from generator.pipeline import generate
+
+from .conftest import ROOT
+from .node import node_tool
+from .server_harness import Served, post
+
+SPEC = Path("tests/kinds/shapes.yaml")
+PACKAGE = "forest_api"
+TARGET = "Forest_20240101.PutTree"
+CONTENT_TYPE = "application/x-amz-json-1.0"
+
+
+@pytest.fixture(scope="module")
+def package_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("kinds")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(ROOT)
+        generate(SPEC, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def api(package_dir: Path) -> Iterator[ModuleType]:
+    sys.path.insert(0, str(package_dir))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(package_dir))
+        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+
+
+def chain(levels: int) -> dict[str, Any]:
+    """A node `levels` deep through `next`."""
+    node: dict[str, Any] = {"name": "leaf"}
+    for _ in range(levels - 1):
+        node = {"name": "n", "next": node}
+    return node
+
+
+def nested_value(levels: int) -> dict[str, Any]:
+    """An attribute value `levels` values deep, alternating lists and maps."""
+    value: dict[str, Any] = {"S": "x"}
+    for level in range(levels - 1):
+        value = {"L": [value]} if level % 2 else {"M": {"k": value}}
+    return value
+
+
+TREE = {
+    "root": {"name": "a", "children": [{"name": "b", "next": {"name": "c"}}, {"name": "d", "children": []}]},
+    "attributes": {"top": {"M": {"inner": {"L": [{"S": "x"}, {"M": {}}]}}}},
+}
+
+
+def test_package_passes_mypy_and_ruff(package_dir: Path) -> None:
+    for command in (["mypy", "--strict", "--no-incremental", PACKAGE], ["ruff", "check", "--no-cache", PACKAGE]):
+        result = subprocess.run([sys.executable, "-m", *command], cwd=package_dir, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_recursive_models_round_trip_nested_values(api: ModuleType) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    request = models.PutTreeInput.model_validate(TREE)
+    assert request.root.children[0].next.name == "c"
+    assert request.attributes["top"].m["inner"].l[1].m == {}
+    assert request.model_dump(by_alias=True, exclude_none=True) == TREE
+    with pytest.raises(Exception, match="name"):
+        models.PutTreeInput.model_validate({"root": {"name": "a", "next": {"next": {"name": "c"}}}})
+
+
+def test_validators_check_every_level(api: ModuleType) -> None:
+    assert api.validate_request(TREE) == []
+    broken = {"root": {"name": "a", "children": [{"name": "b", "next": {"name": ""}}]}, "attributes": {"k": {"L": [{"S": 5}]}}}
+    found = {(v.path, v.kind) for v in api.validate_request(broken)}
+    assert found == {("root.children.1.member.next.name", "constraint"), ("attributes.k.member.L.1.member.S", "type")}
+
+
+def json_levels(value: Any) -> int:
+    """How many objects and arrays deep `value` is."""
+    if isinstance(value, dict):
+        return 1 + max(map(json_levels, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(json_levels, value), default=0)
+    return 0
+
+
+def node_body(levels: int) -> dict[str, Any]:
+    return {"root": chain(levels)}
+
+
+def attribute_body(levels: int) -> dict[str, Any]:
+    """`levels` objects and arrays deep (even: a value adds an object and a list or map)."""
+    return {"attributes": {"k": nested_value(levels // 2)}}
+
+
+@pytest.mark.parametrize(("body", "step"), [(node_body, 1), (attribute_body, 2)], ids=["structure", "lists-and-maps"])
+def test_nesting_is_bounded_by_max_nesting(api: ModuleType, body: Any, step: int) -> None:
+    """MAX_NESTING counts the objects and arrays of recursive shapes, one level each."""
+    bound = api.validators.MAX_NESTING
+    assert json_levels(body(bound)["root" if step == 1 else "attributes"]) == bound
+    assert api.validate_request(body(bound)) == []
+    (too_deep,) = api.validate_request(body(bound + step))
+    assert too_deep.kind == "type" and f"at most {bound} levels" in too_deep.message
+    # Far past Python's recursion limit: still one clear violation, not a RecursionError.
+    (way_too_deep,) = api.validate_request(body(20 * sys.getrecursionlimit()))
+    assert way_too_deep.kind == "type" and way_too_deep.message.endswith(f"is nested too deeply: at most {bound} levels are allowed")
+    wire = importlib.import_module(f"{PACKAGE}.wire")
+    wire.read_response(body(bound))
+    for levels in (bound + step, 20 * sys.getrecursionlimit()):
+        with pytest.raises(api.ResponseFormatError, match=f"at most {bound} levels"):
+            wire.read_response(body(levels))
+
+
+def test_server_refuses_too_deep_input_as_serialization_exception(api: ModuleType) -> None:
+    seen: list[Any] = []
+
+    class Handler:
+        def put_tree(self, request: Any) -> Any:
+            seen.append(request)
+            return {"root": request.root.model_dump(by_alias=True, exclude_none=True)}
+
+    server = importlib.import_module(f"{PACKAGE}.server")
+    bound = api.validators.MAX_NESTING
+    headers = {"X-Amz-Target": TARGET, "Content-Type": CONTENT_TYPE}
+    with Served(server.create_app(Handler())) as served:
+        deep = post(served.url, json.dumps({"root": chain(bound + 1)}), headers)
+        assert deep.status == 400 and deep.json["__type"].endswith("SerializationException"), deep.body
+        fine = post(served.url, json.dumps({"root": chain(bound)}), headers)
+        assert fine.status == 200, fine.body
+        assert fine.json == {"root": chain(bound)}
+    assert len(seen) == 1
+
+
+def test_client_and_server_carry_a_recursive_value(api: ModuleType) -> None:
+    seen: list[Any] = []
+
+    class Handler:
+        def put_tree(self, request: Any) -> Any:
+            seen.append(request.model_dump(by_alias=True, exclude_none=True))
+            return request.model_dump(by_alias=True, exclude_none=True)
+
+    server = importlib.import_module(f"{PACKAGE}.server")
+    client_module = importlib.import_module(f"{PACKAGE}.client")
+    with Served(server.create_app(Handler())) as served:
+        client = client_module.ForestClient(region_name="us-east-1", endpoint_url=served.url, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+        answer = client.put_tree(TREE)
+    assert seen == [TREE]
+    assert answer.model_dump(by_alias=True, exclude_none=True) == TREE
+
+
+def test_json_schema_export_follows_ref_cycles(package_dir: Path) -> None:
+    schema = json.loads((package_dir / PACKAGE / "schemas" / "PutTreeInput.schema.json").read_text(encoding="utf-8"))
+    assert schema["$defs"]["Node"]["properties"]["next"]["anyOf"][0] == {"$ref": "#/$defs/Node"}
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(TREE)) == []
+    assert list(validator.iter_errors({"root": chain(50)})) == []
+    bad = {"root": {"name": "a", "next": {"name": "b", "children": [{"name": "c", "next": {"name": ""}}]}}}
+    best = jsonschema.exceptions.best_match(validator.iter_errors(bad))
+    assert best is not None and list(best.absolute_path) == ["root", "next", "children", 0, "next", "name"]
+
+
+def test_openapi_export_is_valid_with_recursive_components(package_dir: Path) -> None:
+    document = yaml.safe_load((package_dir / PACKAGE / "openapi.yaml").read_text(encoding="utf-8"))
+    validate_openapi(document)
+    assert document["components"]["schemas"]["NodeList"]["items"] == {"$ref": "#/components/schemas/Node"}
+
+
+def test_typescript_recursive_types_check(package_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "types.d.ts").write_text((package_dir / PACKAGE / "types.d.ts").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "use.ts").write_text(
+        'import type { PutTreeInput, AttributeValue } from "./types";\n'
+        f"export const tree: PutTreeInput = {json.dumps(TREE)};\n"
+        f"export const deep: AttributeValue = {json.dumps(nested_value(12))};\n"
+        'export const wrong: PutTreeInput = {"root": {"name": "a", "next": {"name": 5}}};\n',
+        encoding="utf-8",
+    )
+    command = [str(node_tool("tsc")), "--strict", "--noEmit", "--target", "es2022", "--module", "commonjs", "types.d.ts", "use.ts"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    errors = [line for line in result.stdout.splitlines() if ": error TS" in line]
+    assert len(errors) == 1 and errors[0].startswith("use.ts(4,"), result.stdout

@@ -38,6 +38,7 @@ _EXPECTED = {
     "structure": "an object",
     "map": "an object",
     "list": "an array",
+    "union": "an object",
 }
 
 
@@ -224,6 +225,20 @@ class StructureShape(Shape):
     @property
     def references(self) -> tuple[str, ...]:
         return tuple(m.shape for m in self.members)
+
+
+@dataclass(frozen=True)
+class UnionShape(StructureShape):
+    """Exactly one member set; its members are never `required`."""
+
+
+@dataclass(frozen=True)
+class DocumentShape(Shape):
+    """Any JSON value."""
+
+    @property
+    def expected(self) -> str:
+        return "a JSON value"
 
 
 @dataclass(frozen=True)

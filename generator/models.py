@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from collections import defaultdict
 from pathlib import Path
 
 import isort
@@ -19,11 +21,14 @@ from .schema import BLOB_KEYWORD, model_document
 
 # What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
 BLOB_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import base64_bytes\n"
+# What a union class (templates/datamodel/pydantic_v2/BaseModel.jinja2) uses.
+UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\nfrom .validators import exactly_one_member\n"
 
 
 def render_models(service: Service) -> str:
     """Python source of models.py, before the project's header and black."""
     aliases = {wire: python for shape in service.shapes for wire, python in kind_of(shape).model_aliases(shape).items()}
+    template_data = defaultdict(dict, {shape.class_name: data for shape in service.shapes if (data := kind_of(shape).model_template_data(shape))})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = generate(
@@ -33,6 +38,7 @@ def render_models(service: Service) -> str:
             target_python_version=PythonVersion.PY_311,
             custom_template_dir=TEMPLATE_DIR,
             aliases=aliases,
+            extra_template_data=template_data,
             allow_population_by_field_name=True,
             use_annotated=True,
             use_standard_collections=True,
@@ -55,10 +61,38 @@ def render_models(service: Service) -> str:
     # The tool escapes backslashes, triple quotes and NUL in docstrings but writes other
     # control characters (and U+2028, ESC, ...) from spec text raw.
     source = _drop_tool_header(source)
-    if "AfterValidator(base64_bytes(" in source:
+    source = _add_union_checks(source, {shape.class_name: data["union_members"] for shape in service.shapes if "union_members" in (data := template_data.get(shape.class_name, {}))})
+    extra_imports = (BLOB_IMPORTS if "AfterValidator(base64_bytes(" in source else "") + (UNION_IMPORTS if "exactly_one_member(self" in source else "")
+    if extra_imports:
         future = "from __future__ import annotations\n"
-        source = isort.code(source.replace(future, future + BLOB_IMPORTS, 1) if future in source else BLOB_IMPORTS + source)
+        source = isort.code(source.replace(future, future + extra_imports, 1) if future in source else extra_imports + source)
     return literals.escape_nonprintable(source)
+
+
+def _add_union_checks(source: str, unions: dict[str, list[str]]) -> str:
+    """After each union class's fields, a model validator: exactly one known member is set,
+    as the generated validators require (the tool's templates have no hook for methods)."""
+    out: list[str] = []
+    current: list[str] | None = None
+    for line in source.split("\n") + ["#end"]:
+        if current is not None and line and not line.startswith((" ", ")")):
+            while out and out[-1] == "":
+                out.pop()
+            out += ["", *_union_check(current), "", ""]
+            current = None
+        match = re.match(r"class (\w+)\(BaseModel\):", line)
+        if match and match.group(1) in unions:
+            current = unions[match.group(1)]
+        out.append(line)
+    return "\n".join(out[:-1])
+
+
+def _union_check(members: list[str]) -> list[str]:
+    return [
+        '    @model_validator(mode="after")',
+        "    def _exactly_one_member(self) -> Self:",
+        f"        return exactly_one_member(self, {members!r})",
+    ]
 
 
 def _drop_tool_header(source: str) -> str:

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape, UnionShape
 
 WRONG_TYPES: tuple[Any, ...] = (None, True, 7, 2.5, "text", [], {})
 PATTERN_BREAKERS = ("$", "\n", " ", "é", "\u0661", "\u2028", "\U0001f600", "ǅ")
@@ -115,6 +115,10 @@ def _replacements(service: Service, shape: Shape, current: Any) -> Iterator[Any]
     elif isinstance(shape, StructureShape):
         yield {}
         yield {"__type": "Unknown", "unknownMember": [1]}
+        if isinstance(shape, UnionShape) and len(shape.members) > 1:
+            first, second = (next(_fillers(service, service.shape(m.shape))) for m in shape.members[:2])
+            yield {shape.members[0].wire_name: first, shape.members[1].wire_name: second}
+            yield {shape.members[0].wire_name: first, shape.members[1].wire_name: None}
     elif isinstance(shape, BlobShape):
         yield from blob_texts(shape)
 

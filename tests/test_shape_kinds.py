@@ -1,5 +1,5 @@
 """The shape kinds beyond PollForJobs's, through every output of an invented spec
-(tests/kinds/shapes.yaml): recursive shapes first."""
+(tests/kinds/shapes.yaml): recursive shapes, unions, documents."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from types import ModuleType
 from typing import Any
 
 import jsonschema
+import pydantic
 import pytest
 import yaml
 from openapi_spec_validator import validate as validate_openapi
 
-from generator.pipeline import generate
+from generator.pipeline import build, generate
 
 from .conftest import ROOT
+from .corpus import has_integral_float, mutants
 from .node import node_tool
 from .server_harness import Served, post
 
@@ -68,6 +70,8 @@ def nested_value(levels: int) -> dict[str, Any]:
 TREE = {
     "root": {"name": "a", "children": [{"name": "b", "next": {"name": "c"}}, {"name": "d", "children": []}]},
     "attributes": {"top": {"M": {"inner": {"L": [{"S": "x"}, {"M": {}}]}}}},
+    "filter": {"allOf": [{"named": "b"}, {"depth": 2}]},
+    "metadata": {"owner": "me", "tags": [1, 2.5, None, True, {"deep": ["x"]}]},
 }
 
 
@@ -190,10 +194,82 @@ def test_typescript_recursive_types_check(package_dir: Path, tmp_path: Path) -> 
         'import type { PutTreeInput, AttributeValue } from "./types";\n'
         f"export const tree: PutTreeInput = {json.dumps(TREE)};\n"
         f"export const deep: AttributeValue = {json.dumps(nested_value(12))};\n"
-        'export const wrong: PutTreeInput = {"root": {"name": "a", "next": {"name": 5}}};\n',
+        'export const wrong: PutTreeInput = {"root": {"name": "a", "next": {"name": 5}}};\n'
+        'export const two: PutTreeInput = {"filter": {"named": "a", "depth": 1}};\n',
         encoding="utf-8",
     )
     command = [str(node_tool("tsc")), "--strict", "--noEmit", "--target", "es2022", "--module", "commonjs", "types.d.ts", "use.ts"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     errors = [line for line in result.stdout.splitlines() if ": error TS" in line]
-    assert len(errors) == 1 and errors[0].startswith("use.ts(4,"), result.stdout
+    assert [line.split(",")[0] for line in errors] == ["use.ts(4", "use.ts(5"], result.stdout
+
+
+def test_a_union_needs_exactly_one_member_set_everywhere(api: ModuleType, package_dir: Path) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    schema = json.loads((package_dir / PACKAGE / "schemas" / "PutTreeInput.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    cases = {
+        "one": ({"named": "a"}, True),
+        "one and a null": ({"named": "a", "depth": None}, True),
+        "nested": ({"allOf": [{"depth": 1}, {"allOf": []}]}, True),
+        "none": ({}, False),
+        "only nulls": ({"named": None}, False),
+        "two": ({"named": "a", "depth": 1}, False),
+        "two, nested": ({"allOf": [{"named": "a", "depth": 1}]}, False),
+        "only an unknown member": ({"future": 1}, False),
+    }
+    for name, (value, valid) in cases.items():
+        body = {"filter": value}
+        problems = api.validate_request(body)
+        assert (problems == []) is valid, (name, problems)
+        assert all(p.kind == "type" and "exactly one member set" in p.message for p in problems), name
+        assert validator.is_valid(body) is valid, name
+        try:
+            models.PutTreeInput.model_validate(body)
+            assert valid, name
+        except pydantic.ValidationError as exc:
+            assert not valid and "exactly one member must be set" in str(exc), name
+
+
+def test_a_response_union_with_an_unknown_member_is_read(api: ModuleType) -> None:
+    """AWS adds union members; a client reads them (as botocore does, which names it
+    SDK_UNKNOWN_MEMBER) instead of refusing the response."""
+    wire = importlib.import_module(f"{PACKAGE}.wire")
+    body = json.dumps({"filter": {"allOf": [{"regex": "^a"}, {"named": "b"}]}}).encode()
+    output = wire.parse_put_tree_response(body)
+    unknown, known = output.filter.all_of
+    assert (unknown.named, unknown.depth, unknown.all_of) == (None, None, None)
+    assert unknown.model_extra == {"regex": "^a"}
+    assert known.named == "b" and known.model_extra == {}
+
+
+def test_documents_hold_any_json_value(api: ModuleType) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    wire = importlib.import_module(f"{PACKAGE}.wire")
+    for value in ({"a": [1, {"b": None}]}, [1, "x", False], "text", 2.5, True):
+        body = {"metadata": value}
+        assert api.validate_request(body) == []
+        assert models.PutTreeInput.model_validate(body).metadata == value
+        assert wire.parse_put_tree_response(json.dumps(body).encode()).metadata == value
+
+
+def test_validators_schema_and_models_agree(api: ModuleType, package_dir: Path) -> None:
+    service, _ = build(ROOT / SPEC)
+    schema = json.loads((package_dir / PACKAGE / "schemas" / "PutTreeInput.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    models = importlib.import_module(f"{PACKAGE}.models")
+    corpus = list(mutants(service, "PutTreeInput", TREE))
+    disagreements = []
+    for instance in corpus:
+        verdicts = {"ours": api.validate_request(instance) == [], "jsonschema": validator.is_valid(instance)}
+        if not has_integral_float(instance):
+            try:
+                models.PutTreeInput.model_validate_json(json.dumps(instance), strict=True)
+                verdicts["pydantic"] = True
+            except pydantic.ValidationError:
+                verdicts["pydantic"] = False
+        if len(set(verdicts.values())) > 1:
+            disagreements.append((instance, verdicts))
+    assert len(corpus) > 100
+    assert sum(api.validate_request(i) == [] for i in corpus) > 10, "the corpus holds valid instances too"
+    assert disagreements == []

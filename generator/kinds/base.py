@@ -86,6 +86,10 @@ class Kind:
         """`Class.wireName` -> Python field name, for the models' fields."""
         return {}
 
+    def model_template_data(self, shape: Any) -> dict[str, Any]:
+        """What the models' templates (templates/datamodel) get for this shape's class."""
+        return {}
+
     # ---- TypeScript -----------------------------------------------------------------------
 
     def typescript_type(self, service: Service, shape: Any) -> str:

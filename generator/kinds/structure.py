@@ -90,7 +90,7 @@ class StructureKind(CompositeKind):
         lines = _error_members(shape.error, shape.members) if shape.error else []
         for member in shape.members:
             lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [])
-            name = member.wire_name if _TS_IDENTIFIER.fullmatch(member.wire_name) else json.dumps(member.wire_name)
+            name = ts_member_name(member.wire_name)
             lines.append(f"  {name}: {member.shape};" if member.required else f"  {name}?: {member.shape} | null;")
         return [*doc_lines, f"export interface {shape.name} {{", *lines, "}"]
 
@@ -112,6 +112,10 @@ class StructureKind(CompositeKind):
             body += [f"v = data.get({lit(member.wire_name)})", "if v is not None:", f"    fields[{lit(member.python_name)}] = {read}"]
         body.append(f"return models.{shape.class_name}.model_construct(**fields)")
         return Function(f"_read_{shape.name}", f"models.{shape.class_name}", tuple(body))
+
+
+def ts_member_name(wire_name: str) -> str:
+    return wire_name if _TS_IDENTIFIER.fullmatch(wire_name) else json.dumps(wire_name)
 
 
 def _error_members(error: ErrorTrait, members: tuple[Member, ...]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 MAX_LISTED_VIOLATIONS: Final = 10
 MAX_ECHOED_CHARS: Final = 1024
@@ -20,6 +20,7 @@ MAX_ECHOED_CHARS: Final = 1024
 # SerializationException, before Python's recursion limit could be reached.
 MAX_NESTING: Final = 100
 _MAX_ECHOED_DEPTH: Final = 32
+_M = TypeVar("_M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,21 @@ def wrong_type(out: list[Violation], path: str, value: Any, expected: str) -> No
 def too_deep(out: list[Violation], path: str) -> None:
     message = f"Value {_where(path)} is nested too deeply: at most {MAX_NESTING} levels are allowed"
     out.append(Violation(path, message, "type"))
+
+
+def not_one_member(out: list[Violation], path: str, count: int) -> None:
+    # A union with no member or several cannot be read: a SerializationException, as for a wrong type.
+    message = f"Union {_where(path)} must have exactly one member set, not {count}"
+    out.append(Violation(path, message, "type"))
+
+
+def exactly_one_member(model: _M, names: list[str]) -> _M:
+    """A check for a union model's `model_validator` (the models use it): exactly one of the
+    fields `names` is set (not None), as the validators here require."""
+    count = sum(1 for name in names if getattr(model, name) is not None)
+    if count != 1:
+        raise ValueError(f"exactly one member must be set, not {count}")
+    return model
 
 
 def is_whole(value: Any, low: int, high: int) -> bool:

@@ -19,9 +19,8 @@ from .load import JsonPath, LoadedSpec
 Ref = Callable[..., Iterator[Diagnostic]]
 
 NOT_GENERATED_YET = {
-    "timestamp_format": "timestamp_format",
+    "timestamp_format": "timestamp_format on members",
     "sparse": "sparse lists and maps",
-    "idempotency_token": "idempotency tokens",
     "default": "member defaults",
     "endpoint": "host prefixes (endpoint)",
     "host_label": "host labels",
@@ -49,11 +48,11 @@ def not_generated_yet(data: dict[str, Any]) -> dict[str, int]:
         counts[NOT_GENERATED_YET[key]] = counts.get(NOT_GENERATED_YET[key], 0) + 1
 
     for shape in data["shapes"].values():
-        for key in ("sparse", "timestamp_format"):
+        for key in ("sparse",):
             if key in shape:
                 count(key)
         for member in shape.get("members", {}).values():
-            for key in ("timestamp_format", "idempotency_token", "default", "host_label"):
+            for key in ("timestamp_format", "default", "host_label"):
                 if key in member:
                     count(key)
     for op in data["operations"].values():
@@ -69,8 +68,6 @@ def problems(spec: LoadedSpec, ref: Ref) -> Iterator[Diagnostic]:
         base: JsonPath = ("shapes", name)
         if "sparse" in shape:
             yield _not_yet(spec, base + ("sparse",), "sparse")
-        if "timestamp_format" in shape:
-            yield _not_yet(spec, base + ("timestamp_format",), "timestamp_format")
         for member_name, member in shape.get("members", {}).items():
             yield from _member(spec, base + ("members", member_name), member, shapes)
     for op_name, op in data["operations"].items():
@@ -86,7 +83,7 @@ def _not_yet(spec: LoadedSpec, path: JsonPath, key: str) -> Diagnostic:
 def _member(spec: LoadedSpec, path: JsonPath, member: dict[str, Any], shapes: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
     target = shapes.get(member["shape"])
     kind = target["type"] if target else None
-    for key in ("timestamp_format", "idempotency_token", "default", "host_label"):
+    for key in ("timestamp_format", "default", "host_label"):
         if key in member:
             yield _not_yet(spec, path + (key,), key)
     if "timestamp_format" in member and kind not in (None, "timestamp"):

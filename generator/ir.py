@@ -148,7 +148,14 @@ class BooleanShape(Shape):
 
 @dataclass(frozen=True)
 class TimestampShape(Shape):
-    """A point in time (epoch seconds on the AWS JSON wire)."""
+    """A point in time: epoch seconds on the AWS JSON wire unless `timestamp_format` says
+    iso8601 or rfc822."""
+
+    timestamp_format: str = "unixTimestamp"
+
+    @property
+    def expected(self) -> str:
+        return {"iso8601": "an ISO 8601 date-time string", "rfc822": "an RFC 822 date string"}.get(self.timestamp_format, "a number of seconds since the epoch")
 
 
 @dataclass(frozen=True)
@@ -204,6 +211,7 @@ class Member:
     required: bool
     documentation: str
     sensitive: bool  # the member's shape, or the shape itself, is sensitive
+    idempotency_token: bool = False  # the client fills a uuid4 when the caller leaves it out
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,11 @@ class StructureShape(Shape):
     @property
     def references(self) -> tuple[str, ...]:
         return tuple(m.shape for m in self.members)
+
+    @property
+    def idempotency_tokens(self) -> tuple[str, ...]:
+        """The wire names of the members the client fills with a uuid4 when left out."""
+        return tuple(m.wire_name for m in self.members if m.idempotency_token)
 
 
 @dataclass(frozen=True)
@@ -392,6 +405,10 @@ class Service:
                 seen.add(name)
                 stack.extend(self.shape_index[name].references)
         return tuple(sorted(seen))
+
+    @property
+    def fills_idempotency_tokens(self) -> bool:
+        return any(isinstance(s := self.shape(op.input), StructureShape) and s.idempotency_tokens for op in self.operations)
 
     @property
     def client_class_name(self) -> str:

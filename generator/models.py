@@ -17,10 +17,12 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "datamodel
 from . import literals
 from .ir import Service
 from .kinds import kind_of
-from .schema import BLOB_KEYWORD, model_document
+from .schema import BLOB_KEYWORD, TIMESTAMP_KEYWORD, model_document
 
 # What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
-BLOB_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import base64_bytes\n"
+BLOB_IMPORTS = "from pydantic import BeforeValidator, PlainSerializer\nfrom .validators import blob_bytes, blob_text\n"
+# What a timestamp alias (the same template) uses.
+TIMESTAMP_IMPORTS = "from datetime import datetime\nfrom pydantic import BeforeValidator, PlainSerializer\nfrom .validators import timestamp_value, timestamp_wire\n"
 # What a union class (templates/datamodel/pydantic_v2/BaseModel.jinja2) uses.
 UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\nfrom .validators import exactly_one_member\n"
 
@@ -53,7 +55,7 @@ def render_models(service: Service) -> str:
             use_double_quotes=True,
             disable_timestamp=True,
             field_extra_keys_without_x_prefix={"x-repr"},
-            field_extra_keys={BLOB_KEYWORD},
+            field_extra_keys={BLOB_KEYWORD, TIMESTAMP_KEYWORD},
             formatters=[Formatter.ISORT],
         )
     if not isinstance(source, str):
@@ -62,10 +64,14 @@ def render_models(service: Service) -> str:
     # control characters (and U+2028, ESC, ...) from spec text raw.
     source = _drop_tool_header(source)
     source = _add_union_checks(source, {shape.class_name: data["union_members"] for shape in service.shapes if "union_members" in (data := template_data.get(shape.class_name, {}))})
-    extra_imports = (BLOB_IMPORTS if "AfterValidator(base64_bytes(" in source else "") + (UNION_IMPORTS if "exactly_one_member(self" in source else "")
+    extra_imports = "".join(
+        imports
+        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (UNION_IMPORTS, "exactly_one_member(self"))
+        if used in source
+    )
     if extra_imports:
         future = "from __future__ import annotations\n"
-        source = isort.code(source.replace(future, future + extra_imports, 1) if future in source else extra_imports + source)
+        source = isort.code(source.replace(future, future + extra_imports, 1) if future in source else extra_imports + source, profile="black")
     return literals.escape_nonprintable(source)
 
 

@@ -12,7 +12,7 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape, UnionShape
+from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape, TimestampShape, UnionShape
 
 WRONG_TYPES: tuple[Any, ...] = (None, True, 7, 2.5, "text", [], {})
 PATTERN_BREAKERS = ("$", "\n", " ", "é", "\u0661", "\u2028", "\U0001f600", "ǅ")
@@ -121,6 +121,10 @@ def _replacements(service: Service, shape: Shape, current: Any) -> Iterator[Any]
             yield {shape.members[0].wire_name: first, shape.members[1].wire_name: None}
     elif isinstance(shape, BlobShape):
         yield from blob_texts(shape)
+    elif isinstance(shape, TimestampShape):
+        yield from (-62135596801, -62135596800, 253402300799, 253402300800, 1e300, 1398796238.25, "1398796238")
+        yield from ("2014-04-29T18:30:38Z", "2014-04-29T18:30:38.5+02:00", "2014-04-29T18:30:38Z\n", "2014-04-29", "2014-04-29 18:30:38Z")
+        yield from ("Tue, 29 Apr 2014 18:30:38 GMT", "Tue, 29 Apr 2014 18:30:38 +0000", "Tue, 29 Apr 2014 18:30:38 GMT\n")
 
 
 # Bytes whose base64 uses every kind of character (+ and / too), cut to any length.

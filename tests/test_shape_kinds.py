@@ -6,9 +6,11 @@ from __future__ import annotations
 import importlib
 import json
 import subprocess
+import uuid
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from datetime import UTC, datetime, timedelta, timezone
 from types import ModuleType
 from typing import Any
 
@@ -72,7 +74,13 @@ TREE = {
     "attributes": {"top": {"M": {"inner": {"L": [{"S": "x"}, {"M": {}}]}}}},
     "filter": {"allOf": [{"named": "b"}, {"depth": 2}]},
     "metadata": {"owner": "me", "tags": [1, 2.5, None, True, {"deep": ["x"]}]},
+    "planted": 1398796238,
+    "surveyed": "2014-04-29T18:30:38.250000Z",  # botocore writes microseconds
+    "felled": "Tue, 29 Apr 2014 18:30:38 GMT",
+    "rings": "AQIDBA==",
+    "photos": ["", "/+8="],
 }
+WHEN = datetime(2014, 4, 29, 18, 30, 38, tzinfo=UTC)
 
 
 def test_package_passes_mypy_and_ruff(package_dir: Path) -> None:
@@ -86,7 +94,7 @@ def test_recursive_models_round_trip_nested_values(api: ModuleType) -> None:
     request = models.PutTreeInput.model_validate(TREE)
     assert request.root.children[0].next.name == "c"
     assert request.attributes["top"].m["inner"].l[1].m == {}
-    assert request.model_dump(by_alias=True, exclude_none=True) == TREE
+    assert request.model_dump(by_alias=True, exclude_none=True, mode="json") == TREE
     with pytest.raises(Exception, match="name"):
         models.PutTreeInput.model_validate({"root": {"name": "a", "next": {"next": {"name": "c"}}}})
 
@@ -159,16 +167,20 @@ def test_client_and_server_carry_a_recursive_value(api: ModuleType) -> None:
 
     class Handler:
         def put_tree(self, request: Any) -> Any:
-            seen.append(request.model_dump(by_alias=True, exclude_none=True))
-            return request.model_dump(by_alias=True, exclude_none=True)
+            seen.append(request.model_dump(by_alias=True, exclude_none=True, mode="json"))
+            assert (request.planted, request.rings) == (WHEN, b"\x01\x02\x03\x04")
+            return request.model_dump(by_alias=True, exclude_none=True)  # datetimes and bytes: Python values
 
     server = importlib.import_module(f"{PACKAGE}.server")
     client_module = importlib.import_module(f"{PACKAGE}.client")
     with Served(server.create_app(Handler())) as served:
         client = client_module.ForestClient(region_name="us-east-1", endpoint_url=served.url, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
         answer = client.put_tree(TREE)
+    token = seen[0].pop("clientToken")
+    assert uuid.UUID(token).version == 4, "the client fills the idempotency token the caller left out"
     assert seen == [TREE]
-    assert answer.model_dump(by_alias=True, exclude_none=True) == TREE
+    assert answer.model_dump(by_alias=True, exclude_none=True, mode="json") == TREE
+    assert (answer.planted, answer.surveyed, answer.felled) == (WHEN, WHEN + timedelta(milliseconds=250), WHEN)
 
 
 def test_json_schema_export_follows_ref_cycles(package_dir: Path) -> None:
@@ -235,12 +247,14 @@ def test_a_response_union_with_an_unknown_member_is_read(api: ModuleType) -> Non
     """AWS adds union members; a client reads them (as botocore does, which names it
     SDK_UNKNOWN_MEMBER) instead of refusing the response."""
     wire = importlib.import_module(f"{PACKAGE}.wire")
-    body = json.dumps({"filter": {"allOf": [{"regex": "^a"}, {"named": "b"}]}}).encode()
+    body = json.dumps({"filter": {"allOf": [{"regex": "^a"}, {"named": "b", "__type": "forest#Filter"}]}}).encode()
     output = wire.parse_put_tree_response(body)
     unknown, known = output.filter.all_of
     assert (unknown.named, unknown.depth, unknown.all_of) == (None, None, None)
     assert unknown.model_extra == {"regex": "^a"}
-    assert known.named == "b" and known.model_extra == {}
+    assert known.named == "b" and known.model_extra == {}, "a __type hint is not a member"
+    hinted = wire.parse_put_tree_response(b'{"filter": {"named": "b", "__type": "forest#Filter"}}')  # read by the models directly
+    assert hinted.filter.named == "b" and hinted.filter.model_extra == {}
 
 
 def test_documents_hold_any_json_value(api: ModuleType) -> None:
@@ -273,3 +287,83 @@ def test_validators_schema_and_models_agree(api: ModuleType, package_dir: Path) 
     assert len(corpus) > 100
     assert sum(api.validate_request(i) == [] for i in corpus) > 10, "the corpus holds valid instances too"
     assert disagreements == []
+
+
+def test_timestamps_are_datetimes_written_in_their_wire_format(api: ModuleType) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    request = models.PutTreeInput.model_validate(TREE)
+    assert (request.planted, request.surveyed, request.felled) == (WHEN, WHEN + timedelta(milliseconds=250), WHEN)
+    built = models.PutTreeInput(planted=WHEN, surveyed=WHEN, felled=WHEN.astimezone(timezone(timedelta(hours=2))))
+    assert built.model_dump(by_alias=True, exclude_none=True, mode="json") == {
+        "planted": 1398796238,
+        "surveyed": "2014-04-29T18:30:38Z",
+        "felled": "Tue, 29 Apr 2014 18:30:38 GMT",
+    }
+    assert models.PutTreeInput(planted=WHEN + timedelta(milliseconds=500)).model_dump(mode="json", exclude_none=True)["planted"] == 1398796238.5
+    # Each field takes its own format only, as AWS's services do.
+    for member, wrong in (("planted", "2014-04-29T18:30:38Z"), ("surveyed", 1398796238), ("surveyed", "Tue, 29 Apr 2014 18:30:38 GMT"), ("felled", "2014-04-29T18:30:38Z")):
+        (problem,) = api.validate_request({member: wrong})
+        assert (problem.path, problem.kind) == (member, "type") and "Invalid timestamp" in problem.message
+        with pytest.raises(pydantic.ValidationError):
+            models.PutTreeInput.model_validate({member: wrong})
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [1398796238, 1398796238.0, "1398796238", "2014-04-29T18:30:38Z", "2014-04-29T20:30:38+02:00", "2014-04-29T18:30:38", "Tue, 29 Apr 2014 18:30:38 GMT"],
+)
+def test_responses_take_any_timestamp_form_botocore_reads(api: ModuleType, wire: Any) -> None:
+    """Whatever the declared format: botocore's parser reads all of these the same way."""
+    from botocore.parsers import JSONParser
+
+    wire_module = importlib.import_module(f"{PACKAGE}.wire")
+    body = json.dumps({"planted": wire, "surveyed": wire, "felled": wire}).encode()
+    output = wire_module.parse_put_tree_response(body)
+    assert output.planted == output.surveyed == output.felled == WHEN
+    parsed = JSONParser()._handle_timestamp(_FakeShape(), wire)  # noqa: SLF001 - botocore's own reading of one value
+    assert (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)) == WHEN  # botocore leaves "no offset" naive
+
+
+class _FakeShape:
+    serialization: dict[str, Any] = {}
+
+
+def test_blobs_are_bytes_sent_as_base64(api: ModuleType) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    request = models.PutTreeInput.model_validate(TREE)
+    assert (request.rings, request.photos) == (b"\x01\x02\x03\x04", [b"", b"\xff\xef"])
+    assert models.PutTreeInput(rings=b"\x00" * 8).model_dump(mode="json", exclude_none=True) == {"rings": "AAAAAAAAAAA="}
+    with pytest.raises(pydantic.ValidationError, match="at most 8"):
+        models.PutTreeInput(rings=b"\x00" * 9)
+    (problem,) = api.validate_request({"rings": "AQID"[:3]})
+    assert problem.kind == "type"
+    wire = importlib.import_module(f"{PACKAGE}.wire")
+    assert wire.parse_put_tree_response(b'{"rings": "AQID", "photos": ["AA=="]}').photos == [b"\x00"]
+
+
+def test_the_runtime_and_the_export_use_the_same_timestamp_patterns(api: ModuleType) -> None:
+    from generator.kinds import timestamp
+
+    assert api.validators.__name__  # the package imports
+    runtime = importlib.import_module(f"{PACKAGE}._runtime.validation")
+    assert (runtime.ISO8601_PATTERN, runtime.RFC822_PATTERN) == (timestamp.ISO8601_PATTERN, timestamp.RFC822_PATTERN)
+    assert (runtime.EARLIEST_EPOCH, runtime.LATEST_EPOCH) == (timestamp.EARLIEST_EPOCH, timestamp.LATEST_EPOCH)
+
+
+def test_an_idempotency_token_the_caller_sets_is_sent_as_it_is(api: ModuleType) -> None:
+    seen: list[Any] = []
+
+    class Handler:
+        def put_tree(self, request: Any) -> Any:
+            seen.append(request.client_token)
+            return {}
+
+    server = importlib.import_module(f"{PACKAGE}.server")
+    client_module = importlib.import_module(f"{PACKAGE}.client")
+    with Served(server.create_app(Handler())) as served:
+        client = client_module.ForestClient(region_name="us-east-1", endpoint_url=served.url, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+        client.put_tree({"clientToken": "mine"})
+        client.put_tree(clientToken=None)
+        client.put_tree()
+    assert seen[0] == "mine"
+    assert seen[1] != seen[2] and all(uuid.UUID(token).version == 4 for token in seen[1:])

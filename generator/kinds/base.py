@@ -20,6 +20,8 @@ from ..pycode import Calls, indent, lit
 SENSITIVE_KEYWORD = "x-aws-sensitive"
 # In the model schema only: a blob's byte bounds, for the models' template (templates/datamodel).
 BLOB_KEYWORD = "x-aws-blob-bytes"
+# In the model schema only: a timestamp's wire format, for the same template.
+TIMESTAMP_KEYWORD = "x-aws-timestamp"
 
 RawShape = dict[str, Any]
 

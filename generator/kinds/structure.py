@@ -54,6 +54,7 @@ class StructureKind(CompositeKind):
                 required=wire in required,
                 documentation=doc(member) or doc(shapes[member["shape"]]),
                 sensitive=common["sensitive"] or bool(shapes[member["shape"]].get("sensitive", False)),
+                idempotency_token=bool(member.get("idempotency_token", False)),
             )
             for wire, member in raw["members"].items()
         )

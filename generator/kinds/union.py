@@ -67,6 +67,7 @@ class UnionKind(StructureKind):
 
     def reader(self, service: Service, shape: UnionShape, calls: Calls) -> Function:
         read = super().reader(service, shape, calls)
-        names = lit(tuple(m.wire_name for m in shape.members))
+        # `__type` is a type hint some services add, not a member.
+        names = lit(("__type", *(m.wire_name for m in shape.members)))
         keep = f"fields.update((k, v) for k, v in data.items() if k not in {names} and v is not None)"
         return Function(read.name, read.returns, (*read.body[:-1], keep, read.body[-1]), read.counts_depth)

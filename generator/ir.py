@@ -65,6 +65,7 @@ class Shape:
     documentation: str
     sensitive: bool
     constraints: tuple[Constraint, ...]
+    deprecated: str | None = None  # what the model says ("Deprecated." at least), or None
 
     is_scalar: ClassVar[bool] = True
 
@@ -212,6 +213,7 @@ class Member:
     documentation: str
     sensitive: bool  # the member's shape, or the shape itself, is sensitive
     idempotency_token: bool = False  # the client fills a uuid4 when the caller leaves it out
+    deprecated: str | None = None  # what the model says ("Deprecated." at least), or None
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,15 @@ class StructureShape(Shape):
     @property
     def references(self) -> tuple[str, ...]:
         return tuple(m.shape for m in self.members)
+
+    @property
+    def error_members(self) -> tuple[Member, ...]:
+        """An error's members that its exception carries as attributes: all but the message
+        (and any whose Python name the exception's own attributes take)."""
+        if self.error is None:
+            return ()
+        taken = {"message", "code", "status_code", "request_id", "args"}
+        return tuple(m for m in self.members if m.wire_name.lower() != "message" and m.python_name not in taken)
 
     @property
     def idempotency_tokens(self) -> tuple[str, ...]:

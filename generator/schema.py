@@ -38,8 +38,10 @@ def model_document(service: Service) -> dict[str, Any]:
 
 def _shape_schema(shape: Shape, *, export: bool) -> dict[str, Any]:
     schema: dict[str, Any] = {}
-    if shape.documentation:
-        schema["description"] = shape.documentation
+    if shape.documentation or shape.deprecated:
+        schema["description"] = "\n\n".join(t for t in (shape.documentation, shape.deprecated) if t)
+    if shape.deprecated and export:
+        schema["deprecated"] = True
     kind_of(shape).json_schema(shape, schema, export=export)
     if export and shape.sensitive:
         schema[SENSITIVE_KEYWORD] = True

@@ -225,6 +225,17 @@ def doc(raw: RawShape) -> str:
     return str(raw.get("documentation", "")).strip()
 
 
+def deprecation(raw: RawShape) -> str | None:
+    """The spec's `deprecated` in words: `Deprecated since X: message.`, or None."""
+    found = raw.get("deprecated")
+    if not found:
+        return None
+    details = found if isinstance(found, dict) else {}
+    since = f" since {details['since']}" if details.get("since") else ""
+    message = str(details.get("message", "")).strip()
+    return f"Deprecated{since}: {message}" if message else f"Deprecated{since}."
+
+
 def schema_ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 

@@ -12,8 +12,8 @@ from ..diagnostics import Diagnostic
 from ..ir import ErrorTrait, Member, Service, StructureShape
 from ..load import JsonPath, LoadedSpec
 from ..pycode import Calls, fstring, ftext, lit
-from ..tsdoc import ERROR_TYPE, SENSITIVE_NOTE, doc_block
-from .base import SENSITIVE_KEYWORD, CompositeKind, Function, RawShape, Reference, doc, kind_of, schema_ref
+from ..tsdoc import ERROR_TYPE, SENSITIVE_NOTE, deprecated_tag, doc_block
+from .base import SENSITIVE_KEYWORD, CompositeKind, Function, RawShape, Reference, deprecation, doc, kind_of, schema_ref
 
 _TS_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
@@ -54,6 +54,7 @@ class StructureKind(CompositeKind):
                 required=wire in required,
                 documentation=doc(member) or doc(shapes[member["shape"]]),
                 sensitive=common["sensitive"] or bool(shapes[member["shape"]].get("sensitive", False)),
+                deprecated=deprecation(member),
                 idempotency_token=bool(member.get("idempotency_token", False)),
             )
             for wire, member in raw["members"].items()
@@ -72,8 +73,10 @@ class StructureKind(CompositeKind):
             prop: dict[str, Any] = schema_ref(member.shape)
             if export and not member.required:
                 prop = {"anyOf": [prop, {"type": "null"}]}
-            if member.documentation:
-                prop["description"] = member.documentation
+            if member.documentation or member.deprecated:
+                prop["description"] = "\n\n".join(t for t in (member.documentation, member.deprecated) if t)
+            if member.deprecated and export:
+                prop["deprecated"] = True
             if member.sensitive and export:
                 prop[SENSITIVE_KEYWORD] = True
             elif member.sensitive:
@@ -90,7 +93,7 @@ class StructureKind(CompositeKind):
     def typescript_declaration(self, service: Service, shape: StructureShape, doc_lines: list[str]) -> list[str]:
         lines = _error_members(shape.error, shape.members) if shape.error else []
         for member in shape.members:
-            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [])
+            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [], deprecated_tag(member.deprecated))
             name = ts_member_name(member.wire_name)
             lines.append(f"  {name}: {member.shape};" if member.required else f"  {name}?: {member.shape} | null;")
         return [*doc_lines, f"export interface {shape.name} {{", *lines, "}"]

@@ -11,8 +11,8 @@ from typing import Any
 from .. import naming
 from ..ir import Member, Service, UnionShape
 from ..pycode import Calls, indent, lit
-from ..tsdoc import SENSITIVE_NOTE, doc_block
-from .base import Function, RawShape, doc
+from ..tsdoc import SENSITIVE_NOTE, deprecated_tag, doc_block
+from .base import Function, RawShape, deprecation, doc
 from .structure import StructureKind, ts_member_name
 
 UNION_NOTE = "A union: exactly one member is set."
@@ -31,6 +31,7 @@ class UnionKind(StructureKind):
                 required=False,
                 documentation=doc(member) or doc(shapes[member["shape"]]),
                 sensitive=common["sensitive"] or bool(shapes[member["shape"]].get("sensitive", False)),
+                deprecated=deprecation(member),
             )
             for wire, member in raw["members"].items()
         )
@@ -51,7 +52,7 @@ class UnionKind(StructureKind):
     def typescript_declaration(self, service: Service, shape: UnionShape, doc_lines: list[str]) -> list[str]:
         lines = [*doc_lines, f"export type {shape.name} ="]
         for member in shape.members:
-            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [])
+            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [], deprecated_tag(member.deprecated))
             others = "".join(f" {ts_member_name(m.wire_name)}?: never;" for m in shape.members if m is not member)
             lines.append(f"  | {{ {ts_member_name(member.wire_name)}: {member.shape};{others} }}")
         lines[-1] += ";"

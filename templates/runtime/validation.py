@@ -294,7 +294,10 @@ RFC822_PATTERN: Final = (
     r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?:0[1-9]|[12][0-9]|3[01]) "
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] GMT$"
 )
-_TEXT_FORMS: Final = {"iso8601": re.compile(ISO8601_PATTERN, re.ASCII), "rfc822": re.compile(RFC822_PATTERN, re.ASCII)}
+_TEXT_FORMS: Final = {
+    "iso8601": re.compile(ISO8601_PATTERN, re.ASCII),
+    "rfc822": re.compile(RFC822_PATTERN, re.ASCII),
+}
 
 
 def is_epoch_seconds(value: Any) -> bool:
@@ -322,8 +325,16 @@ def timestamp_from(value: Any, timestamp_format: str) -> datetime | None:
 
 def bad_timestamp(out: list[Violation], path: str, value: Any, timestamp_format: str) -> None:
     # AWS's services cannot read such a timestamp at all: a SerializationException.
-    expected = {"unixTimestamp": "a number of seconds since the epoch", "iso8601": "an ISO 8601 date-time string", "rfc822": "an RFC 822 date string"}
-    out.append(Violation(path, f"Invalid timestamp {_where(path)}: expected {expected[timestamp_format]}", "type"))
+    expected = {
+        "unixTimestamp": "a number of seconds since the epoch",
+        "iso8601": "an ISO 8601 date-time string",
+        "rfc822": "an RFC 822 date string",
+    }
+    out.append(
+        Violation(
+            path, f"Invalid timestamp {_where(path)}: expected {expected[timestamp_format]}", "type"
+        )
+    )
 
 
 def timestamp_value(timestamp_format: str) -> Callable[[Any], datetime]:
@@ -352,7 +363,9 @@ def timestamp_wire(timestamp_format: str) -> Callable[[datetime], float | int | 
             return int(seconds) if value.microsecond == 0 else round(seconds, 3)
         if timestamp_format == "iso8601":
             utc = value.astimezone(UTC)
-            return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ")
+            return utc.strftime(
+                "%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+            )
         return format_datetime(value.astimezone(UTC), usegmt=True)
 
     return write

@@ -224,7 +224,7 @@ class Application(Generic[V]):
             else:
                 error = failure
             code, status = error.code, error.status_code
-            extra, body = protocol.error_answer(code, error.message)
+            extra, body = protocol.error_answer(code, error.message, error.wire_members())
         headers.append((b"content-length", str(len(body)).encode("ascii")))
         if extra:
             headers.extend(extra)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..client_errors import MAX_ID_CHARS, clean_text
 from . import Codec, ProtocolError, media_type_is, sanitize_code
@@ -131,9 +131,12 @@ class AwsJsonServer:
                 f"Content-Type must be {self.content_type} (with charset=utf-8 if any charset).",
             )
 
-    def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    def error_answer(
+        self, code: str, message: str, members: Mapping[str, Any] | None = None
+    ) -> tuple[list[tuple[bytes, bytes]], bytes]:
         headers = [(b"x-amzn-errortype", code.encode("ascii", "replace"))] if code else []
-        return headers, json.dumps({"__type": code, "message": message}).encode("utf-8")
+        body = {**(members or {}), "__type": code, "message": message}
+        return headers, json.dumps(body).encode("utf-8")
 
 
 def _text(value: object) -> str | None:

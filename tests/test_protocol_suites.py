@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.parsers import create_parser
 
 from .protocol_suites import (
     SKIPS,
@@ -29,7 +30,6 @@ from .protocol_suites import (
     cases,
     client_for,
     comparable,
-    create_parser,
     generated,
     model_dict,
     operation_model,

@@ -8,7 +8,7 @@ from . import naming
 from .diagnostics import Location
 from .ir import Example, LocalHandler, Operation, Service, Shape
 from .kinds import kind_named
-from .kinds.base import doc
+from .kinds.base import deprecation, doc
 from .load import LoadedSpec, format_path
 
 
@@ -62,5 +62,5 @@ def _build_operation(name: str, raw: dict[str, Any], target_prefix: str) -> Oper
 
 
 def _build_shape(name: str, raw: dict[str, Any], all_shapes: dict[str, dict[str, Any]]) -> Shape:
-    common = {"name": name, "kind": raw["type"], "documentation": doc(raw), "sensitive": bool(raw.get("sensitive", False))}
+    common = {"name": name, "kind": raw["type"], "documentation": doc(raw), "sensitive": bool(raw.get("sensitive", False)), "deprecated": deprecation(raw)}
     return kind_named(raw["type"]).build(name, raw, common, all_shapes)

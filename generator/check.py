@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
 
@@ -111,7 +111,7 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
 
     yield from _error_codes(spec, shapes)
     yield from _unused_shapes(spec, shapes, data)
-    yield from _cycles(spec, shapes)
+    yield from _impossible_cycles(spec, shapes)
     yield from check_extensions.problems(spec, ref)
 
 
@@ -174,15 +174,37 @@ def _children(name: str, shapes: dict[str, Any]) -> list[str]:
     return [r.name for r in _references(name, shapes[name])]
 
 
-def _cycles(spec: LoadedSpec, shapes: dict[str, Any]) -> Iterator[Diagnostic]:
-    """Each cycle of shape references once, found without recursion (chains may be long)."""
+def _impossible_cycles(spec: LoadedSpec, shapes: dict[str, Any]) -> Iterator[Diagnostic]:
+    """Recursive shapes are fine, except cycles no value can close (as Smithy rules): lists
+    and maps containing themselves with no structure or union between, and structures that
+    require each other."""
+
+    def collections(name: str) -> list[str]:
+        if shapes[name]["type"] not in ("list", "map"):
+            return []
+        return [n for n in _children(name, shapes) if n in shapes and shapes[n]["type"] in ("list", "map")]
+
+    def required(name: str) -> list[str]:
+        shape = shapes[name]
+        if shape["type"] != "structure":
+            return []
+        members = shape["members"]
+        return [members[m]["shape"] for m in shape.get("required", []) if m in members and members[m]["shape"] in shapes]
+
+    why = "a list or map contains itself with no structure or union between, so no value can be written"
+    yield from _cycles(spec, shapes, collections, why)
+    yield from _cycles(spec, shapes, required, "structures require each other, so no value can be written")
+
+
+def _cycles(spec: LoadedSpec, shapes: dict[str, Any], children: Callable[[str], list[str]], why: str) -> Iterator[Diagnostic]:
+    """Each cycle of `children` once, found without recursion (chains may be long)."""
     state: dict[str, int] = {}
     reported: set[str] = set()
     for start in shapes:
         if start in state:
             continue
         trail: list[str] = [start]
-        pending: list[Iterator[str]] = [iter(_children(start, shapes))]
+        pending: list[Iterator[str]] = [iter(children(start))]
         state[start] = 1
         while pending:
             child = next(pending[-1], None)
@@ -195,8 +217,8 @@ def _cycles(spec: LoadedSpec, shapes: dict[str, Any]) -> Iterator[Diagnostic]:
                 if child not in reported:
                     reported.add(child)
                     cycle = trail[trail.index(child) :] + [child]
-                    yield spec.diagnostic(("shapes", child), "recursive shapes are not supported: " + " -> ".join(cycle))
+                    yield spec.diagnostic(("shapes", child), f"{why}: " + " -> ".join(cycle))
             elif child not in state:
                 state[child] = 1
                 trail.append(child)
-                pending.append(iter(_children(child, shapes)))
+                pending.append(iter(children(child)))

@@ -13,18 +13,14 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from . import naming
 from .diagnostics import Diagnostic
 from .load import JsonPath, LoadedSpec
 
 Ref = Callable[..., Iterator[Diagnostic]]
 
 NOT_GENERATED_YET = {
-    "union": "union shapes",
-    "document": "document shapes",
-    "timestamp_format": "timestamp_format",
+    "timestamp_format": "timestamp_format on members",
     "sparse": "sparse lists and maps",
-    "idempotency_token": "idempotency tokens",
     "default": "member defaults",
     "endpoint": "host prefixes (endpoint)",
     "host_label": "host labels",
@@ -52,13 +48,11 @@ def not_generated_yet(data: dict[str, Any]) -> dict[str, int]:
         counts[NOT_GENERATED_YET[key]] = counts.get(NOT_GENERATED_YET[key], 0) + 1
 
     for shape in data["shapes"].values():
-        if shape["type"] in ("union", "document"):
-            count(shape["type"])
-        for key in ("sparse", "timestamp_format"):
+        for key in ("sparse",):
             if key in shape:
                 count(key)
         for member in shape.get("members", {}).values():
-            for key in ("timestamp_format", "idempotency_token", "default", "host_label"):
+            for key in ("timestamp_format", "default", "host_label"):
                 if key in member:
                     count(key)
     for op in data["operations"].values():
@@ -72,14 +66,8 @@ def problems(spec: LoadedSpec, ref: Ref) -> Iterator[Diagnostic]:
     shapes: dict[str, dict[str, Any]] = data["shapes"]
     for name, shape in shapes.items():
         base: JsonPath = ("shapes", name)
-        if shape["type"] in ("union", "document"):
-            yield _not_yet(spec, base + ("type",), shape["type"])
         if "sparse" in shape:
             yield _not_yet(spec, base + ("sparse",), "sparse")
-        if "timestamp_format" in shape:
-            yield _not_yet(spec, base + ("timestamp_format",), "timestamp_format")
-        if shape["type"] == "union":
-            yield from _union_members(spec, base, shape, ref)
         for member_name, member in shape.get("members", {}).items():
             yield from _member(spec, base + ("members", member_name), member, shapes)
     for op_name, op in data["operations"].items():
@@ -92,24 +80,10 @@ def _not_yet(spec: LoadedSpec, path: JsonPath, key: str) -> Diagnostic:
     return spec.diagnostic(path, f"{NOT_GENERATED_YET[key]}: the spec format has them, but the generator does not generate them yet")
 
 
-def _union_members(spec: LoadedSpec, base: JsonPath, shape: dict[str, Any], ref: Ref) -> Iterator[Diagnostic]:
-    python_names: dict[str, str] = {}
-    for member_name, member in shape["members"].items():
-        path = base + ("members", member_name)
-        yield from ref(member["shape"], path + ("shape",), None, "member shape")
-        problem = naming.member_name_problem(member_name)
-        if problem:
-            yield spec.key_diagnostic(path, problem)
-        python_name = naming.member_name(member_name)
-        if python_name in python_names:
-            yield spec.key_diagnostic(path, f"members '{python_names[python_name]}' and '{member_name}' both become '{python_name}' in Python")
-        python_names[python_name] = member_name
-
-
 def _member(spec: LoadedSpec, path: JsonPath, member: dict[str, Any], shapes: dict[str, dict[str, Any]]) -> Iterator[Diagnostic]:
     target = shapes.get(member["shape"])
     kind = target["type"] if target else None
-    for key in ("timestamp_format", "idempotency_token", "default", "host_label"):
+    for key in ("timestamp_format", "default", "host_label"):
         if key in member:
             yield _not_yet(spec, path + (key,), key)
     if "timestamp_format" in member and kind not in (None, "timestamp"):

@@ -38,6 +38,7 @@ _EXPECTED = {
     "structure": "an object",
     "map": "an object",
     "list": "an array",
+    "union": "an object",
 }
 
 
@@ -64,6 +65,7 @@ class Shape:
     documentation: str
     sensitive: bool
     constraints: tuple[Constraint, ...]
+    deprecated: str | None = None  # what the model says ("Deprecated." at least), or None
 
     is_scalar: ClassVar[bool] = True
 
@@ -147,7 +149,14 @@ class BooleanShape(Shape):
 
 @dataclass(frozen=True)
 class TimestampShape(Shape):
-    """A point in time (epoch seconds on the AWS JSON wire)."""
+    """A point in time: epoch seconds on the AWS JSON wire unless `timestamp_format` says
+    iso8601 or rfc822."""
+
+    timestamp_format: str = "unixTimestamp"
+
+    @property
+    def expected(self) -> str:
+        return {"iso8601": "an ISO 8601 date-time string", "rfc822": "an RFC 822 date string"}.get(self.timestamp_format, "a number of seconds since the epoch")
 
 
 @dataclass(frozen=True)
@@ -203,6 +212,8 @@ class Member:
     required: bool
     documentation: str
     sensitive: bool  # the member's shape, or the shape itself, is sensitive
+    idempotency_token: bool = False  # the client fills a uuid4 when the caller leaves it out
+    deprecated: str | None = None  # what the model says ("Deprecated." at least), or None
 
 
 @dataclass(frozen=True)
@@ -224,6 +235,34 @@ class StructureShape(Shape):
     @property
     def references(self) -> tuple[str, ...]:
         return tuple(m.shape for m in self.members)
+
+    @property
+    def error_members(self) -> tuple[Member, ...]:
+        """An error's members that its exception carries as attributes: all but the message
+        (and any whose Python name the exception's own attributes take)."""
+        if self.error is None:
+            return ()
+        taken = {"message", "code", "status_code", "request_id", "args"}
+        return tuple(m for m in self.members if m.wire_name.lower() != "message" and m.python_name not in taken)
+
+    @property
+    def idempotency_tokens(self) -> tuple[str, ...]:
+        """The wire names of the members the client fills with a uuid4 when left out."""
+        return tuple(m.wire_name for m in self.members if m.idempotency_token)
+
+
+@dataclass(frozen=True)
+class UnionShape(StructureShape):
+    """Exactly one member set; its members are never `required`."""
+
+
+@dataclass(frozen=True)
+class DocumentShape(Shape):
+    """Any JSON value."""
+
+    @property
+    def expected(self) -> str:
+        return "a JSON value"
 
 
 @dataclass(frozen=True)
@@ -257,6 +296,52 @@ class LocalHandler:
     module_at: Location = field(default=Location("", 1, 1), compare=False)
 
 
+def on_cycles(graph: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """The nodes of `graph` that some cycle passes through (Tarjan's strongly connected
+    components, without recursion: reference chains may be long)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: set[str] = set()
+    for start in graph:
+        if start in index:
+            continue
+        work: list[tuple[str, list[str]]] = [(start, list(graph[start]))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            if children:
+                child = children.pop()
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, list(graph[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in graph[node]:
+                    found.update(component)
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Service:
     name: str
@@ -273,8 +358,10 @@ class Service:
     shapes: tuple[Shape, ...]  # sorted by name
     common_errors: tuple[str, ...]
     local_handler: LocalHandler | None = None
-    # Derived from `shapes` (so left out of equality and hashing): every shape by name.
+    # Derived from `shapes` (so left out of equality and hashing): every shape by name, and
+    # the names of those a cycle of references passes through.
     shape_index: Mapping[str, Shape] = field(init=False, repr=False, compare=False)
+    recursive: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, Shape] = {}
@@ -286,6 +373,7 @@ class Service:
         problems = list(self._reference_problems())
         if problems:
             raise IRError("; ".join(problems))
+        object.__setattr__(self, "recursive", on_cycles({s.name: s.references for s in self.shapes}))
 
     def _reference_problems(self) -> Iterable[str]:
         def wrong(name: str, want: type[Shape], user: str) -> str | None:
@@ -328,6 +416,10 @@ class Service:
                 seen.add(name)
                 stack.extend(self.shape_index[name].references)
         return tuple(sorted(seen))
+
+    @property
+    def fills_idempotency_tokens(self) -> bool:
+        return any(isinstance(s := self.shape(op.input), StructureShape) and s.idempotency_tokens for op in self.operations)
 
     @property
     def client_class_name(self) -> str:

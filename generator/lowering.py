@@ -7,14 +7,14 @@ they are collected per module with the constants they use and the runtime helper
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .ir import Service
 from .kinds import Function, kind_of
 from .pycode import Calls
 
 # What validators.py offers from its runtime beside its own functions (the package's names).
-VALIDATION_EXPORTS = ("MAX_ECHOED_CHARS", "MAX_LISTED_VIOLATIONS", "ValidationFailedError", "Violation", "format_message")
+VALIDATION_EXPORTS = ("MAX_ECHOED_CHARS", "MAX_LISTED_VIOLATIONS", "MAX_NESTING", "ValidationFailedError", "Violation", "format_message")
 # What the validators.py template itself uses from the runtime.
 VALIDATION_USED = ("ValidationFailedError", "Violation", "validator_for")
 READER_EXPORTS = ("ResponseFormatError",)
@@ -34,11 +34,16 @@ class Module:
 
 def validators_module(service: Service) -> Module:
     """`_check_<shape>` for each structure, list and map a request or response can hold."""
-    calls = Calls()
+    calls = Calls(service.recursive)
     functions = []
     for name in service.reachable(n for op in service.operations for n in (op.input, op.output)):
         shape = service.shape(name)
+        calls.caller_recursive = name in service.recursive
         checker = kind_of(shape).checker(service, shape, calls)
+        if checker is not None and calls.caller_recursive:
+            guard = ("if depth >= MAX_NESTING:", f"    {calls('too_deep', 'out', 'path')}", "    return")
+            checker = replace(checker, body=guard + checker.body, counts_depth=True)
+            calls.names.add("MAX_NESTING")
         if checker is not None:
             functions.append(checker)
     constants = [line for shape in service.shapes for line in kind_of(shape).validator_constants(shape)]
@@ -57,11 +62,14 @@ def validators_module(service: Service) -> Module:
 
 def reader_module(service: Service) -> Module:
     """`_read_<shape>` for each structure, list and map a response can hold."""
-    calls = Calls()
+    calls = Calls(service.recursive)
     functions = []
     for name in service.reachable(op.output for op in service.operations):
         shape = service.shape(name)
+        calls.caller_recursive = name in service.recursive
         reader = kind_of(shape).reader(service, shape, calls)
+        if reader is not None and calls.caller_recursive:
+            reader = replace(reader, body=(calls("within_nesting", "depth", "path"), *reader.body), counts_depth=True)
         if reader is not None:
             functions.append(reader)
     own = {"read_response"} | {f"{verb}_{op.method_name}_response" for op in service.operations for verb in ("read", "parse")}

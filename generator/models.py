@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import warnings
+from collections import defaultdict
 from importlib import metadata
 from typing import Any
 
@@ -17,30 +19,36 @@ TEMPLATE_DIR = TEMPLATE_ROOT / "datamodel"
 from . import literals
 from .ir import Service
 from .kinds import kind_of
-from .schema import BLOB_KEYWORD, model_document
+from .schema import BLOB_KEYWORD, TIMESTAMP_KEYWORD, model_document
 
 # What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
-BLOB_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import base64_bytes\n"
+BLOB_IMPORTS = "from pydantic import BeforeValidator, PlainSerializer\nfrom .validators import blob_bytes, blob_text\n"
+# What a timestamp alias (the same template) uses.
+TIMESTAMP_IMPORTS = "from datetime import datetime\nfrom pydantic import BeforeValidator, PlainSerializer\nfrom .validators import timestamp_value, timestamp_wire\n"
+# What a union class (templates/datamodel/pydantic_v2/BaseModel.jinja2) uses.
+UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\nfrom .validators import exactly_one_member\n"
 
 
 def render_models(service: Service) -> str:
     """Python source of models.py, before the project's header and black."""
     aliases = {wire: python for shape in service.shapes for wire, python in kind_of(shape).model_aliases(shape).items()}
+    template_data = {shape.class_name: data for shape in service.shapes if (data := kind_of(shape).model_template_data(shape))}
     document = model_document(service)
     from .fingerprint import generator_record
 
     # The key: the tools' versions, this generator's code and templates (the options below,
-    # templates/datamodel/), and the document and aliases themselves.
+    # templates/datamodel/), and the document, aliases and template data themselves.
     tools = [f"{name} {metadata.version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]
-    key = [*tools, generator_record()["source"], json.dumps([document, aliases], sort_keys=True)]
-    return cache.cached("models", key, lambda: _generate(document, aliases))
+    key = [*tools, generator_record()["source"], json.dumps([document, aliases, template_data], sort_keys=True)]
+    return cache.cached("models", key, lambda: _generate(document, aliases, template_data))
 
 
-def _generate(document: dict[str, Any], aliases: dict[str, str]) -> str:
+def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dict[str, dict[str, Any]]) -> str:
     import isort
     from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
     from datamodel_code_generator.format import Formatter
 
+    template_data: defaultdict[str, dict[str, Any]] = defaultdict(dict, known_data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         source = generate(
@@ -50,6 +58,7 @@ def _generate(document: dict[str, Any], aliases: dict[str, str]) -> str:
             target_python_version=PythonVersion.PY_311,
             custom_template_dir=TEMPLATE_DIR,
             aliases=aliases,
+            extra_template_data=template_data,
             allow_population_by_field_name=True,
             use_annotated=True,
             use_standard_collections=True,
@@ -64,7 +73,7 @@ def _generate(document: dict[str, Any], aliases: dict[str, str]) -> str:
             use_double_quotes=True,
             disable_timestamp=True,
             field_extra_keys_without_x_prefix={"x-repr"},
-            field_extra_keys={BLOB_KEYWORD},
+            field_extra_keys={BLOB_KEYWORD, TIMESTAMP_KEYWORD},
             formatters=[Formatter.ISORT],
         )
     if not isinstance(source, str):
@@ -72,10 +81,42 @@ def _generate(document: dict[str, Any], aliases: dict[str, str]) -> str:
     # The tool escapes backslashes, triple quotes and NUL in docstrings but writes other
     # control characters (and U+2028, ESC, ...) from spec text raw.
     source = _drop_tool_header(source)
-    if "AfterValidator(base64_bytes(" in source:
+    source = _add_union_checks(source, {name: data["union_members"] for name, data in known_data.items() if "union_members" in data})
+    extra_imports = "".join(
+        imports
+        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (UNION_IMPORTS, "exactly_one_member(self"))
+        if used in source
+    )
+    if extra_imports:
         future = "from __future__ import annotations\n"
-        source = isort.code(source.replace(future, future + BLOB_IMPORTS, 1) if future in source else BLOB_IMPORTS + source)
+        source = isort.code(source.replace(future, future + extra_imports, 1) if future in source else extra_imports + source, profile="black")
     return literals.escape_nonprintable(source)
+
+
+def _add_union_checks(source: str, unions: dict[str, list[str]]) -> str:
+    """After each union class's fields, a model validator: exactly one known member is set,
+    as the generated validators require (the tool's templates have no hook for methods)."""
+    out: list[str] = []
+    current: list[str] | None = None
+    for line in source.split("\n") + ["#end"]:
+        if current is not None and line and not line.startswith((" ", ")")):
+            while out and out[-1] == "":
+                out.pop()
+            out += ["", *_union_check(current), "", ""]
+            current = None
+        match = re.match(r"class (\w+)\(BaseModel\):", line)
+        if match and match.group(1) in unions:
+            current = unions[match.group(1)]
+        out.append(line)
+    return "\n".join(out[:-1])
+
+
+def _union_check(members: list[str]) -> list[str]:
+    return [
+        '    @model_validator(mode="after")',
+        "    def _exactly_one_member(self) -> Self:",
+        f"        return exactly_one_member(self, {members!r})",
+    ]
 
 
 def _drop_tool_header(source: str) -> str:

@@ -14,8 +14,18 @@ class Calls:
     module imports exactly those (ruff refuses an unused import; scanning the code for names
     instead would be fooled by spec text inside its string literals)."""
 
-    def __init__(self) -> None:
+    def __init__(self, recursive: frozenset[str] = frozenset()) -> None:
         self.names: set[str] = set()
+        self.recursive = recursive  # shapes a cycle passes through: their functions count depth
+        self.caller_recursive = False  # whether the function being written counts depth
+
+    def depth_argument(self, callee: str) -> str:
+        """What a call to the checker or reader of `callee` passes after its other arguments:
+        the nesting depth, for a recursive shape (one more than the caller's, or 0 where
+        recursion starts)."""
+        if callee not in self.recursive:
+            return ""
+        return ", depth + 1" if self.caller_recursive else ", 0"
 
     def __call__(self, helper: str, *args: str) -> str:
         self.names.add(helper)

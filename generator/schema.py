@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .ir import Service, Shape
-from .kinds import BLOB_KEYWORD, SENSITIVE_KEYWORD, kind_of
+from .kinds import BLOB_KEYWORD, SENSITIVE_KEYWORD, TIMESTAMP_KEYWORD, kind_of
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-__all__ = ["BLOB_KEYWORD", "JSON_SCHEMA_DIALECT", "SENSITIVE_KEYWORD", "export_document", "model_document"]
+__all__ = ["BLOB_KEYWORD", "JSON_SCHEMA_DIALECT", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "export_document", "model_document"]
 
 
 def export_document(service: Service, root: str) -> dict[str, Any]:
@@ -38,8 +38,10 @@ def model_document(service: Service) -> dict[str, Any]:
 
 def _shape_schema(shape: Shape, *, export: bool) -> dict[str, Any]:
     schema: dict[str, Any] = {}
-    if shape.documentation:
-        schema["description"] = shape.documentation
+    if shape.documentation or shape.deprecated:
+        schema["description"] = "\n\n".join(t for t in (shape.documentation, shape.deprecated) if t)
+    if shape.deprecated and export:
+        schema["deprecated"] = True
     kind_of(shape).json_schema(shape, schema, export=export)
     if export and shape.sensitive:
         schema[SENSITIVE_KEYWORD] = True

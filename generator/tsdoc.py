@@ -35,6 +35,11 @@ def doc_block(text: str, indent: str, notes: list[str] | None = None, tags: list
     return [f"{indent}/**", *(f"{indent} * {line}".rstrip() for line in lines), f"{indent} */"]
 
 
+def deprecated_tag(text: str | None) -> list[str]:
+    """TSDoc's `@deprecated` tag, with what the model says."""
+    return [f"@deprecated {escape(text)}"] if text else []
+
+
 def escape_note(note: str) -> str:
     """Notes are generator text with code spans already made safe; only close-comment matters."""
     return note.replace("*/", "*\\/")

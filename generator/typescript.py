@@ -13,7 +13,7 @@ import json
 from . import protocols
 from .ir import Service, Shape
 from .kinds import kind_of
-from .tsdoc import ERROR_TYPE, SENSITIVE_NOTE, TYPE_HINTS
+from .tsdoc import ERROR_TYPE, SENSITIVE_NOTE, TYPE_HINTS, deprecated_tag
 from .tsdoc import doc_block as _doc_block
 from .tsdoc import escape as _escape
 from .tsdoc import one_line as _one_line
@@ -72,7 +72,7 @@ def _declaration(service: Service, shape: Shape) -> list[str]:
     """The shape's declaration: its kind writes it; the notes say what its type cannot."""
     kind = kind_of(shape)
     notes = kind.typescript_notes(shape) + ([SENSITIVE_NOTE] if shape.sensitive else [])
-    return kind.typescript_declaration(service, shape, _doc_block(shape.documentation, "", notes))
+    return kind.typescript_declaration(service, shape, _doc_block(shape.documentation, "", notes, deprecated_tag(shape.deprecated)))
 
 
 def _operations(service: Service) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any, Final
 from ._runtime.validation import (
     MAX_ECHOED_CHARS,
     MAX_LISTED_VIOLATIONS,
+    MAX_NESTING,
     ValidationFailedError,
     Violation,
     format_message,
@@ -26,6 +27,7 @@ from ._runtime.validation import (
 __all__ = [
     "MAX_ECHOED_CHARS",
     "MAX_LISTED_VIOLATIONS",
+    "MAX_NESTING",
     "ValidationFailedError",
     "Violation",
     "check_request",

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..ir import (
     BlobShape,
     BooleanShape,
+    DocumentShape,
     FloatShape,
     IntegerShape,
     ListShape,
@@ -15,10 +16,12 @@ from ..ir import (
     StringShape,
     StructureShape,
     TimestampShape,
+    UnionShape,
 )
 from .base import (
     BLOB_KEYWORD,
     SENSITIVE_KEYWORD,
+    TIMESTAMP_KEYWORD,
     Function,
     Kind,
     Reference,
@@ -30,12 +33,14 @@ from .base import (
 )
 from .blob import BlobKind
 from .boolean import BooleanKind
+from .document import DocumentKind
 from .list import ListKind
 from .map import MapKind
 from .number import FloatKind, IntegerKind
 from .string import StringKind
 from .structure import StructureKind
 from .timestamp import TimestampKind
+from .union import UnionKind
 
 register(StringKind(), StringShape)
 register(IntegerKind(), IntegerShape)
@@ -46,5 +51,7 @@ register(BlobKind(), BlobShape)
 register(ListKind(), ListShape)
 register(MapKind(), MapShape)
 register(StructureKind(), StructureShape)
+register(UnionKind(), UnionShape)
+register(DocumentKind(), DocumentShape)
 
-__all__ = ["BLOB_KEYWORD", "SENSITIVE_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]
+__all__ = ["BLOB_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]

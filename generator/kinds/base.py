@@ -20,6 +20,8 @@ from ..pycode import Calls, indent, lit
 SENSITIVE_KEYWORD = "x-aws-sensitive"
 # In the model schema only: a blob's byte bounds, for the models' template (templates/datamodel).
 BLOB_KEYWORD = "x-aws-blob-bytes"
+# In the model schema only: a timestamp's wire format, for the same template.
+TIMESTAMP_KEYWORD = "x-aws-timestamp"
 
 RawShape = dict[str, Any]
 
@@ -41,6 +43,7 @@ class Function:
     name: str
     returns: str
     body: tuple[str, ...]
+    counts_depth: bool = False  # takes `depth: int = 0`, the nesting of a recursive shape
 
 
 # How a constraint is broken, as a Python condition on `{var}`; a blob's byte bounds compare
@@ -83,6 +86,10 @@ class Kind:
 
     def model_aliases(self, shape: Any) -> dict[str, str]:
         """`Class.wireName` -> Python field name, for the models' fields."""
+        return {}
+
+    def model_template_data(self, shape: Any) -> dict[str, Any]:
+        """What the models' templates (templates/datamodel) get for this shape's class."""
         return {}
 
     # ---- TypeScript -----------------------------------------------------------------------
@@ -205,17 +212,28 @@ class CompositeKind(Kind):
         return lines
 
     def member_lines(self, shape: Any, path: str, required: bool, sensitive: bool, calls: Calls) -> list[str]:
-        return required_or_present(required, path, [f"_check_{shape.name}(v, {path}, out)"], calls)
+        return required_or_present(required, path, [f"_check_{shape.name}(v, {path}, out{calls.depth_argument(shape.name)})"], calls)
 
     def item_branches(self, shape: Any, var: str, path: str, nested_path: str, flag: str, calls: Calls) -> list[str]:
-        return ["else:", f"    _check_{shape.name}({var}, {nested_path}, out)"]
+        return ["else:", f"    _check_{shape.name}({var}, {nested_path}, out{calls.depth_argument(shape.name)})"]
 
     def read(self, shape: Any, var: str, path: str, calls: Calls) -> str:
-        return f"_read_{shape.name}({var}, {path})"
+        return f"_read_{shape.name}({var}, {path}{calls.depth_argument(shape.name)})"
 
 
 def doc(raw: RawShape) -> str:
     return str(raw.get("documentation", "")).strip()
+
+
+def deprecation(raw: RawShape) -> str | None:
+    """The spec's `deprecated` in words: `Deprecated since X: message.`, or None."""
+    found = raw.get("deprecated")
+    if not found:
+        return None
+    details = found if isinstance(found, dict) else {}
+    since = f" since {details['since']}" if details.get("since") else ""
+    message = str(details.get("message", "")).strip()
+    return f"Deprecated{since}: {message}" if message else f"Deprecated{since}."
 
 
 def schema_ref(name: str) -> dict[str, Any]:

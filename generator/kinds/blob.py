@@ -1,4 +1,5 @@
-"""blob: bytes, as canonical base64 text on the JSON wire; `min`/`max` count decoded bytes."""
+"""blob: `bytes` in the models, canonical base64 text on the JSON wire; `min`/`max` count
+decoded bytes."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def blob_note(shape: BlobShape) -> str:
 
 class BlobKind(ScalarKind):
     spec_types = ("blob",)
-    runtime_exports = ("base64_bytes",)  # the models check blobs with it
+    runtime_exports = ("blob_bytes", "blob_text")  # the models read and write blobs with them
 
     def build(self, name: str, raw: RawShape, common: dict[str, Any], shapes: dict[str, RawShape]) -> BlobShape:
         constraints = tuple(length_constraints(name, raw, "bytes"))
@@ -64,4 +65,4 @@ class BlobKind(ScalarKind):
         return calls("blobs_shown", var)
 
     def read(self, shape: BlobShape, var: str, path: str, calls: Calls) -> str:
-        return calls("as_string", var, path)
+        return calls("as_blob", var, path)

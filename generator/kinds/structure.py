@@ -12,8 +12,8 @@ from ..diagnostics import Diagnostic
 from ..ir import ErrorTrait, Member, Service, StructureShape
 from ..load import JsonPath, LoadedSpec
 from ..pycode import Calls, fstring, ftext, lit
-from ..tsdoc import ERROR_TYPE, SENSITIVE_NOTE, doc_block
-from .base import SENSITIVE_KEYWORD, CompositeKind, Function, RawShape, Reference, doc, kind_of, schema_ref
+from ..tsdoc import ERROR_TYPE, SENSITIVE_NOTE, deprecated_tag, doc_block
+from .base import SENSITIVE_KEYWORD, CompositeKind, Function, RawShape, Reference, deprecation, doc, kind_of, schema_ref
 
 _TS_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 
@@ -54,6 +54,8 @@ class StructureKind(CompositeKind):
                 required=wire in required,
                 documentation=doc(member) or doc(shapes[member["shape"]]),
                 sensitive=common["sensitive"] or bool(shapes[member["shape"]].get("sensitive", False)),
+                deprecated=deprecation(member),
+                idempotency_token=bool(member.get("idempotency_token", False)),
             )
             for wire, member in raw["members"].items()
         )
@@ -71,8 +73,10 @@ class StructureKind(CompositeKind):
             prop: dict[str, Any] = schema_ref(member.shape)
             if export and not member.required:
                 prop = {"anyOf": [prop, {"type": "null"}]}
-            if member.documentation:
-                prop["description"] = member.documentation
+            if member.documentation or member.deprecated:
+                prop["description"] = "\n\n".join(t for t in (member.documentation, member.deprecated) if t)
+            if member.deprecated and export:
+                prop["deprecated"] = True
             if member.sensitive and export:
                 prop[SENSITIVE_KEYWORD] = True
             elif member.sensitive:
@@ -89,8 +93,8 @@ class StructureKind(CompositeKind):
     def typescript_declaration(self, service: Service, shape: StructureShape, doc_lines: list[str]) -> list[str]:
         lines = _error_members(shape.error, shape.members) if shape.error else []
         for member in shape.members:
-            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [])
-            name = member.wire_name if _TS_IDENTIFIER.fullmatch(member.wire_name) else json.dumps(member.wire_name)
+            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [], deprecated_tag(member.deprecated))
+            name = ts_member_name(member.wire_name)
             lines.append(f"  {name}: {member.shape};" if member.required else f"  {name}?: {member.shape} | null;")
         return [*doc_lines, f"export interface {shape.name} {{", *lines, "}"]
 
@@ -112,6 +116,10 @@ class StructureKind(CompositeKind):
             body += [f"v = data.get({lit(member.wire_name)})", "if v is not None:", f"    fields[{lit(member.python_name)}] = {read}"]
         body.append(f"return models.{shape.class_name}.model_construct(**fields)")
         return Function(f"_read_{shape.name}", f"models.{shape.class_name}", tuple(body))
+
+
+def ts_member_name(wire_name: str) -> str:
+    return wire_name if _TS_IDENTIFIER.fullmatch(wire_name) else json.dumps(wire_name)
 
 
 def _error_members(error: ErrorTrait, members: tuple[Member, ...]) -> list[str]:

@@ -83,8 +83,9 @@ EXPECTED = [
         "## The spec format",
         "yaml",
         r"source: ",
-        not_a_command="a list of the keys for what AWS models contain, which the generator does not all generate yet",
+        not_a_command="a list of the keys for what AWS models contain, which the generator does not all generate yet; the next block uses those it does",
     ),
+    Expected("shape kinds", "## The spec format", "yaml", r"# A union ", "test_shape_kinds_example_generates_and_carries_each_kind"),
     Expected("import commands", "## Importing from AWS models", "sh", r"python -m generator import ", "test_import_commands"),
     Expected("import summary", "## Importing from AWS models", "text", r"\$ python -m generator import ", "test_import_summary_is_what_the_command_prints"),
     Expected("diff commands", "## Spec evolution", "sh", r"python -m generator diff git:HEAD:", "test_diff_commands"),
@@ -289,6 +290,37 @@ def test_spec_errors_are_what_the_command_prints(tmp_path: Path) -> None:
 
 
 # --- The spec format, What gets generated -------------------------------------------------
+
+
+def test_shape_kinds_example_generates_and_carries_each_kind(tmp_path: Path) -> None:
+    """The README's shape-kinds spec, as written: a client sends a recursive union holding a
+    document and a blob to the generated server, which answers an ISO 8601 timestamp."""
+    import uuid
+    from datetime import UTC, datetime
+
+    from .server_harness import Served
+
+    text = block("shape kinds").text
+    (tmp_path / "forms.yaml").write_text(text, encoding="utf-8")
+    seen: list[Any] = []
+    when = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+
+    class Handler:
+        def submit_form(self, request: Any) -> Any:
+            seen.append(request)
+            return {"receivedAt": when, "echo": request.form}
+
+    with imported(tmp_path / "forms.yaml", tmp_path / "build", "forms") as api:
+        server, client_module = import_module("forms.server"), import_module("forms.client")
+        form = {"group": [{"text": "name"}, {"signature": "AQID"}, {"extra": {"any": ["json", 1]}}]}
+        with Served(server.create_app(Handler())) as served:
+            client = client_module.FormsClient(region_name="us-east-1", endpoint_url=served.url, aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
+            answer = client.submit_form(form=form)
+        assert answer.received_at == when and answer.echo.group[1].signature == b"\x01\x02\x03"
+        assert answer.model_dump(by_alias=True, exclude_none=True, mode="json") == {"receivedAt": "2024-06-01T12:00:00Z", "echo": form}
+        assert uuid.UUID(seen[0].token).version == 4
+        (problem,) = api.validate_request({"form": {"text": "a", "extra": 1}})
+        assert "exactly one member set, not 2" in problem.message
 
 
 def test_spec_format_example_generates_and_imports(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 import pytest
 from botocore.auth import SigV4Auth
@@ -225,8 +226,8 @@ class PathRouted:
         if not media_type_is(headers.get(b"content-type"), self.content_type):
             raise ProtocolError("SerializationException", "Content-Type must be application/json.")
 
-    def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-        return [], JSON.encode({"__type": code, "message": message})
+    def error_answer(self, code: str, message: str, members: Mapping[str, Any] | None = None) -> tuple[list[tuple[bytes, bytes]], bytes]:
+        return [], JSON.encode({**(members or {}), "__type": code, "message": message})
 
 
 def path_app(**options: object) -> Application:  # type: ignore[type-arg]

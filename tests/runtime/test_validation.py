@@ -110,11 +110,31 @@ def test_blobs_are_shown_as_java_byte_buffers() -> None:
 
 
 def test_the_models_blob_check_counts_decoded_bytes() -> None:
-    check = v.base64_bytes(2, 3)
-    assert check("aGk=") == "aGk="
-    for text, reason in (("aGk", "not canonical"), ("aA==", "at least 2"), ("aGVsbG8=", "at most 3")):
+    check = v.blob_bytes(2, 3)
+    assert check("aGk=") == b"hi" and check(b"hi") == b"hi" and check(bytearray(b"hi!")) == b"hi!"
+    for value, reason in (("aGk", "not canonical"), ("aA==", "at least 2"), ("aGVsbG8=", "at most 3"), (b"hello", "at most 3"), (5, "expected bytes")):
         with pytest.raises(ValueError, match=reason):
-            check(text)
+            check(value)
+    assert v.blob_text(b"\xfb\xff") == "+/8="
+
+
+def test_timestamps_read_and_write_each_wire_format() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    when = datetime(2014, 4, 29, 18, 30, 38, tzinfo=UTC)
+    forms = {"unixTimestamp": 1398796238, "iso8601": "2014-04-29T18:30:38Z", "rfc822": "Tue, 29 Apr 2014 18:30:38 GMT"}
+    for name, wire in forms.items():
+        assert v.timestamp_from(wire, name) == when
+        assert v.timestamp_value(name)(wire) == when
+        assert v.timestamp_wire(name)(when) == wire
+        assert v.timestamp_wire(name)(when.astimezone(timezone(timedelta(hours=-7)))) == wire
+        others = [other for key, other in forms.items() if key != name]
+        assert all(v.timestamp_from(other, name) is None for other in others)
+    assert v.timestamp_from("2014-04-29T20:30:38.5+02:00", "iso8601") == when + timedelta(milliseconds=500)
+    assert v.timestamp_from(v.LATEST_EPOCH + 1, "unixTimestamp") is None and v.timestamp_from(True, "unixTimestamp") is None
+    assert v.timestamp_value("iso8601")(datetime(2014, 4, 29, 18, 30, 38)) == when  # a naive datetime is UTC
+    with pytest.raises(ValueError, match="iso8601"):
+        v.timestamp_value("iso8601")("2014-04-29")
 
 
 def test_an_operation_is_named_unless_it_is_the_only_one() -> None:

@@ -12,7 +12,18 @@ import copy
 from collections.abc import Iterator
 from typing import Any
 
-from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+from generator.ir import (
+    BlobShape,
+    ListShape,
+    MapShape,
+    NumberShape,
+    Service,
+    Shape,
+    StringShape,
+    StructureShape,
+    TimestampShape,
+    UnionShape,
+)
 
 WRONG_TYPES: tuple[Any, ...] = (None, True, 7, 2.5, "text", [], {})
 PATTERN_BREAKERS = ("$", "\n", " ", "é", "\u0661", "\u2028", "\U0001f600", "ǅ")
@@ -115,8 +126,16 @@ def _replacements(service: Service, shape: Shape, current: Any) -> Iterator[Any]
     elif isinstance(shape, StructureShape):
         yield {}
         yield {"__type": "Unknown", "unknownMember": [1]}
+        if isinstance(shape, UnionShape) and len(shape.members) > 1:
+            first, second = (next(_fillers(service, service.shape(m.shape))) for m in shape.members[:2])
+            yield {shape.members[0].wire_name: first, shape.members[1].wire_name: second}
+            yield {shape.members[0].wire_name: first, shape.members[1].wire_name: None}
     elif isinstance(shape, BlobShape):
         yield from blob_texts(shape)
+    elif isinstance(shape, TimestampShape):
+        yield from (-62135596801, -62135596800, 253402300799, 253402300800, 1e300, 1398796238.25, "1398796238")
+        yield from ("2014-04-29T18:30:38Z", "2014-04-29T18:30:38.5+02:00", "2014-04-29T18:30:38Z\n", "2014-04-29", "2014-04-29 18:30:38Z")
+        yield from ("Tue, 29 Apr 2014 18:30:38 GMT", "Tue, 29 Apr 2014 18:30:38 +0000", "Tue, 29 Apr 2014 18:30:38 GMT\n")
 
 
 # Bytes whose base64 uses every kind of character (+ and / too), cut to any length.

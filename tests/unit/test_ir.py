@@ -96,3 +96,14 @@ def test_reachable_is_every_shape_a_root_is_made_of() -> None:
     assert inventory.reachable(["ListItemsResult"]) == tuple(
         sorted(["ListItemsResult", "ItemList", *inventory.reachable(["Item"])])
     )
+
+
+def test_recursive_names_the_shapes_a_cycle_passes_through() -> None:
+    """Only those shapes count nesting depth in the validators and readers."""
+    from generator.ir import on_cycles
+
+    assert on_cycles({"A": ["B"], "B": ["A", "C"], "C": ["C"], "D": ["A"], "E": []}) == {"A", "B", "C"}
+    long_chain = {f"S{i}": [f"S{i + 1}"] for i in range(50_000)} | {"S50000": ["S0"]}
+    assert len(on_cycles(long_chain)) == 50_001  # no recursion: chains may be long
+    recursive = service(structure("Node", ("next", "Node"), ("leaves", "Leaves")), ListShape("Leaves", "list", "", False, (), member="Node"))
+    assert recursive.recursive == {"Node", "Leaves"}

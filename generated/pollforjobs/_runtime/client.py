@@ -354,6 +354,10 @@ class ServiceClient:
     def _error(self, response: Response) -> ServiceError:
         """The exception for an error answer: its class from the code, with message and ids."""
         code, message = self._protocol.error_code(response)
+        try:
+            body = self._codec.decode(response.body) if response.body.strip() else None
+        except ValueError:
+            body = None
         # Without a code, the status stands in for it, as in botocore.
         return error_for(
             self.SPEC.errors_by_code,
@@ -361,6 +365,7 @@ class ServiceClient:
             message,
             status_code=response.status,
             request_id=response.request_id,
+            body=body,
         )
 
     def _read(self, response: Response, output: type[_M], read: Callable[[object], _M]) -> _M:

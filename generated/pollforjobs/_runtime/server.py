@@ -227,7 +227,7 @@ class Application(Generic[V]):
             else:
                 error = failure
             code, status = error.code, error.status_code
-            extra, body = protocol.error_answer(code, error.message)
+            extra, body = protocol.error_answer(code, error.message, error.wire_members())
         headers.append((b"content-length", str(len(body)).encode("ascii")))
         if extra:
             headers.extend(extra)
@@ -345,7 +345,7 @@ class Application(Generic[V]):
         if isinstance(result, operation.output_model):
             output = result
         elif isinstance(result, Mapping):
-            output = operation.read_output(dict(result))
+            output = operation.read_output(_wire_dict(result))
         elif result is None:
             output = None
         else:
@@ -399,3 +399,15 @@ def load_credentials(path: str | Path) -> dict[str, str]:
             'like {"AKID": "secret"}'
         )
     return data
+
+
+def _wire_dict(value: Any) -> Any:
+    """A handler's dict, with any models inside it (`{"echo": request.form}`) as their wire
+    dicts, so the reader takes them like the rest."""
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump(by_alias=True, exclude_none=True)
+    if isinstance(value, Mapping):
+        return {key: _wire_dict(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_wire_dict(item) for item in value]
+    return value

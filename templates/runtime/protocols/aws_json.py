@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import Codec, ProtocolError, error_from_body, media_type_is, shown_key
 from .json_codec import JSON
@@ -106,6 +106,9 @@ class AwsJsonServer:
                 f"Content-Type must be {self.content_type} (with charset=utf-8 if any charset).",
             )
 
-    def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    def error_answer(
+        self, code: str, message: str, members: Mapping[str, Any] | None = None
+    ) -> tuple[list[tuple[bytes, bytes]], bytes]:
         headers = [(b"x-amzn-errortype", code.encode("ascii", "replace"))] if code else []
-        return headers, json.dumps({"__type": code, "message": message}).encode("utf-8")
+        body = {**(members or {}), "__type": code, "message": message}
+        return headers, json.dumps(body).encode("utf-8")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from . import Codec, ProtocolError, error_from_body, media_type_is, shown_key
 from .cbor_codec import CBOR
@@ -122,8 +122,10 @@ class RpcV2CborServer:
                 "NotAcceptableException", f"The answer is {CONTENT_TYPE}; Accept refuses it.", 406
             )
 
-    def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-        return [], self._codec.encode({"__type": code, "message": message})
+    def error_answer(
+        self, code: str, message: str, members: Mapping[str, Any] | None = None
+    ) -> tuple[list[tuple[bytes, bytes]], bytes]:
+        return [], self._codec.encode({**(members or {}), "__type": code, "message": message})
 
 
 @lru_cache(maxsize=256)

@@ -13,18 +13,24 @@ from typing import Any, Final
 from ._runtime.validation import (
     MAX_ECHOED_CHARS,
     MAX_LISTED_VIOLATIONS,
+    MAX_NESTING,
     ValidationFailedError,
     Violation,
-    base64_bytes,
+    bad_timestamp,
     base64_length,
+    blob_bytes,
+    blob_text,
     blobs_shown,
     byte_buffer,
     format_message,
+    is_epoch_seconds,
     is_number,
     is_whole,
     not_base64,
     null,
     number,
+    timestamp_value,
+    timestamp_wire,
     validator_for,
     violation,
     whole_number,
@@ -34,11 +40,15 @@ from ._runtime.validation import (
 __all__ = [
     "MAX_ECHOED_CHARS",
     "MAX_LISTED_VIOLATIONS",
+    "MAX_NESTING",
     "ValidationFailedError",
     "Violation",
-    "base64_bytes",
+    "blob_bytes",
+    "blob_text",
     "check_request",
     "format_message",
+    "timestamp_value",
+    "timestamp_wire",
     "validate_list_items_request",
     "validate_list_items_response",
     "validate_put_item_request",
@@ -296,8 +306,8 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
                 True,
             )
     v = value.get("addedAt")
-    if v is not None and not (is_number(v)):
-        wrong_type(out, prefix + "addedAt", v, "a number of seconds since the epoch")
+    if v is not None and not (is_epoch_seconds(v)):
+        bad_timestamp(out, prefix + "addedAt", v, "unixTimestamp")
     v = value.get("tags")
     if v is not None:
         _check_TagList(v, prefix + "tags", out)

@@ -22,12 +22,14 @@ from . import models
 from ._runtime.reader import (
     ResponseFormatError,
     as_array,
+    as_blob,
     as_boolean,
     as_enum,
     as_json,
     as_number,
     as_object,
     as_string,
+    as_timestamp,
     as_whole,
     reader_for,
 )
@@ -44,7 +46,7 @@ __all__ = [
 
 def _read_AttachmentMap(value: Any, path: str) -> dict[str, Any]:
     return {
-        key: as_string(item, f"{path}.{key}")
+        key: as_blob(item, f"{path}.{key}")
         for key, item in as_object(value, path).items()
         if item is not None
     }
@@ -101,7 +103,7 @@ def _read_Item(value: Any, path: str) -> models.Item:
         fields["fragile"] = as_boolean(v, f"{path}.fragile")
     v = data.get("photo")
     if v is not None:
-        fields["photo"] = as_string(v, f"{path}.photo")
+        fields["photo"] = as_blob(v, f"{path}.photo")
     v = data.get("thumbnails")
     if v is not None:
         fields["thumbnails"] = _read_ThumbnailList(v, f"{path}.thumbnails")
@@ -110,10 +112,10 @@ def _read_Item(value: Any, path: str) -> models.Item:
         fields["attachments"] = _read_AttachmentMap(v, f"{path}.attachments")
     v = data.get("signature")
     if v is not None:
-        fields["signature"] = as_string(v, f"{path}.signature")
+        fields["signature"] = as_blob(v, f"{path}.signature")
     v = data.get("addedAt")
     if v is not None:
-        fields["added_at"] = as_number(v, f"{path}.addedAt")
+        fields["added_at"] = as_timestamp(v, f"{path}.addedAt")
     v = data.get("tags")
     if v is not None:
         fields["tags"] = _read_TagList(v, f"{path}.tags")
@@ -173,7 +175,7 @@ def _read_TagList(value: Any, path: str) -> list[Any]:
 
 def _read_ThumbnailList(value: Any, path: str) -> list[Any]:
     return [
-        as_string(item, f"{path}.{index}.member")
+        as_blob(item, f"{path}.{index}.member")
         for index, item in enumerate(as_array(value, path), 1)
         if item is not None
     ]

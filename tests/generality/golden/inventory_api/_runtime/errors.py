@@ -6,7 +6,7 @@ code its spec names."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class ServiceError(Exception):
@@ -21,6 +21,8 @@ class ServiceError(Exception):
     FAULT: ClassVar[str] = "client"
     RETRYABLE: ClassVar[bool] = False
     THROTTLING: ClassVar[bool] = False
+    # The error shape's members beyond its message: wire name -> attribute (snake_case).
+    MEMBERS: ClassVar[Mapping[str, str]] = {}
 
     def __init__(
         self,
@@ -29,12 +31,22 @@ class ServiceError(Exception):
         code: str | None = None,
         status_code: int | None = None,
         request_id: str | None = None,
+        **members: Any,
     ) -> None:
         self.message = message
         self.code = code or type(self).CODE
         self.status_code = status_code or type(self).HTTP_STATUS
         self.request_id = request_id
+        for attribute in type(self).MEMBERS.values():
+            setattr(self, attribute, members.pop(attribute, None))
+        if members:
+            raise TypeError(f"{type(self).__name__} has no member {min(members)!r}")
         super().__init__(message)
+
+    def wire_members(self) -> dict[str, Any]:
+        """The members set, by wire name, as the error body carries them."""
+        found = {wire: getattr(self, attribute) for wire, attribute in type(self).MEMBERS.items()}
+        return {wire: value for wire, value in found.items() if value is not None}
 
     def __str__(self) -> str:
         where = (
@@ -58,8 +70,17 @@ def error_for(
     *,
     status_code: int | None = None,
     request_id: str | None = None,
+    body: object = None,
 ) -> ServiceError:
     """The exception for an error code; codes missing from `errors_by_code` give a plain
-    ServiceError."""
+    ServiceError. The members its class knows are taken from `body` (the decoded error body)
+    as they are in the JSON."""
     error_class = errors_by_code.get(code, ServiceError)
-    return error_class(message, code=code, status_code=status_code, request_id=request_id)
+    members = {}
+    if isinstance(body, Mapping):
+        members = {
+            attribute: body[wire] for wire, attribute in error_class.MEMBERS.items() if wire in body
+        }
+    return error_class(
+        message, code=code, status_code=status_code, request_id=request_id, **members
+    )

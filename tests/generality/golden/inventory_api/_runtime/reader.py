@@ -8,9 +8,14 @@ stay plain strings, and unknown members are never looked at.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
+
+from .validation import MAX_NESTING
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -23,6 +28,12 @@ class ResponseFormatError(ValueError):
         self.path = path
         where = f"at '{path}'" if path else "at the top level"
         super().__init__(f"malformed response {where}: expected {expected}")
+
+
+def within_nesting(depth: int, path: str) -> None:
+    """A recursive shape's reader refuses values nested deeper than the validators allow."""
+    if depth >= MAX_NESTING:
+        raise ResponseFormatError(path, f"at most {MAX_NESTING} levels of nesting")
 
 
 def as_string(value: Any, path: str) -> str:
@@ -49,6 +60,37 @@ def as_boolean(value: Any, path: str) -> bool:
     if type(value) is not bool:
         raise ResponseFormatError(path, "a boolean")
     return value
+
+
+def as_timestamp(value: Any, path: str) -> datetime:
+    """Epoch seconds or a date string in any form botocore's parser reads (whatever the
+    shape's declared format: responses are read leniently), or a datetime (a handler's)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if type(value) in (int, float, str):
+        # botocore is there already (the credential chain); imported when first needed.
+        from botocore.utils import parse_timestamp  # type: ignore[import-untyped]
+
+        try:
+            parsed: datetime = parse_timestamp(value)
+        except (ValueError, TypeError, OverflowError, OSError):
+            pass
+        else:
+            # A date string without an offset is UTC (botocore leaves it naive).
+            return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    raise ResponseFormatError(path, "a timestamp")
+
+
+def as_blob(value: Any, path: str) -> bytes:
+    """Base64 text, decoded as botocore does (padding and alphabet checked, no more), or bytes."""
+    if isinstance(value, bytes):
+        return value
+    if type(value) is str:
+        try:
+            return base64.b64decode(value)
+        except (binascii.Error, ValueError):
+            pass
+    raise ResponseFormatError(path, "a base64 string")
 
 
 def as_enum(value: Any, path: str, enum_class: type[_E]) -> _E | str:

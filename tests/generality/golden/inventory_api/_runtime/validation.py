@@ -8,14 +8,23 @@ those checks call, and the names the package offers (`Violation`, `ValidationFai
 
 from __future__ import annotations
 
+import base64
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any, Final, TypeVar
 
 MAX_LISTED_VIOLATIONS: Final = 10
 MAX_ECHOED_CHARS: Final = 1024
+# How deeply a recursive shape may nest within itself (objects and arrays, counted from the
+# first value of a shape a cycle passes through): deeper values are refused as a
+# SerializationException, before Python's recursion limit could be reached.
+MAX_NESTING: Final = 100
 _MAX_ECHOED_DEPTH: Final = 32
+_M = TypeVar("_M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +153,29 @@ def wrong_type(out: list[Violation], path: str, value: Any, expected: str) -> No
     )
 
 
+def too_deep(out: list[Violation], path: str) -> None:
+    message = f"Value {_where(path)} is nested too deeply: at most {MAX_NESTING} levels are allowed"
+    out.append(Violation(path, message, "type"))
+
+
+def not_one_member(out: list[Violation], path: str, count: int) -> None:
+    # A union with no member or several cannot be read: a SerializationException, as for a wrong type.
+    message = f"Union {_where(path)} must have exactly one member set, not {count}"
+    out.append(Violation(path, message, "type"))
+
+
+def exactly_one_member(model: _M, names: list[str]) -> _M:
+    """A check for a union model's `model_validator` (the models use it): exactly one of the
+    fields `names` is set (not None), as the validators here require."""
+    count = sum(1 for name in names if getattr(model, name) is not None)
+    if count != 1:
+        raise ValueError(f"exactly one member must be set, not {count}")
+    unknown = getattr(model, "__pydantic_extra__", None)
+    if unknown:
+        unknown.pop("__type", None)  # a type hint some services add, not a member
+    return model
+
+
 def is_whole(value: Any, low: int, high: int) -> bool:
     if type(value) is int:
         return low <= value <= high
@@ -223,18 +255,118 @@ def blobs_shown(value: Any) -> Any:
     return [one(item) for item in value]
 
 
-def base64_bytes(min_bytes: int | None, max_bytes: int | None) -> Callable[[str], str]:
-    """A check for pydantic's AfterValidator (the models use it on blob shapes): the text must
-    be canonical base64 of min_bytes..max_bytes bytes, as the validators here require."""
+def blob_bytes(min_bytes: int | None, max_bytes: int | None) -> Callable[[Any], bytes]:
+    """A check for pydantic's BeforeValidator (the models use it on blob shapes): bytes, or
+    the wire's text, which must be canonical base64 as the validators here require; either
+    must hold min_bytes..max_bytes bytes."""
 
-    def check(text: str) -> str:
-        size = base64_length(text)
-        if size < 0:
-            raise ValueError("not canonical base64 (standard alphabet, padded)")
+    def check(value: Any) -> bytes:
+        if isinstance(value, str):
+            if base64_length(value) < 0:
+                raise ValueError("not canonical base64 (standard alphabet, padded)")
+            value = base64.b64decode(value)
+        if not isinstance(value, (bytes, bytearray)):
+            # pydantic reports a ValueError as a validation error (a TypeError would escape).
+            raise ValueError("expected bytes or base64 text")  # noqa: TRY004
+        size = len(value)
         if min_bytes is not None and size < min_bytes:
             raise ValueError(f"holds {size} bytes; at least {min_bytes} are needed")
         if max_bytes is not None and size > max_bytes:
             raise ValueError(f"holds {size} bytes; at most {max_bytes} are allowed")
-        return text
+        return bytes(value)
 
     return check
+
+
+def blob_text(value: bytes) -> str:
+    """A blob on the wire (the models' serializer): canonical base64."""
+    return base64.b64encode(value).decode("ascii")
+
+
+# Timestamps: epoch seconds (`unixTimestamp`, the AWS JSON default), ISO 8601 (RFC 3339's
+# profile, as AWS writes it) or RFC 822 (RFC 7231's IMF-fixdate). datetime's range bounds them.
+EARLIEST_EPOCH: Final = -62135596800  # 0001-01-01T00:00:00Z
+LATEST_EPOCH: Final = 253402300799  # 9999-12-31T23:59:59Z
+ISO8601_PATTERN: Final = (
+    r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]"
+    r":(?:[0-5][0-9]|60)(?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+RFC822_PATTERN: Final = (
+    r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?:0[1-9]|[12][0-9]|3[01]) "
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [0-9]{4} (?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9] GMT$"
+)
+_TEXT_FORMS: Final = {
+    "iso8601": re.compile(ISO8601_PATTERN, re.ASCII),
+    "rfc822": re.compile(RFC822_PATTERN, re.ASCII),
+}
+
+
+def is_epoch_seconds(value: Any) -> bool:
+    return is_number(value) and EARLIEST_EPOCH <= value <= LATEST_EPOCH
+
+
+def timestamp_from(value: Any, timestamp_format: str) -> datetime | None:
+    """The datetime `value` (wire text or epoch seconds, per `timestamp_format`) names, or
+    None when it is not one."""
+    if timestamp_format == "unixTimestamp":
+        if not is_epoch_seconds(value):
+            return None
+        return datetime.fromtimestamp(value, UTC)
+    if type(value) is not str or not _TEXT_FORMS[timestamp_format].fullmatch(value):
+        return None
+    try:
+        if timestamp_format == "iso8601":
+            parsed = datetime.fromisoformat(value.replace("z", "Z").replace("t", "T"))
+        else:
+            parsed = parsedate_to_datetime(value)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def bad_timestamp(out: list[Violation], path: str, value: Any, timestamp_format: str) -> None:
+    # AWS's services cannot read such a timestamp at all: a SerializationException.
+    expected = {
+        "unixTimestamp": "a number of seconds since the epoch",
+        "iso8601": "an ISO 8601 date-time string",
+        "rfc822": "an RFC 822 date string",
+    }
+    out.append(
+        Violation(
+            path, f"Invalid timestamp {_where(path)}: expected {expected[timestamp_format]}", "type"
+        )
+    )
+
+
+def timestamp_value(timestamp_format: str) -> Callable[[Any], datetime]:
+    """A check for pydantic's BeforeValidator (the models use it on timestamp shapes): a
+    datetime (a naive one is UTC), or the wire's form of one."""
+
+    def check(value: Any) -> datetime:
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        parsed = timestamp_from(value, timestamp_format)
+        if parsed is None:
+            raise ValueError(f"not a timestamp in the {timestamp_format} format")
+        return parsed
+
+    return check
+
+
+def timestamp_wire(timestamp_format: str) -> Callable[[datetime], float | int | str]:
+    """A timestamp on the wire (the models' serializer), as botocore writes it."""
+
+    def write(value: datetime) -> float | int | str:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if timestamp_format == "unixTimestamp":
+            seconds = value.timestamp()
+            return int(seconds) if value.microsecond == 0 else round(seconds, 3)
+        if timestamp_format == "iso8601":
+            utc = value.astimezone(UTC)
+            return utc.strftime(
+                "%Y-%m-%dT%H:%M:%S.%fZ" if utc.microsecond else "%Y-%m-%dT%H:%M:%SZ"
+            )
+        return format_datetime(value.astimezone(UTC), usegmt=True)
+
+    return write

@@ -148,8 +148,10 @@ class ServerProtocol(Protocol):
         """Raise ProtocolError when a routed request's headers (content type...) are wrong."""
         ...
 
-    def error_answer(self, code: str, message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-        """The extra headers and the body of an error answer."""
+    def error_answer(
+        self, code: str, message: str, members: Mapping[str, Any] | None = None
+    ) -> tuple[list[tuple[bytes, bytes]], bytes]:
+        """The extra headers and the body of an error answer (with the error's members)."""
         ...
 
 

@@ -24,14 +24,9 @@ from typing import Final
 from . import errors, models, validators, wire
 from . import jobqueue as local_handler
 from ._runtime import cli
+from ._runtime.credentials_file import load_credentials
 from ._runtime.protocols import aws_json, rpc_v2_cbor
-from ._runtime.server import (
-    DEFAULT_MAX_BODY_BYTES,
-    Application,
-    Operation,
-    ServerSpec,
-    load_credentials,
-)
+from ._runtime.server import DEFAULT_MAX_BODY_BYTES, Application, Operation, ServerSpec
 from .server_auth import DEFAULT_CLOCK_SKEW, SIGNING_NAME
 
 __all__ = [

@@ -394,7 +394,7 @@ def test_the_plugin_fails_a_run_that_shows_a_canary(tmp_path: Path) -> None:
         textwrap.dedent(
             """
             import logging
-            from tests import canary
+            from tests.support import canary
 
             def test_logs_a_secret():
                 logging.getLogger("app").warning("token=%s", canary.SIGV4_SESSION_TOKEN)

@@ -17,7 +17,7 @@ from typing import Any
 from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
-from generator.ir import BlobShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape
+from generator.ir import BlobShape, DocumentShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape, UnionShape
 
 from .corpus import blob_of, get_at, put_at
 
@@ -29,7 +29,12 @@ Path = tuple[str | int, ...]
 
 
 def complete_instance(service: Service, shape: Shape, depth: int = 0) -> Any:
-    """A valid value with every structure member set, one item per list and map."""
+    """A valid value with every structure member set (a union's first), one item per list and map."""
+    if isinstance(shape, UnionShape):
+        first = shape.members[0]
+        return {first.wire_name: complete_instance(service, service.shape(first.shape), depth + 1)}
+    if isinstance(shape, DocumentShape):
+        return {"kept": ["as", 1, None, True]}
     if isinstance(shape, StructureShape):
         if depth > MAX_DEPTH:
             return {}

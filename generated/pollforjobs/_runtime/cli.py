@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .server import DEFAULT_MAX_BODY_BYTES, load_credentials
+from .credentials_file import load_credentials
+from .server import DEFAULT_MAX_BODY_BYTES
 from .sigv4 import DEFAULT_CLOCK_SKEW, MAX_CLOCK_SKEW, MIN_CLOCK_SKEW, check_clock_skew
 
 

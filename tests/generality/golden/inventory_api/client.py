@@ -69,6 +69,8 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
         "attributes": None,
         "bins": "BinList",
         "locations": "LocationMap",
+        "placement": "Placement",
+        "extra": None,
     },
     "ListItemsRequest": {
         "maxResults": None,
@@ -76,6 +78,10 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
     },
     "ListItemsResult": {
         "items": "ItemList",
+    },
+    "Placement": {
+        "aisle": None,
+        "side": None,
     },
     "PutItemRequest": {
         "item": "Item",
@@ -101,6 +107,7 @@ _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
         "max_results": "maxResults",
     },
     "ListItemsResult": {},
+    "Placement": {},
     "PutItemRequest": {
         "api_key": "apiKey",
     },

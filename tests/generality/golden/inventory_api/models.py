@@ -3,12 +3,25 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
 from typing_extensions import TypeAliasType
 
-from .validators import blob_bytes, blob_text, timestamp_value, timestamp_wire
+from .validators import (
+    blob_bytes,
+    blob_text,
+    exactly_one_member,
+    timestamp_value,
+    timestamp_wire,
+)
 
 Aisle = TypeAliasType("Aisle", Annotated[int, Field(ge=1, le=2147483647)])
 
@@ -38,6 +51,12 @@ BinList = TypeAliasType("BinList", Annotated[list[Bin], Field(max_length=4, min_
 
 
 Count = TypeAliasType("Count", Annotated[int, Field(ge=0, le=1000)])
+
+
+Extra = TypeAliasType("Extra", Any)
+"""
+Anything else the caller keeps with the item.
+"""
 
 
 Flag = TypeAliasType("Flag", bool)
@@ -86,6 +105,24 @@ Photo = TypeAliasType(
         PlainSerializer(blob_text, return_type=str, when_used="json"),
     ],
 )
+
+
+class Placement(BaseModel):
+    """
+    Where the item is kept; exactly one of these.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        extra="allow",
+        hide_input_in_errors=True,
+    )
+    aisle: Annotated[Aisle | None, Field(alias="aisle")] = None
+    side: Annotated[LocationName | None, Field(alias="side")] = None
+
+    @model_validator(mode="after")
+    def _exactly_one_member(self) -> Self:
+        return exactly_one_member(self, ["aisle", "side"])
 
 
 Price = TypeAliasType("Price", float)
@@ -176,6 +213,14 @@ class Item(BaseModel):
     attributes: Annotated[AttributeMap | None, Field(alias="attributes")] = None
     bins: Annotated[BinList | None, Field(alias="bins")] = None
     locations: Annotated[LocationMap | None, Field(alias="locations")] = None
+    placement: Annotated[Placement | None, Field(alias="placement")] = None
+    """
+    Where the item is kept; exactly one of these.
+    """
+    extra: Annotated[Extra | None, Field(alias="extra")] = None
+    """
+    Anything else the caller keeps with the item.
+    """
 
 
 ItemList = TypeAliasType("ItemList", list[Item])

@@ -69,6 +69,13 @@ export type Count = number;
 
 export type ErrorMessage = string;
 
+/**
+ * Anything else the caller keeps with the item.
+ *
+ * A document: any JSON value.
+ */
+export type Extra = null | boolean | number | string | Extra[] | { [key: string]: Extra };
+
 export type Flag = boolean;
 
 /** Seconds since the Unix epoch. */
@@ -100,6 +107,10 @@ export interface Item {
   attributes?: AttributeMap | null;
   bins?: BinList | null;
   locations?: LocationMap | null;
+  /** Where the item is kept; exactly one of these. */
+  placement?: Placement | null;
+  /** Anything else the caller keeps with the item. */
+  extra?: Extra | null;
 }
 
 export type ItemList = Item[];
@@ -128,6 +139,15 @@ export type MaxResults = number;
 
 /** Base64 (RFC 4648: standard alphabet, padded, unused bits zero) of 0 to 1000 bytes once decoded. */
 export type Photo = string;
+
+/**
+ * Where the item is kept; exactly one of these.
+ *
+ * A union: exactly one member is set.
+ */
+export type Placement =
+  | { aisle: Aisle; side?: never; }
+  | { side: LocationName; aisle?: never; };
 
 export type Price = number;
 

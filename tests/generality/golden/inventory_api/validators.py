@@ -22,11 +22,13 @@ from ._runtime.validation import (
     blob_text,
     blobs_shown,
     byte_buffer,
+    exactly_one_member,
     format_message,
     is_epoch_seconds,
     is_number,
     is_whole,
     not_base64,
+    not_one_member,
     null,
     number,
     timestamp_value,
@@ -46,6 +48,7 @@ __all__ = [
     "blob_bytes",
     "blob_text",
     "check_request",
+    "exactly_one_member",
     "format_message",
     "timestamp_value",
     "timestamp_wire",
@@ -320,6 +323,10 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
     v = value.get("locations")
     if v is not None:
         _check_LocationMap(v, prefix + "locations", out)
+    v = value.get("placement")
+    if v is not None:
+        _check_Placement(v, prefix + "placement", out)
+    v = value.get("extra")
 
 
 def _check_ItemList(value: Any, path: str, out: list[Violation]) -> None:
@@ -421,6 +428,37 @@ def _check_LocationMap(value: Any, path: str, out: list[Violation]) -> None:
             "Map keys must satisfy constraint: [Member must satisfy enum value set: [north, south, east, west]]",
             False,
         )
+
+
+def _check_Placement(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    set_members = sum(1 for name in ("aisle", "side") if value.get(name) is not None)
+    if set_members != 1:
+        not_one_member(out, path, set_members)
+    prefix = path + "." if path else ""
+    v = value.get("aisle")
+    if v is not None:
+        if type(v) is not int or not -2147483648 <= v <= 2147483647:
+            v = whole_number(out, prefix + "aisle", v, -2147483648, 2147483647, "a 32-bit integer")
+        if v is not None and v < 1:
+            violation(
+                out, prefix + "aisle", v, "Member must have value greater than or equal to 1", False
+            )
+    v = value.get("side")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "side", v, "a string")
+        else:
+            if v not in _ENUM_LocationName:
+                violation(
+                    out,
+                    prefix + "side",
+                    v,
+                    "Member must satisfy enum value set: [north, south, east, west]",
+                    False,
+                )
 
 
 def _check_PutItemRequest(value: Any, path: str, out: list[Violation]) -> None:

@@ -128,6 +128,12 @@ def _read_Item(value: Any, path: str) -> models.Item:
     v = data.get("locations")
     if v is not None:
         fields["locations"] = _read_LocationMap(v, f"{path}.locations")
+    v = data.get("placement")
+    if v is not None:
+        fields["placement"] = _read_Placement(v, f"{path}.placement")
+    v = data.get("extra")
+    if v is not None:
+        fields["extra"] = v
     return models.Item.model_construct(**fields)
 
 
@@ -154,6 +160,21 @@ def _read_LocationMap(value: Any, path: str) -> dict[str, Any]:
         for key, item in as_object(value, path).items()
         if item is not None
     }
+
+
+def _read_Placement(value: Any, path: str) -> models.Placement:
+    data = as_object(value, path)
+    fields: dict[str, Any] = {}
+    v = data.get("aisle")
+    if v is not None:
+        fields["aisle"] = as_whole(v, f"{path}.aisle")
+    v = data.get("side")
+    if v is not None:
+        fields["side"] = as_enum(v, f"{path}.side", models.LocationName)
+    fields.update(
+        (k, v) for k, v in data.items() if k not in ("__type", "aisle", "side") and v is not None
+    )
+    return models.Placement.model_construct(**fields)
 
 
 def _read_PutItemResult(value: Any, path: str) -> models.PutItemResult:

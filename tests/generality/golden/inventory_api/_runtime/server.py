@@ -32,13 +32,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Final, Generic, Protocol, TypeVar
 
 import pydantic
@@ -375,30 +373,6 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
-
-
-def load_credentials(path: str | Path) -> dict[str, str]:
-    """A credentials file: a JSON object mapping access key ids to secret access keys."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except ValueError as exc:
-        where = (
-            f" (line {exc.lineno} column {exc.colno})"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        raise ValueError(f"{path} is not valid JSON{where}") from None
-    if not isinstance(data, dict) or not all(
-        isinstance(key, str) and key and isinstance(secret, str) and secret
-        for key, secret in data.items()
-    ):
-        raise ValueError(
-            f"{path} must be a JSON object of access key ids to secret keys, "
-            'like {"AKID": "secret"}'
-        )
-    return data
 
 
 def _wire_dict(value: Any) -> Any:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+import re
+from pathlib import Path, PurePosixPath
 
 from . import literals
 from .build_ir import build_service
@@ -79,18 +80,30 @@ def build(spec_path: Path) -> tuple[Service, dict[str, str]]:
     return service, with_marker(service.package, files, generated_by(service))
 
 
+_MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
 def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, files: dict[str, str]) -> dict[str, str]:
     """Copy the spec's hand-written handler module into the package, as generated output."""
-    source, module = handler.source, handler.module
-    target = f"{service.package}/{module}.py"
-    if target in files:
-        raise SpecError([handler.module_at.error(f"module '{module}' would replace the generated {target}")])
-    try:
-        text = (spec_path.parent / source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SpecError([handler.source_at.error(f"cannot read '{source}': {reason}")]) from None
-    files[target] = format_python(header(service) + text, target)
+    copies = [(handler.source, handler.module, handler.source_at, handler.module_at)]
+    for helper in handler.helpers:
+        copies.append((helper, PurePosixPath(helper).stem, handler.helpers_at, handler.helpers_at))
+    copied: dict[str, str] = {}
+    for source, module, source_at, module_at in copies:
+        target = f"{service.package}/{module}.py"
+        if not _MODULE_NAME.fullmatch(module):
+            raise SpecError([module_at.error(f"helper '{source}' is not named like a module: '{module}' is not a lower-case Python name")])
+        if target in copied:
+            raise SpecError([module_at.error(f"module '{module}' would replace the copy of '{copied[target]}' ({target})")])
+        if target in files:
+            raise SpecError([module_at.error(f"module '{module}' would replace the generated {target}")])
+        try:
+            text = (spec_path.parent / source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SpecError([source_at.error(f"cannot read '{source}': {reason}")]) from None
+        files[target] = format_python(header(service) + text, target)
+        copied[target] = source
     return dict(sorted(files.items()))
 
 

@@ -97,7 +97,10 @@ def test_handler_option_serves_another_object() -> None:
         (["--handler", "pollforjobs.jobqueue:JobQueue", "--jobs", "x.json"], "--jobs seeds the bundled handler"),
         (["--handler", "no_such_module:thing"], "cannot load handler 'no_such_module:thing'"),
         (["--handler", "pollforjobs.jobqueue"], "--handler wants MODULE:ATTRIBUTE"),
-        (["--handler", "pollforjobs.models:Job"], "handler Job lacks poll_for_jobs() for PollForJobs"),
+        (
+            ["--handler", "pollforjobs.models:Job"],
+            "handler Job lacks acknowledge_job() for AcknowledgeJob, get_job_details() for GetJobDetails, poll_for_jobs() for PollForJobs",
+        ),
     ],
 )
 def test_bad_handler_options_are_usage_errors(args: list[str], message: str) -> None:

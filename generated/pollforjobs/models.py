@@ -84,6 +84,23 @@ class EncryptionKeyType(StrEnum):
     KMS = "KMS"
 
 
+ExecutionId = TypeAliasType("ExecutionId", Annotated[str, Field(max_length=1500, min_length=1)])
+
+
+ExecutionSummary = TypeAliasType(
+    "ExecutionSummary", Annotated[str, Field(max_length=2048, min_length=1)]
+)
+
+
+class FailureType(StrEnum):
+    JOB_FAILED = "JobFailed"
+    CONFIGURATION_ERROR = "ConfigurationError"
+    PERMISSION_ERROR = "PermissionError"
+    REVISION_OUT_OF_SYNC = "RevisionOutOfSync"
+    REVISION_UNAVAILABLE = "RevisionUnavailable"
+    SYSTEM_UNAVAILABLE = "SystemUnavailable"
+
+
 JobId = TypeAliasType(
     "JobId",
     Annotated[
@@ -92,10 +109,34 @@ JobId = TypeAliasType(
 )
 
 
+class JobStatus(StrEnum):
+    CREATED = "Created"
+    QUEUED = "Queued"
+    DISPATCHED = "Dispatched"
+    IN_PROGRESS = "InProgress"
+    TIMED_OUT = "TimedOut"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+
+
 MaxBatchSize = TypeAliasType("MaxBatchSize", Annotated[int, Field(ge=1, le=2147483647)])
 
 
+Message = TypeAliasType("Message", Annotated[str, Field(max_length=5000, min_length=1)])
+
+
 Nonce = TypeAliasType("Nonce", Annotated[str, Field(max_length=50, min_length=1)])
+
+
+OutputVariablesKey = TypeAliasType(
+    "OutputVariablesKey", Annotated[str, Field(pattern="^(?:[A-Za-z0-9@\\-_]+)$")]
+)
+
+
+OutputVariablesValue = TypeAliasType("OutputVariablesValue", str)
+
+
+Percentage = TypeAliasType("Percentage", Annotated[int, Field(ge=0, le=100)])
 
 
 PipelineArn = TypeAliasType(
@@ -135,6 +176,16 @@ QueryParamMap = TypeAliasType(
 Revision = TypeAliasType("Revision", Annotated[str, Field(max_length=1500, min_length=1)])
 
 
+RevisionChangeIdentifier = TypeAliasType(
+    "RevisionChangeIdentifier", Annotated[str, Field(max_length=100, min_length=1)]
+)
+
+
+RevisionSummary = TypeAliasType(
+    "RevisionSummary", Annotated[str, Field(max_length=2048, min_length=1)]
+)
+
+
 S3BucketName = TypeAliasType("S3BucketName", str)
 
 
@@ -151,6 +202,19 @@ StageName = TypeAliasType(
     "StageName",
     Annotated[str, Field(max_length=100, min_length=1, pattern="^(?:[A-Za-z0-9.@\\-_]+)$")],
 )
+
+
+Time = TypeAliasType("Time", float)
+"""
+Seconds since the Unix epoch.
+"""
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
 
 
 Version = TypeAliasType(
@@ -178,6 +242,40 @@ class AWSSessionCredentials(BaseModel):
     session_token: Annotated[SessionToken, Field(alias="sessionToken", repr=False)]
     """
     The token for the session.
+    """
+
+
+class AcknowledgeJobInput(BaseModel):
+    """
+    Represents the input of an AcknowledgeJob action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    job_id: Annotated[JobId, Field(alias="jobId")]
+    """
+    The unique system-generated ID of the job for which you want to confirm receipt.
+    """
+    nonce: Annotated[Nonce, Field(alias="nonce")]
+    """
+    A system-generated random number that CodePipeline uses to ensure that the job is being worked on by only one job worker. Get this number from the response of the PollForJobs request that returned this job.
+    """
+
+
+class AcknowledgeJobOutput(BaseModel):
+    """
+    Represents the output of an AcknowledgeJob action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    status: Annotated[JobStatus | None, Field(alias="status")] = None
+    """
+    Whether the job worker has received the specified job.
     """
 
 
@@ -242,6 +340,33 @@ class ActionTypeId(BaseModel):
     """
 
 
+class CurrentRevision(BaseModel):
+    """
+    Represents information about a current revision.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    revision: Annotated[Revision, Field(alias="revision")]
+    """
+    The revision ID of the current version of an artifact.
+    """
+    change_identifier: Annotated[RevisionChangeIdentifier, Field(alias="changeIdentifier")]
+    """
+    The change identifier for the current revision.
+    """
+    created: Annotated[Time | None, Field(alias="created")] = None
+    """
+    The date and time when the most recent revision of the artifact was created, in timestamp format.
+    """
+    revision_summary: Annotated[RevisionSummary | None, Field(alias="revisionSummary")] = None
+    """
+    The summary of the most recent revision of the artifact.
+    """
+
+
 class EncryptionKey(BaseModel):
     """
     Represents information about the key used to encrypt data in the artifact store, such as an Amazon Web Services Key Management Service (Key Management Service) key.
@@ -261,6 +386,72 @@ class EncryptionKey(BaseModel):
     """
     The type of encryption key, such as an Amazon Web Services KMS key. When creating or updating a pipeline, the value must be set to 'KMS'.
     """
+
+
+class ExecutionDetails(BaseModel):
+    """
+    The details of the actions taken and results produced on an artifact as it passes through stages in the pipeline.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    summary: Annotated[ExecutionSummary | None, Field(alias="summary")] = None
+    """
+    The summary of the current status of the actions.
+    """
+    external_execution_id: Annotated[ExecutionId | None, Field(alias="externalExecutionId")] = None
+    """
+    The system-generated unique ID of this action used to identify this job worker in any external systems, such as CodeDeploy.
+    """
+    percent_complete: Annotated[Percentage | None, Field(alias="percentComplete")] = None
+    """
+    The percentage of work completed on the action, represented on a scale of 0 to 100 percent.
+    """
+
+
+class FailureDetails(BaseModel):
+    """
+    Represents information about failure details.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    type: Annotated[FailureType, Field(alias="type")]
+    """
+    The type of the failure.
+    """
+    message: Annotated[Message, Field(alias="message")]
+    """
+    The message about the failure.
+    """
+    external_execution_id: Annotated[ExecutionId | None, Field(alias="externalExecutionId")] = None
+    """
+    The external ID of the run of the action that failed.
+    """
+
+
+class GetJobDetailsInput(BaseModel):
+    """
+    Represents the input of a `GetJobDetails` action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    job_id: Annotated[JobId, Field(alias="jobId")]
+    """
+    The unique system-generated ID for the job.
+    """
+
+
+OutputVariablesMap = TypeAliasType(
+    "OutputVariablesMap", dict[OutputVariablesKey, OutputVariablesValue]
+)
 
 
 class PollForJobsInput(BaseModel):
@@ -283,6 +474,56 @@ class PollForJobsInput(BaseModel):
     query_param: Annotated[QueryParamMap | None, Field(alias="queryParam")] = None
     """
     A map of property names and values. For an action type with no queryable properties, this value must be null or an empty map. For an action type with a queryable property, you must supply that property as a key in the map. Only jobs whose action configuration matches the mapped value are returned.
+    """
+
+
+class PutJobFailureResultInput(BaseModel):
+    """
+    Represents the input of a `PutJobFailureResult` action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    job_id: Annotated[JobId, Field(alias="jobId")]
+    """
+    The unique system-generated ID of the job that failed. This is the same ID returned from `PollForJobs`.
+    """
+    failure_details: Annotated[FailureDetails, Field(alias="failureDetails")]
+    """
+    The details about the failure of a job.
+    """
+
+
+class PutJobSuccessResultInput(BaseModel):
+    """
+    Represents the input of a `PutJobSuccessResult` action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    job_id: Annotated[JobId, Field(alias="jobId")]
+    """
+    The unique system-generated ID of the job that succeeded. This is the same ID returned from `PollForJobs`.
+    """
+    current_revision: Annotated[CurrentRevision | None, Field(alias="currentRevision")] = None
+    """
+    The ID of the current revision of the artifact successfully worked on by the job.
+    """
+    continuation_token: Annotated[ContinuationToken | None, Field(alias="continuationToken")] = None
+    """
+    A token generated by a job worker, such as a CodeDeploy deployment ID, that a successful job provides to identify a custom action in progress. Future jobs use this token to identify the running instance of the action. It can be reused to return more information about the progress of the custom action. When the action is complete, no continuation token should be supplied.
+    """
+    execution_details: Annotated[ExecutionDetails | None, Field(alias="executionDetails")] = None
+    """
+    The execution details of the successful job, such as the actions taken by the job worker.
+    """
+    output_variables: Annotated[OutputVariablesMap | None, Field(alias="outputVariables")] = None
+    """
+    Key-value pairs produced as output by a job worker that can be made available to a downstream action configuration. `outputVariables` can be included only when there is no continuation token on the request.
     """
 
 
@@ -461,6 +702,46 @@ class JobData(BaseModel):
     encryption_key: Annotated[EncryptionKey | None, Field(alias="encryptionKey")] = None
     """
     Represents information about the key used to encrypt data in the artifact store, such as an KMS key.
+    """
+
+
+class JobDetails(BaseModel):
+    """
+    Represents information about the details of a job.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    id: Annotated[JobId | None, Field(alias="id")] = None
+    """
+    The unique system-generated ID of the job.
+    """
+    data: Annotated[JobData | None, Field(alias="data")] = None
+    """
+    Represents other information about a job required for a job worker to complete the job.
+    """
+    account_id: Annotated[AccountId | None, Field(alias="accountId")] = None
+    """
+    The Amazon Web Services account ID associated with the job.
+    """
+
+
+class GetJobDetailsOutput(BaseModel):
+    """
+    Represents the output of a `GetJobDetails` action.
+    """
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        hide_input_in_errors=True,
+    )
+    job_details: Annotated[JobDetails | None, Field(alias="jobDetails")] = None
+    """
+    The details of the job.
+
+    If AWSSessionCredentials is used, a long-running job can call `GetJobDetails` again to obtain new credentials.
     """
 
 

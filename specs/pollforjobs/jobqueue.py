@@ -29,8 +29,8 @@ the redelivery window and whether redelivery gets a new nonce, the job timeout (
 acknowledgement), whether a result may come before the acknowledgement (else
 `InvalidJobStateException`: "Job ID is STATUS; a result can be put only on a job that is
 InProgress."), whether a second acknowledgement with the same nonce succeeds, and the
-lifetime of the artifact credentials (each hand-out gets new ones; GetJobDetails renews
-expired ones).
+lifetime of the artifact credentials (each hand-out gets new ones, unless the seed gave the
+job its own, which it then always carries; GetJobDetails renews expired ones).
 
 Seed file (JSON, UTF-8), shaped like a PollForJobs response plus optional action types:
 
@@ -363,7 +363,7 @@ class JobQueue:
                 nonce = row["nonce"]
                 if row["handed_out"] and rules.fresh_nonce:
                     nonce = _new_nonce()
-                credentials = self.artifacts.credentials(rules.credentials_seconds)
+                credentials = self._issued(row, rules)
                 db.execute(
                     "UPDATE jobs SET status = 'Dispatched', nonce = ?, handed_out = handed_out + 1,"
                     " ready_at = ?, credentials = ?, credentials_expire_at = ?, updated_at = ?"
@@ -412,7 +412,7 @@ class JobQueue:
         with self.store.transaction() as db:
             row = self._row(db, request.job_id, now)
             credentials = json.loads(row["credentials"])
-            if row["credentials_expire_at"] <= now:
+            if row["credentials_expire_at"] <= now and credentials:
                 credentials = self.artifacts.credentials(rules.credentials_seconds)
                 db.execute(
                     "UPDATE jobs SET credentials = ?, credentials_expire_at = ? WHERE seq = ?",
@@ -484,6 +484,13 @@ class JobQueue:
         return [_shown(row, events.get(row["seq"], [])) for row in rows]
 
     # The state machine's parts.
+
+    def _issued(self, row: sqlite3.Row, rules: Lifecycle) -> dict[str, str]:
+        """New artifact credentials for a hand-out; none ({}) for a job whose seed gave its
+        own, which every hand-out then carries as given."""
+        if "artifactCredentials" in json.loads(row["data"]):
+            return {}
+        return self.artifacts.credentials(rules.credentials_seconds)
 
     def _row(self, db: sqlite3.Connection, job_id: str, now: float) -> sqlite3.Row:
         _time_out(db, now)
@@ -625,7 +632,6 @@ class JobQueue:
                     if job.data
                     else {}
                 )
-                data.pop("artifactCredentials", None)  # each hand-out gets its own
                 self._insert(
                     db,
                     _lane(key),

@@ -140,3 +140,23 @@ def test_the_server_option_sets_the_token(tmp_path: Path) -> None:
     with JobService("--jobs", str(seed_file(tmp_path, [])), "--admin-token", TOKEN) as service:
         assert fetch(f"{service.url}/_local/api/jobs")[0] == 403
         assert fetch(f"{service.url}/_local/api/jobs", headers={"Authorization": f"Bearer {TOKEN}"})[0] == 200
+
+
+def test_seeded_canary_credentials_reach_the_worker_and_never_the_console_or_log(tmp_path: Path) -> None:
+    from . import canary
+
+    seeded = job()
+    seeded["data"]["artifactCredentials"] = canary.ARTIFACT_CREDENTIALS
+    with JobService("--jobs", str(seed_file(tmp_path, [seeded]))) as service:
+        client = service.client()
+        taken = take(client)
+        assert taken["data"]["artifactCredentials"]["secretAccessKey"] == canary.ARTIFACT_SECRET_KEY
+        details = client.get_job_details(jobId=taken["id"])["jobDetails"]
+        assert details["data"]["artifactCredentials"]["secretAccessKey"] == canary.ARTIFACT_SECRET_KEY
+        client.acknowledge_job(jobId=taken["id"], nonce=taken["nonce"])
+        client.put_job_success_result(jobId=taken["id"])
+        shown = json.dumps(service.console()) + fetch(f"{service.url}/_local/")[1].decode("utf-8")
+    logged = "".join(service.lines)
+    for secret in canary.KEY_LIKE:
+        assert secret not in shown
+        assert secret not in logged

@@ -33,6 +33,7 @@ def build_service(data: dict[str, Any], spec_file: str, spec: LoadedSpec | None 
         shapes=shapes,
         common_errors=tuple(svc.get("common_errors", [])),
         local_handler=_local_handler(svc.get("local_handler"), spec, spec_file),
+        default_operation=svc.get("default_operation"),
     )
 
 
@@ -45,7 +46,10 @@ def _local_handler(raw: dict[str, Any] | None, spec: LoadedSpec | None, spec_fil
         return spec.location(path) if spec else Location(spec_file, 1, 1, format_path(path))
 
     seed_option = raw.get("seed_option", "seed")
-    return LocalHandler(raw["source"], raw["module"], seed_option, source_at=at("source"), module_at=at("module"))
+    helpers = tuple(raw.get("helpers", []))
+    return LocalHandler(
+        raw["source"], raw["module"], seed_option, helpers, bool(raw.get("options", False)), source_at=at("source"), module_at=at("module"), helpers_at=at("helpers")
+    )
 
 
 def _build_operation(name: str, raw: dict[str, Any], target_prefix: str) -> Operation:

@@ -82,6 +82,12 @@ def _semantic_problems(spec: LoadedSpec) -> Iterator[Diagnostic]:
         if name in shapes and "error" not in shapes[name]:
             yield spec.diagnostic(path, f"common error '{name}' has no 'error' block (code, http_status, fault)")
 
+    default = service.get("default_operation")
+    if default is not None and default not in data["operations"]:
+        close = difflib.get_close_matches(default, list(data["operations"]), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        yield spec.diagnostic(("service", "default_operation"), f"default operation '{default}' is not one of the spec's operations{hint}")
+
     method_names: dict[str, str] = {}
     for op_name, op in data["operations"].items():
         base: JsonPath = ("operations", op_name)

@@ -30,7 +30,8 @@ reach with its constraints, documentation as text, and a `source` record of the 
 left out goes to stdout; a bad model is reported as FILE:LINE:COLUMN with exit status 2, and
 nothing is written."""
 REFRESH_DESCRIPTION = """\
-Re-import the operations a spec names from its recorded model (or --model), keep its
+Re-import the operations a spec names (and those of --add-operations) from its recorded
+model (or --model), keep its
 hand-written parts (package, local_handler, common_errors and their shapes, examples, curated
 texts), and print what changed with its verdict (the breaking changes and warnings, judged for
 callers as `diff` judges them). With --check nothing is written and the exit status is 1 when
@@ -47,6 +48,7 @@ def register(commands: Any) -> None:
     again = commands.add_parser("refresh", help="re-import a spec from its model, keeping the hand-written parts", description=REFRESH_DESCRIPTION)
     again.add_argument("--spec", type=Path, required=True, metavar="SPEC.yaml", help="the spec to refresh")
     again.add_argument("--model", metavar="SOURCE", help=f"the model to read instead of the recorded one: {SOURCE_HELP}")
+    again.add_argument("--add-operations", metavar="A,B,...", help="import these operations of the model too (with the shapes they reach)")
     again.add_argument("--check", action="store_true", help="write nothing; exit 1 when the spec is behind its model")
     again.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="print only what changed")
 
@@ -173,6 +175,8 @@ def _refresh(args: argparse.Namespace) -> int:
     model_source = args.model or _resolve(source["model"], args.spec)  # type: ignore[index]
     whole = bool(source and source.get("all_operations"))
     names = None if whole else list(current.get("operations", {}) or {})
+    if args.add_operations is not None and names is not None:
+        names += [name for name in _operations(args.add_operations) or [] if name not in names]
     package = (current.get("service") or {}).get("package")
     fresh = import_spec(model_source, names, package, args.spec)
     merged, notes = refresh.merge(current, fresh.spec)

@@ -10,6 +10,7 @@ plain value (equal, hashable, walkable) and recursive shapes need no object cycl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -291,9 +292,12 @@ class LocalHandler:
     source: str  # relative to the spec file
     module: str  # <package>/<module>.py
     seed_option: str  # `python -m <package>.server --<seed_option> FILE`
+    helpers: tuple[str, ...] = ()  # more sources, each copied as <package>/<file stem>.py
+    options: bool = False  # the module adds server options and wraps the app (see the spec schema)
     # Where the spec names the source and the module, for problems found when copying it.
     source_at: Location = field(default=Location("", 1, 1), compare=False)
     module_at: Location = field(default=Location("", 1, 1), compare=False)
+    helpers_at: Location = field(default=Location("", 1, 1), compare=False)
 
 
 def on_cycles(graph: Mapping[str, Iterable[str]]) -> frozenset[str]:
@@ -358,6 +362,7 @@ class Service:
     shapes: tuple[Shape, ...]  # sorted by name
     common_errors: tuple[str, ...]
     local_handler: LocalHandler | None = None
+    default_operation: str | None = None  # what validate_request(obj) means; see default_op
     # Derived from `shapes` (so left out of equality and hashing): every shape by name, and
     # the names of those a cycle of references passes through.
     shape_index: Mapping[str, Shape] = field(init=False, repr=False, compare=False)
@@ -404,6 +409,19 @@ class Service:
 
     def shape(self, name: str) -> Shape:
         return self.shape_index[name]
+
+    @property
+    def endpoint_variable(self) -> str:
+        """boto3's variable for this service's endpoint: AWS_ENDPOINT_URL_ and the service id
+        (the service's name) in capitals, spaces and hyphens as underscores."""
+        return "AWS_ENDPOINT_URL_" + re.sub(r"[ -]", "_", self.name).upper()
+
+    @property
+    def default_op(self) -> Operation | None:
+        """The operation `validate_request(obj)` and `read_response(obj)` mean: the only one,
+        or the spec's `default_operation`."""
+        name = self.default_operation or (self.operations[0].name if len(self.operations) == 1 else None)
+        return next((op for op in self.operations if op.name == name), None)
 
     def reachable(self, roots: Iterable[str]) -> tuple[str, ...]:
         """The names of `roots` and of every shape they are made of, sorted; each once,

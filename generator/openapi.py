@@ -41,7 +41,6 @@ def render_openapi(service: Service, generated_by: str) -> str:
 
 
 def openapi_document(service: Service) -> dict[str, Any]:
-    protocol = protocols.for_service(service)
     ops = list(service.operations)
     errors = _error_names(service, ops)
     return {

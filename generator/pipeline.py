@@ -5,9 +5,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from . import literals
 from .build_ir import build_service
@@ -85,20 +86,32 @@ def _digest_of(path: Path) -> str | None:
         return None
 
 
+_MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
 def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, files: dict[str, str], shipped: dict[str, str]) -> dict[str, str]:
-    """Copy the spec's hand-written handler module into the package, as generated output."""
-    source, module = handler.source, handler.module
-    target = f"{service.package}/{module}.py"
-    if target in files:
-        raise SpecError([handler.module_at.error(f"module '{module}' would replace the generated {target}")])
-    try:
-        text = (spec_path.parent / source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SpecError([handler.source_at.error(f"cannot read '{source}': {reason}")]) from None
-    shipped[source] = text_digest(text)
-    with stage("black"):
-        files[target] = format_python(header(service) + text, target)
+    """Copy the spec's hand-written handler module and its helpers into the package, as generated output."""
+    copies = [(handler.source, handler.module, handler.source_at, handler.module_at)]
+    for helper in handler.helpers:
+        copies.append((helper, PurePosixPath(helper).stem, handler.helpers_at, handler.helpers_at))
+    copied: dict[str, str] = {}
+    for source, module, source_at, module_at in copies:
+        target = f"{service.package}/{module}.py"
+        if not _MODULE_NAME.fullmatch(module):
+            raise SpecError([module_at.error(f"helper '{source}' is not named like a module: '{module}' is not a lower-case Python name")])
+        if target in copied:
+            raise SpecError([module_at.error(f"module '{module}' would replace the copy of '{copied[target]}' ({target})")])
+        if target in files:
+            raise SpecError([module_at.error(f"module '{module}' would replace the generated {target}")])
+        try:
+            text = (spec_path.parent / source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise SpecError([source_at.error(f"cannot read '{source}': {reason}")]) from None
+        shipped[source] = text_digest(text)
+        with stage("black"):
+            files[target] = format_python(header(service) + text, target)
+        copied[target] = source
     return dict(sorted(files.items()))
 
 

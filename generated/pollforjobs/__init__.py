@@ -3,7 +3,7 @@
 Typed bindings for AWS CodePipeline (API 2015-07-09).
 
 CodePipeline is a continuous delivery service that models, visualizes and automates the steps required to release software.
-This spec covers the PollForJobs operation, used by custom job workers.
+This spec covers the operations of custom job workers: PollForJobs, AcknowledgeJob, GetJobDetails, PutJobSuccessResult and PutJobFailureResult.
 """
 
 from . import errors, models

@@ -2,7 +2,11 @@
 """A client for AWS CodePipeline, constructed like a boto3 client, with typed models.
 
     client = CodePipelineClient(region_name="us-east-1")
+    output = client.acknowledge_job({...})  # a models.AcknowledgeJobInput or a wire dict
+    output = client.get_job_details({...})  # a models.GetJobDetailsInput or a wire dict
     output = client.poll_for_jobs({...})  # a models.PollForJobsInput or a wire dict
+    output = client.put_job_failure_result({...})  # a models.PutJobFailureResultInput or a wire dict
+    output = client.put_job_success_result({...})  # a models.PutJobSuccessResultInput or a wire dict
 
 Requests are checked before they are sent: a name the operation does not have always raises
 ParamValidationError (as in boto3), a broken constraint ValidationFailedError unless
@@ -53,6 +57,13 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
         "secretAccessKey": None,
         "sessionToken": None,
     },
+    "AcknowledgeJobInput": {
+        "jobId": None,
+        "nonce": None,
+    },
+    "AcknowledgeJobOutput": {
+        "status": None,
+    },
     "ActionConfiguration": {
         "configuration": None,
     },
@@ -75,9 +86,31 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
         "type": None,
         "s3Location": "S3ArtifactLocation",
     },
+    "CurrentRevision": {
+        "revision": None,
+        "changeIdentifier": None,
+        "created": None,
+        "revisionSummary": None,
+    },
     "EncryptionKey": {
         "id": None,
         "type": None,
+    },
+    "ExecutionDetails": {
+        "summary": None,
+        "externalExecutionId": None,
+        "percentComplete": None,
+    },
+    "FailureDetails": {
+        "type": None,
+        "message": None,
+        "externalExecutionId": None,
+    },
+    "GetJobDetailsInput": {
+        "jobId": None,
+    },
+    "GetJobDetailsOutput": {
+        "jobDetails": "JobDetails",
     },
     "Job": {
         "id": None,
@@ -95,6 +128,11 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
         "continuationToken": None,
         "encryptionKey": "EncryptionKey",
     },
+    "JobDetails": {
+        "id": None,
+        "data": "JobData",
+        "accountId": None,
+    },
     "PipelineContext": {
         "pipelineName": None,
         "stage": "StageContext",
@@ -110,6 +148,17 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
     "PollForJobsOutput": {
         "jobs": "JobList",
     },
+    "PutJobFailureResultInput": {
+        "jobId": None,
+        "failureDetails": "FailureDetails",
+    },
+    "PutJobSuccessResultInput": {
+        "jobId": None,
+        "currentRevision": "CurrentRevision",
+        "continuationToken": None,
+        "executionDetails": "ExecutionDetails",
+        "outputVariables": None,
+    },
     "S3ArtifactLocation": {
         "bucketName": None,
         "objectKey": None,
@@ -117,6 +166,7 @@ _MEMBERS: Final[dict[str, dict[str, str | None]]] = {
     "StageContext": {
         "name": None,
     },
+    "Unit": {},
 }
 # Each list's member shape and each map's value shape, when that holds names.
 _ITEMS: Final[dict[str, str]] = {
@@ -130,6 +180,10 @@ _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
         "secret_access_key": "secretAccessKey",
         "session_token": "sessionToken",
     },
+    "AcknowledgeJobInput": {
+        "job_id": "jobId",
+    },
+    "AcknowledgeJobOutput": {},
     "ActionConfiguration": {},
     "ActionContext": {
         "action_execution_id": "actionExecutionId",
@@ -139,7 +193,24 @@ _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
     "ArtifactLocation": {
         "s3_location": "s3Location",
     },
+    "CurrentRevision": {
+        "change_identifier": "changeIdentifier",
+        "revision_summary": "revisionSummary",
+    },
     "EncryptionKey": {},
+    "ExecutionDetails": {
+        "external_execution_id": "externalExecutionId",
+        "percent_complete": "percentComplete",
+    },
+    "FailureDetails": {
+        "external_execution_id": "externalExecutionId",
+    },
+    "GetJobDetailsInput": {
+        "job_id": "jobId",
+    },
+    "GetJobDetailsOutput": {
+        "job_details": "jobDetails",
+    },
     "Job": {
         "account_id": "accountId",
     },
@@ -153,6 +224,9 @@ _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
         "continuation_token": "continuationToken",
         "encryption_key": "encryptionKey",
     },
+    "JobDetails": {
+        "account_id": "accountId",
+    },
     "PipelineContext": {
         "pipeline_name": "pipelineName",
         "pipeline_arn": "pipelineArn",
@@ -164,11 +238,23 @@ _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
         "query_param": "queryParam",
     },
     "PollForJobsOutput": {},
+    "PutJobFailureResultInput": {
+        "job_id": "jobId",
+        "failure_details": "failureDetails",
+    },
+    "PutJobSuccessResultInput": {
+        "job_id": "jobId",
+        "current_revision": "currentRevision",
+        "continuation_token": "continuationToken",
+        "execution_details": "executionDetails",
+        "output_variables": "outputVariables",
+    },
     "S3ArtifactLocation": {
         "bucket_name": "bucketName",
         "object_key": "objectKey",
     },
     "StageContext": {},
+    "Unit": {},
 }
 
 
@@ -214,9 +300,52 @@ class CodePipelineClient(ServiceClient):
         refuse_names=_refuse_names,
         response_format_error=wire.ResponseFormatError,
         logger=logging.getLogger(__name__),
+        endpoint_variable="AWS_ENDPOINT_URL_CODEPIPELINE",
     )
 
     # --- operations ----------------------------------------------------------------------
+
+    def acknowledge_job(
+        self,
+        request: models.AcknowledgeJobInput | Mapping[str, Any] | None = None,
+        /,
+        **params: Any,
+    ) -> models.AcknowledgeJobOutput:
+        """
+        Returns information about a specified job and whether that job has been received by the job worker. Used for custom actions only.
+
+        `request` is a models.AcknowledgeJobInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.AcknowledgeJobOutput. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
+        """
+        payload = self._payload(request, params, models.AcknowledgeJobInput)
+        if self.validate_requests:
+            violations = validators.validate_acknowledge_job_request(payload)
+            if violations:
+                raise validators.ValidationFailedError(violations)
+        return self._invoke(
+            "AcknowledgeJob",
+            payload,
+            models.AcknowledgeJobOutput,
+            wire.read_acknowledge_job_response,
+        )
+
+    def get_job_details(
+        self, request: models.GetJobDetailsInput | Mapping[str, Any] | None = None, /, **params: Any
+    ) -> models.GetJobDetailsOutput:
+        """
+        Returns information about a job. Used for custom actions only.
+
+        When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
+
+        `request` is a models.GetJobDetailsInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.GetJobDetailsOutput. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
+        """
+        payload = self._payload(request, params, models.GetJobDetailsInput)
+        if self.validate_requests:
+            violations = validators.validate_get_job_details_request(payload)
+            if violations:
+                raise validators.ValidationFailedError(violations)
+        return self._invoke(
+            "GetJobDetails", payload, models.GetJobDetailsOutput, wire.read_get_job_details_response
+        )
 
     def poll_for_jobs(
         self, request: models.PollForJobsInput | Mapping[str, Any] | None = None, /, **params: Any
@@ -235,4 +364,44 @@ class CodePipelineClient(ServiceClient):
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
             "PollForJobs", payload, models.PollForJobsOutput, wire.read_poll_for_jobs_response
+        )
+
+    def put_job_failure_result(
+        self,
+        request: models.PutJobFailureResultInput | Mapping[str, Any] | None = None,
+        /,
+        **params: Any,
+    ) -> models.Unit:
+        """
+        Represents the failure of a job as returned to the pipeline by a job worker. Used for custom actions only.
+
+        `request` is a models.PutJobFailureResultInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.Unit. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
+        """
+        payload = self._payload(request, params, models.PutJobFailureResultInput)
+        if self.validate_requests:
+            violations = validators.validate_put_job_failure_result_request(payload)
+            if violations:
+                raise validators.ValidationFailedError(violations)
+        return self._invoke(
+            "PutJobFailureResult", payload, models.Unit, wire.read_put_job_failure_result_response
+        )
+
+    def put_job_success_result(
+        self,
+        request: models.PutJobSuccessResultInput | Mapping[str, Any] | None = None,
+        /,
+        **params: Any,
+    ) -> models.Unit:
+        """
+        Represents the success of a job as returned to the pipeline by a job worker. Used for custom actions only.
+
+        `request` is a models.PutJobSuccessResultInput or a dict of wire names; or pass the wire names as keyword arguments, as with boto3. Returns a models.Unit. Raises, before sending, ParamValidationError for a name the operation does not have and validators.ValidationFailedError when the request breaks the spec (unless validate_requests is off); errors.ServiceError subclasses for error answers, EndpointConnectionError when the endpoint cannot be reached (TotalTimeoutError when total_timeout runs out), and MalformedResponseError for an answer the client will not read (a success body that is not the documented JSON, a body over max_response_bytes).
+        """
+        payload = self._payload(request, params, models.PutJobSuccessResultInput)
+        if self.validate_requests:
+            violations = validators.validate_put_job_success_result_request(payload)
+            if violations:
+                raise validators.ValidationFailedError(violations)
+        return self._invoke(
+            "PutJobSuccessResult", payload, models.Unit, wire.read_put_job_success_result_response
         )

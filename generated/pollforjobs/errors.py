@@ -17,10 +17,14 @@ __all__ = [
     "InternalFailure",
     "InvalidAction",
     "InvalidClientTokenId",
+    "InvalidJobStateException",
+    "InvalidNonceException",
     "InvalidSignatureException",
+    "JobNotFoundException",
     "MissingAuthenticationTokenException",
     "NotAuthorized",
     "OptInRequired",
+    "OutputVariablesSizeExceededException",
     "RequestEntityTooLargeException",
     "RequestExpired",
     "SerializationException",
@@ -105,10 +109,40 @@ class InvalidClientTokenId(ServiceError):
     THROTTLING = False
 
 
+class InvalidJobStateException(ServiceError):
+    """The job state was specified in an invalid format."""
+
+    CODE = "InvalidJobStateException"
+    HTTP_STATUS = 400
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
+class InvalidNonceException(ServiceError):
+    """The nonce was specified in an invalid format."""
+
+    CODE = "InvalidNonceException"
+    HTTP_STATUS = 400
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
 class InvalidSignatureException(ServiceError):
     """The request signature we calculated does not match the signature you provided."""
 
     CODE = "InvalidSignatureException"
+    HTTP_STATUS = 400
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
+class JobNotFoundException(ServiceError):
+    """The job was specified in an invalid format or cannot be found."""
+
+    CODE = "JobNotFoundException"
     HTTP_STATUS = 400
     FAULT = "client"
     RETRYABLE = False
@@ -140,6 +174,16 @@ class OptInRequired(ServiceError):
 
     CODE = "OptInRequired"
     HTTP_STATUS = 403
+    FAULT = "client"
+    RETRYABLE = False
+    THROTTLING = False
+
+
+class OutputVariablesSizeExceededException(ServiceError):
+    """Exceeded the total size limit for all variables in the pipeline."""
+
+    CODE = "OutputVariablesSizeExceededException"
+    HTTP_STATUS = 400
     FAULT = "client"
     RETRYABLE = False
     THROTTLING = False
@@ -243,10 +287,14 @@ ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
     "InternalFailure": InternalFailure,
     "InvalidAction": InvalidAction,
     "InvalidClientTokenId": InvalidClientTokenId,
+    "InvalidJobStateException": InvalidJobStateException,
+    "InvalidNonceException": InvalidNonceException,
     "InvalidSignatureException": InvalidSignatureException,
+    "JobNotFoundException": JobNotFoundException,
     "MissingAuthenticationTokenException": MissingAuthenticationTokenException,
     "NotAuthorized": NotAuthorized,
     "OptInRequired": OptInRequired,
+    "OutputVariablesSizeExceededException": OutputVariablesSizeExceededException,
     "RequestEntityTooLargeException": RequestEntityTooLargeException,
     "RequestExpired": RequestExpired,
     "SerializationException": SerializationException,
@@ -259,9 +307,29 @@ ERRORS_BY_CODE: Final[dict[str, type[ServiceError]]] = {
 }
 
 OPERATION_ERRORS: Final[dict[str, tuple[type[ServiceError], ...]]] = {
+    "AcknowledgeJob": (
+        ValidationException,
+        InvalidNonceException,
+        JobNotFoundException,
+    ),
+    "GetJobDetails": (
+        ValidationException,
+        JobNotFoundException,
+    ),
     "PollForJobs": (
         ValidationException,
         ActionTypeNotFoundException,
+    ),
+    "PutJobFailureResult": (
+        ValidationException,
+        JobNotFoundException,
+        InvalidJobStateException,
+    ),
+    "PutJobSuccessResult": (
+        ValidationException,
+        JobNotFoundException,
+        InvalidJobStateException,
+        OutputVariablesSizeExceededException,
     ),
 }
 

@@ -53,6 +53,22 @@ CONTENT_TYPE: Final = PROTOCOL.content_type
 SERVICE_FULL_NAME: Final = "AWS CodePipeline"
 
 OPERATIONS: Final[dict[str, Operation[validators.Violation]]] = {
+    "CodePipeline_20150709.AcknowledgeJob": Operation(
+        "AcknowledgeJob",
+        "acknowledge_job",
+        validators.validate_acknowledge_job_request,
+        models.AcknowledgeJobInput,
+        models.AcknowledgeJobOutput,
+        wire.read_acknowledge_job_response,
+    ),
+    "CodePipeline_20150709.GetJobDetails": Operation(
+        "GetJobDetails",
+        "get_job_details",
+        validators.validate_get_job_details_request,
+        models.GetJobDetailsInput,
+        models.GetJobDetailsOutput,
+        wire.read_get_job_details_response,
+    ),
     "CodePipeline_20150709.PollForJobs": Operation(
         "PollForJobs",
         "poll_for_jobs",
@@ -60,6 +76,22 @@ OPERATIONS: Final[dict[str, Operation[validators.Violation]]] = {
         models.PollForJobsInput,
         models.PollForJobsOutput,
         wire.read_poll_for_jobs_response,
+    ),
+    "CodePipeline_20150709.PutJobFailureResult": Operation(
+        "PutJobFailureResult",
+        "put_job_failure_result",
+        validators.validate_put_job_failure_result_request,
+        models.PutJobFailureResultInput,
+        models.Unit,
+        wire.read_put_job_failure_result_response,
+    ),
+    "CodePipeline_20150709.PutJobSuccessResult": Operation(
+        "PutJobSuccessResult",
+        "put_job_success_result",
+        validators.validate_put_job_success_result_request,
+        models.PutJobSuccessResultInput,
+        models.Unit,
+        wire.read_put_job_success_result_response,
     ),
 }
 
@@ -97,8 +129,13 @@ def main(argv: list[str] | None = None) -> int:
     bundled = cli.BundledHandler("jobqueue", "--jobs", local_handler.SEED_HELP)
     description = f"Serve {SERVICE_FULL_NAME} ({', '.join(p.content_type for p in PROTOCOLS)}) locally with uvicorn."
     parser = cli.arguments(f"python -m {__package__}.server", description, bundled)
+    local_handler.add_arguments(parser)
     return cli.main(
-        argv, parser=parser, create_app=create_app, handler_from_args=_handler_from_args
+        argv,
+        parser=parser,
+        create_app=create_app,
+        handler_from_args=_handler_from_args,
+        wrap_app=local_handler.wrap_app,
     )
 
 
@@ -109,8 +146,7 @@ def _handler_from_args(args: argparse.Namespace) -> tuple[object, bool]:
         if seed is not None:
             raise ValueError("--jobs seeds the bundled handler; it cannot go with --handler")
         return cli.named_handler(args.handler), True
-    # The bundled handler's methods never block, so they run on the event loop.
-    return local_handler.create_handler(seed), False
+    return local_handler.create_handler_from_args(args)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
  * Response bodies may carry extra members and `__type` hints; see WithTypeHints.
  *
  * CodePipeline is a continuous delivery service that models, visualizes and automates the steps required to release software.
- * This spec covers the PollForJobs operation, used by custom job workers.
+ * This spec covers the operations of custom job workers: PollForJobs, AcknowledgeJob, GetJobDetails, PutJobSuccessResult and PutJobFailureResult.
  *
  * @packageDocumentation
  */
@@ -60,6 +60,20 @@ export type AccessKeyId = string;
 
 /** Pattern (the whole value, ASCII character classes): `[0-9]{12}` */
 export type AccountId = string;
+
+/** Represents the input of an AcknowledgeJob action. */
+export interface AcknowledgeJobInput {
+  /** The unique system-generated ID of the job for which you want to confirm receipt. */
+  jobId: JobId;
+  /** A system-generated random number that CodePipeline uses to ensure that the job is being worked on by only one job worker. Get this number from the response of the PollForJobs request that returned this job. */
+  nonce: Nonce;
+}
+
+/** Represents the output of an AcknowledgeJob action. */
+export interface AcknowledgeJobOutput {
+  /** Whether the job worker has received the specified job. */
+  status?: JobStatus | null;
+}
 
 export type ActionCategory = "Source" | "Build" | "Deploy" | "Test" | "Invoke" | "Approval" | "Compute";
 
@@ -172,6 +186,18 @@ export type ArtifactName = string;
 /** Length: 1 to 2048 characters. */
 export type ContinuationToken = string;
 
+/** Represents information about a current revision. */
+export interface CurrentRevision {
+  /** The revision ID of the current version of an artifact. */
+  revision: Revision;
+  /** The change identifier for the current revision. */
+  changeIdentifier: RevisionChangeIdentifier;
+  /** The date and time when the most recent revision of the artifact was created, in timestamp format. */
+  created?: Time | null;
+  /** The summary of the most recent revision of the artifact. */
+  revisionSummary?: RevisionSummary | null;
+}
+
 /** Represents information about the key used to encrypt data in the artifact store, such as an Amazon Web Services Key Management Service (Key Management Service) key. */
 export interface EncryptionKey {
   /**
@@ -188,6 +214,50 @@ export interface EncryptionKey {
 export type EncryptionKeyId = string;
 
 export type EncryptionKeyType = "KMS";
+
+/** The details of the actions taken and results produced on an artifact as it passes through stages in the pipeline. */
+export interface ExecutionDetails {
+  /** The summary of the current status of the actions. */
+  summary?: ExecutionSummary | null;
+  /** The system-generated unique ID of this action used to identify this job worker in any external systems, such as CodeDeploy. */
+  externalExecutionId?: ExecutionId | null;
+  /** The percentage of work completed on the action, represented on a scale of 0 to 100 percent. */
+  percentComplete?: Percentage | null;
+}
+
+/** Length: 1 to 1500 characters. */
+export type ExecutionId = string;
+
+/** Length: 1 to 2048 characters. */
+export type ExecutionSummary = string;
+
+/** Represents information about failure details. */
+export interface FailureDetails {
+  /** The type of the failure. */
+  type: FailureType;
+  /** The message about the failure. */
+  message: Message;
+  /** The external ID of the run of the action that failed. */
+  externalExecutionId?: ExecutionId | null;
+}
+
+export type FailureType = "JobFailed" | "ConfigurationError" | "PermissionError" | "RevisionOutOfSync" | "RevisionUnavailable" | "SystemUnavailable";
+
+/** Represents the input of a \`GetJobDetails\` action. */
+export interface GetJobDetailsInput {
+  /** The unique system-generated ID for the job. */
+  jobId: JobId;
+}
+
+/** Represents the output of a \`GetJobDetails\` action. */
+export interface GetJobDetailsOutput {
+  /**
+   * The details of the job.
+   *
+   * If AWSSessionCredentials is used, a long-running job can call \`GetJobDetails\` again to obtain new credentials.
+   */
+  jobDetails?: JobDetails | null;
+}
 
 /** The request signature does not conform to AWS standards. */
 export interface IncompleteSignature {
@@ -225,6 +295,22 @@ export interface InvalidAction {
 export interface InvalidClientTokenId {
   /** The error code, InvalidClientTokenId. */
   __type: AwsErrorType<"InvalidClientTokenId">;
+  /** What went wrong, in words. */
+  message?: string;
+}
+
+/** The job state was specified in an invalid format. */
+export interface InvalidJobStateException {
+  /** The error code, InvalidJobStateException. */
+  __type: AwsErrorType<"InvalidJobStateException">;
+  /** What went wrong, in words. */
+  message?: string;
+}
+
+/** The nonce was specified in an invalid format. */
+export interface InvalidNonceException {
+  /** The error code, InvalidNonceException. */
+  __type: AwsErrorType<"InvalidNonceException">;
   /** What went wrong, in words. */
   message?: string;
 }
@@ -277,13 +363,36 @@ export interface JobData {
   encryptionKey?: EncryptionKey | null;
 }
 
+/** Represents information about the details of a job. */
+export interface JobDetails {
+  /** The unique system-generated ID of the job. */
+  id?: JobId | null;
+  /** Represents other information about a job required for a job worker to complete the job. */
+  data?: JobData | null;
+  /** The Amazon Web Services account ID associated with the job. */
+  accountId?: AccountId | null;
+}
+
 /** Pattern (the whole value, ASCII character classes): `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}` */
 export type JobId = string;
 
 export type JobList = Job[];
 
+/** The job was specified in an invalid format or cannot be found. */
+export interface JobNotFoundException {
+  /** The error code, JobNotFoundException. */
+  __type: AwsErrorType<"JobNotFoundException">;
+  /** What went wrong, in words. */
+  message?: string;
+}
+
+export type JobStatus = "Created" | "Queued" | "Dispatched" | "InProgress" | "TimedOut" | "Succeeded" | "Failed";
+
 /** A whole number from 1 to 2147483647. */
 export type MaxBatchSize = number;
+
+/** Length: 1 to 5000 characters. */
+export type Message = string;
 
 /** The request must contain a valid (registered) AWS access key ID or X.509 certificate. */
 export interface MissingAuthenticationTokenException {
@@ -311,6 +420,23 @@ export interface OptInRequired {
   /** What went wrong, in words. */
   message?: string;
 }
+
+/** Pattern (the whole value, ASCII character classes): `[A-Za-z0-9@\-_]+` */
+export type OutputVariablesKey = string;
+
+export type OutputVariablesMap = { [key: string]: OutputVariablesValue };
+
+/** Exceeded the total size limit for all variables in the pipeline. */
+export interface OutputVariablesSizeExceededException {
+  /** The error code, OutputVariablesSizeExceededException. */
+  __type: AwsErrorType<"OutputVariablesSizeExceededException">;
+  message?: Message | null;
+}
+
+export type OutputVariablesValue = string;
+
+/** A whole number from 0 to 100. */
+export type Percentage = number;
 
 /** Pattern (the whole value, ASCII character classes): `arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+` */
 export type PipelineArn = string;
@@ -359,6 +485,28 @@ export interface PollForJobsOutput {
   jobs?: JobList | null;
 }
 
+/** Represents the input of a \`PutJobFailureResult\` action. */
+export interface PutJobFailureResultInput {
+  /** The unique system-generated ID of the job that failed. This is the same ID returned from \`PollForJobs\`. */
+  jobId: JobId;
+  /** The details about the failure of a job. */
+  failureDetails: FailureDetails;
+}
+
+/** Represents the input of a \`PutJobSuccessResult\` action. */
+export interface PutJobSuccessResultInput {
+  /** The unique system-generated ID of the job that succeeded. This is the same ID returned from \`PollForJobs\`. */
+  jobId: JobId;
+  /** The ID of the current revision of the artifact successfully worked on by the job. */
+  currentRevision?: CurrentRevision | null;
+  /** A token generated by a job worker, such as a CodeDeploy deployment ID, that a successful job provides to identify a custom action in progress. Future jobs use this token to identify the running instance of the action. It can be reused to return more information about the progress of the custom action. When the action is complete, no continuation token should be supplied. */
+  continuationToken?: ContinuationToken | null;
+  /** The execution details of the successful job, such as the actions taken by the job worker. */
+  executionDetails?: ExecutionDetails | null;
+  /** Key-value pairs produced as output by a job worker that can be made available to a downstream action configuration. \`outputVariables\` can be included only when there is no continuation token on the request. */
+  outputVariables?: OutputVariablesMap | null;
+}
+
 /** Length: 0 to 1 entries. */
 export type QueryParamMap = { [key: string]: ActionConfigurationQueryableValue };
 
@@ -380,6 +528,12 @@ export interface RequestExpired {
 
 /** Length: 1 to 1500 characters. */
 export type Revision = string;
+
+/** Length: 1 to 100 characters. */
+export type RevisionChangeIdentifier = string;
+
+/** Length: 1 to 2048 characters. */
+export type RevisionSummary = string;
 
 /** The location of the S3 bucket that contains a revision. */
 export interface S3ArtifactLocation {
@@ -436,6 +590,12 @@ export interface ThrottlingException {
   message?: string;
 }
 
+/** Seconds since the Unix epoch. */
+export type Time = number;
+
+export interface Unit {
+}
+
 /** The X-Amz-Target header names an operation that the service does not have. */
 export interface UnknownOperationException {
   /** The error code, UnknownOperationException. */
@@ -480,6 +640,24 @@ export type CodePipelineCommonError = AccessDeniedException | IncompleteSignatur
 
 /** Every CodePipeline operation: the X-Amz-Target header value, the request and response bodies and the operation's modeled errors. */
 export interface CodePipelineOperations {
+  /** Returns information about a specified job and whether that job has been received by the job worker. Used for custom actions only. */
+  AcknowledgeJob: {
+    target: "CodePipeline_20150709.AcknowledgeJob";
+    input: AcknowledgeJobInput;
+    output: AcknowledgeJobOutput;
+    errors: ValidationException | InvalidNonceException | JobNotFoundException;
+  };
+  /**
+   * Returns information about a job. Used for custom actions only.
+   *
+   * When this API is called, CodePipeline returns temporary credentials for the S3 bucket used to store artifacts for the pipeline, if the action requires access to that S3 bucket for input or output artifacts. This API also returns any secret values defined for the action.
+   */
+  GetJobDetails: {
+    target: "CodePipeline_20150709.GetJobDetails";
+    input: GetJobDetailsInput;
+    output: GetJobDetailsOutput;
+    errors: ValidationException | JobNotFoundException;
+  };
   /**
    * Returns information about any jobs for CodePipeline to act on. \`PollForJobs\` is valid only for action types with "Custom" in the owner field. If the action type contains \`AWS\` or \`ThirdParty\` in the owner field, the \`PollForJobs\` action returns an error.
    *
@@ -490,5 +668,19 @@ export interface CodePipelineOperations {
     input: PollForJobsInput;
     output: PollForJobsOutput;
     errors: ValidationException | ActionTypeNotFoundException;
+  };
+  /** Represents the failure of a job as returned to the pipeline by a job worker. Used for custom actions only. */
+  PutJobFailureResult: {
+    target: "CodePipeline_20150709.PutJobFailureResult";
+    input: PutJobFailureResultInput;
+    output: Unit;
+    errors: ValidationException | JobNotFoundException | InvalidJobStateException;
+  };
+  /** Represents the success of a job as returned to the pipeline by a job worker. Used for custom actions only. */
+  PutJobSuccessResult: {
+    target: "CodePipeline_20150709.PutJobSuccessResult";
+    input: PutJobSuccessResultInput;
+    output: Unit;
+    errors: ValidationException | JobNotFoundException | InvalidJobStateException | OutputVariablesSizeExceededException;
   };
 }

@@ -16,8 +16,12 @@ from ._runtime.validation import (
     MAX_NESTING,
     ValidationFailedError,
     Violation,
+    bad_timestamp,
     format_message,
+    is_epoch_seconds,
     null,
+    timestamp_value,
+    timestamp_wire,
     validator_for,
     violation,
     whole_number,
@@ -32,8 +36,18 @@ __all__ = [
     "Violation",
     "check_request",
     "format_message",
+    "timestamp_value",
+    "timestamp_wire",
+    "validate_acknowledge_job_request",
+    "validate_acknowledge_job_response",
+    "validate_get_job_details_request",
+    "validate_get_job_details_response",
     "validate_poll_for_jobs_request",
     "validate_poll_for_jobs_response",
+    "validate_put_job_failure_result_request",
+    "validate_put_job_failure_result_response",
+    "validate_put_job_success_result_request",
+    "validate_put_job_success_result_response",
     "validate_request",
     "validate_response",
 ]
@@ -51,8 +65,24 @@ _CHARS_ActionProvider: Final = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghij
 _ENUM_ArtifactLocationType: Final = frozenset(("S3",))
 _CHARS_ArtifactName: Final = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 _ENUM_EncryptionKeyType: Final = frozenset(("KMS",))
+_ENUM_FailureType: Final = frozenset(
+    (
+        "JobFailed",
+        "ConfigurationError",
+        "PermissionError",
+        "RevisionOutOfSync",
+        "RevisionUnavailable",
+        "SystemUnavailable",
+    )
+)
 _RE_JobId: Final = re.compile(
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII
+)
+_ENUM_JobStatus: Final = frozenset(
+    ("Created", "Queued", "Dispatched", "InProgress", "TimedOut", "Succeeded", "Failed")
+)
+_CHARS_OutputVariablesKey: Final = (
+    "-0123456789@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
 )
 _RE_PipelineArn: Final = re.compile(
     "arn:aws(-[A-Za-z0-9_]+)*:codepipeline:[^\n\r\x85\u2028\u2029]+:[0-9]{12}:[^\n\r\x85\u2028\u2029]+",
@@ -89,6 +119,71 @@ def _check_AWSSessionCredentials(value: Any, path: str, out: list[Violation]) ->
     else:
         if not (type(v) is str):
             wrong_type(out, prefix + "sessionToken", v, "a string")
+
+
+def _check_AcknowledgeJobInput(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("jobId")
+    if v is None:
+        null(out, prefix + "jobId")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "jobId", v, "a string")
+        else:
+            if _RE_JobId.fullmatch(v) is None:
+                violation(
+                    out,
+                    prefix + "jobId",
+                    v,
+                    "Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    False,
+                )
+    v = value.get("nonce")
+    if v is None:
+        null(out, prefix + "nonce")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "nonce", v, "a string")
+        else:
+            if len(v) > 50:
+                violation(
+                    out,
+                    prefix + "nonce",
+                    v,
+                    "Member must have length less than or equal to 50",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "nonce",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+
+
+def _check_AcknowledgeJobOutput(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("status")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "status", v, "a string")
+        else:
+            if v not in _ENUM_JobStatus:
+                violation(
+                    out,
+                    prefix + "status",
+                    v,
+                    "Member must satisfy enum value set: [Created, Queued, Dispatched, InProgress, TimedOut, Succeeded, Failed]",
+                    False,
+                )
 
 
 def _check_ActionConfiguration(value: Any, path: str, out: list[Violation]) -> None:
@@ -362,6 +457,83 @@ def _check_ArtifactLocation(value: Any, path: str, out: list[Violation]) -> None
         _check_S3ArtifactLocation(v, prefix + "s3Location", out)
 
 
+def _check_CurrentRevision(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("revision")
+    if v is None:
+        null(out, prefix + "revision")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "revision", v, "a string")
+        else:
+            if len(v) > 1500:
+                violation(
+                    out,
+                    prefix + "revision",
+                    v,
+                    "Member must have length less than or equal to 1500",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "revision",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+    v = value.get("changeIdentifier")
+    if v is None:
+        null(out, prefix + "changeIdentifier")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "changeIdentifier", v, "a string")
+        else:
+            if len(v) > 100:
+                violation(
+                    out,
+                    prefix + "changeIdentifier",
+                    v,
+                    "Member must have length less than or equal to 100",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "changeIdentifier",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+    v = value.get("created")
+    if v is not None and not (is_epoch_seconds(v)):
+        bad_timestamp(out, prefix + "created", v, "unixTimestamp")
+    v = value.get("revisionSummary")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "revisionSummary", v, "a string")
+        else:
+            if len(v) > 2048:
+                violation(
+                    out,
+                    prefix + "revisionSummary",
+                    v,
+                    "Member must have length less than or equal to 2048",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "revisionSummary",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+
+
 def _check_EncryptionKey(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
         wrong_type(out, path, value, "an object")
@@ -401,6 +573,175 @@ def _check_EncryptionKey(value: Any, path: str, out: list[Violation]) -> None:
                 violation(
                     out, prefix + "type", v, "Member must satisfy enum value set: [KMS]", False
                 )
+
+
+def _check_ExecutionDetails(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("summary")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "summary", v, "a string")
+        else:
+            if len(v) > 2048:
+                violation(
+                    out,
+                    prefix + "summary",
+                    v,
+                    "Member must have length less than or equal to 2048",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "summary",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+    v = value.get("externalExecutionId")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "externalExecutionId", v, "a string")
+        else:
+            if len(v) > 1500:
+                violation(
+                    out,
+                    prefix + "externalExecutionId",
+                    v,
+                    "Member must have length less than or equal to 1500",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "externalExecutionId",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+    v = value.get("percentComplete")
+    if v is not None:
+        if type(v) is not int or not -2147483648 <= v <= 2147483647:
+            v = whole_number(
+                out, prefix + "percentComplete", v, -2147483648, 2147483647, "a 32-bit integer"
+            )
+        if v is not None and v > 100:
+            violation(
+                out,
+                prefix + "percentComplete",
+                v,
+                "Member must have value less than or equal to 100",
+                False,
+            )
+        if v is not None and v < 0:
+            violation(
+                out,
+                prefix + "percentComplete",
+                v,
+                "Member must have value greater than or equal to 0",
+                False,
+            )
+
+
+def _check_FailureDetails(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("type")
+    if v is None:
+        null(out, prefix + "type")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "type", v, "a string")
+        else:
+            if v not in _ENUM_FailureType:
+                violation(
+                    out,
+                    prefix + "type",
+                    v,
+                    "Member must satisfy enum value set: [JobFailed, ConfigurationError, PermissionError, RevisionOutOfSync, RevisionUnavailable, SystemUnavailable]",
+                    False,
+                )
+    v = value.get("message")
+    if v is None:
+        null(out, prefix + "message")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "message", v, "a string")
+        else:
+            if len(v) > 5000:
+                violation(
+                    out,
+                    prefix + "message",
+                    v,
+                    "Member must have length less than or equal to 5000",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "message",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+    v = value.get("externalExecutionId")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "externalExecutionId", v, "a string")
+        else:
+            if len(v) > 1500:
+                violation(
+                    out,
+                    prefix + "externalExecutionId",
+                    v,
+                    "Member must have length less than or equal to 1500",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "externalExecutionId",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+
+
+def _check_GetJobDetailsInput(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("jobId")
+    if v is None:
+        null(out, prefix + "jobId")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "jobId", v, "a string")
+        else:
+            if _RE_JobId.fullmatch(v) is None:
+                violation(
+                    out,
+                    prefix + "jobId",
+                    v,
+                    "Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    False,
+                )
+
+
+def _check_GetJobDetailsOutput(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("jobDetails")
+    if v is not None:
+        _check_JobDetails(v, prefix + "jobDetails", out)
 
 
 def _check_Job(value: Any, path: str, out: list[Violation]) -> None:
@@ -509,6 +850,42 @@ def _check_JobData(value: Any, path: str, out: list[Violation]) -> None:
         _check_EncryptionKey(v, prefix + "encryptionKey", out)
 
 
+def _check_JobDetails(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("id")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "id", v, "a string")
+        else:
+            if _RE_JobId.fullmatch(v) is None:
+                violation(
+                    out,
+                    prefix + "id",
+                    v,
+                    "Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    False,
+                )
+    v = value.get("data")
+    if v is not None:
+        _check_JobData(v, prefix + "data", out)
+    v = value.get("accountId")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "accountId", v, "a string")
+        else:
+            if v.strip(_CHARS_AccountId) != "" or len(v) != 12:
+                violation(
+                    out,
+                    prefix + "accountId",
+                    v,
+                    "Member must satisfy regular expression pattern: [0-9]{12}",
+                    False,
+                )
+
+
 def _check_JobList(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not list:
         wrong_type(out, path, value, "an array")
@@ -518,6 +895,28 @@ def _check_JobList(value: Any, path: str, out: list[Violation]) -> None:
             null(out, f"{path}.{index}.member")
         else:
             _check_Job(item, f"{path}.{index}.member", out)
+
+
+def _check_OutputVariablesMap(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    keys_failed = False
+    for key, item in value.items():
+        if key.strip(_CHARS_OutputVariablesKey) != "" or not key:
+            keys_failed = True
+        if item is None:
+            null(out, f"{path}.{key}")
+        elif not (type(item) is str):
+            wrong_type(out, f"{path}.{key}", item, "a string")
+    if keys_failed:
+        violation(
+            out,
+            path,
+            value,
+            "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [A-Za-z0-9@\\-_]+]",
+            False,
+        )
 
 
 def _check_PipelineContext(value: Any, path: str, out: list[Violation]) -> None:
@@ -627,6 +1026,85 @@ def _check_PollForJobsOutput(value: Any, path: str, out: list[Violation]) -> Non
         _check_JobList(v, prefix + "jobs", out)
 
 
+def _check_PutJobFailureResultInput(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("jobId")
+    if v is None:
+        null(out, prefix + "jobId")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "jobId", v, "a string")
+        else:
+            if _RE_JobId.fullmatch(v) is None:
+                violation(
+                    out,
+                    prefix + "jobId",
+                    v,
+                    "Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    False,
+                )
+    v = value.get("failureDetails")
+    if v is None:
+        null(out, prefix + "failureDetails")
+    else:
+        _check_FailureDetails(v, prefix + "failureDetails", out)
+
+
+def _check_PutJobSuccessResultInput(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+    prefix = path + "." if path else ""
+    v = value.get("jobId")
+    if v is None:
+        null(out, prefix + "jobId")
+    else:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "jobId", v, "a string")
+        else:
+            if _RE_JobId.fullmatch(v) is None:
+                violation(
+                    out,
+                    prefix + "jobId",
+                    v,
+                    "Member must satisfy regular expression pattern: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    False,
+                )
+    v = value.get("currentRevision")
+    if v is not None:
+        _check_CurrentRevision(v, prefix + "currentRevision", out)
+    v = value.get("continuationToken")
+    if v is not None:
+        if not (type(v) is str):
+            wrong_type(out, prefix + "continuationToken", v, "a string")
+        else:
+            if len(v) > 2048:
+                violation(
+                    out,
+                    prefix + "continuationToken",
+                    v,
+                    "Member must have length less than or equal to 2048",
+                    False,
+                )
+            if len(v) < 1:
+                violation(
+                    out,
+                    prefix + "continuationToken",
+                    v,
+                    "Member must have length greater than or equal to 1",
+                    False,
+                )
+    v = value.get("executionDetails")
+    if v is not None:
+        _check_ExecutionDetails(v, prefix + "executionDetails", out)
+    v = value.get("outputVariables")
+    if v is not None:
+        _check_OutputVariablesMap(v, prefix + "outputVariables", out)
+
+
 def _check_QueryParamMap(value: Any, path: str, out: list[Violation]) -> None:
     if type(value) is not dict:
         wrong_type(out, path, value, "an object")
@@ -724,6 +1202,40 @@ def _check_StageContext(value: Any, path: str, out: list[Violation]) -> None:
                 )
 
 
+def _check_Unit(value: Any, path: str, out: list[Violation]) -> None:
+    if type(value) is not dict:
+        wrong_type(out, path, value, "an object")
+        return
+
+
+def validate_acknowledge_job_request(obj: object) -> list[Violation]:
+    """Every violation in a AcknowledgeJob request body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_AcknowledgeJobInput(obj, "", out)
+    return out
+
+
+def validate_acknowledge_job_response(obj: object) -> list[Violation]:
+    """Every violation in a AcknowledgeJob response body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_AcknowledgeJobOutput(obj, "", out)
+    return out
+
+
+def validate_get_job_details_request(obj: object) -> list[Violation]:
+    """Every violation in a GetJobDetails request body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_GetJobDetailsInput(obj, "", out)
+    return out
+
+
+def validate_get_job_details_response(obj: object) -> list[Violation]:
+    """Every violation in a GetJobDetails response body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_GetJobDetailsOutput(obj, "", out)
+    return out
+
+
 def validate_poll_for_jobs_request(obj: object) -> list[Violation]:
     """Every violation in a PollForJobs request body (parsed JSON); `[]` when valid."""
     out: list[Violation] = []
@@ -738,16 +1250,52 @@ def validate_poll_for_jobs_response(obj: object) -> list[Violation]:
     return out
 
 
+def validate_put_job_failure_result_request(obj: object) -> list[Violation]:
+    """Every violation in a PutJobFailureResult request body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_PutJobFailureResultInput(obj, "", out)
+    return out
+
+
+def validate_put_job_failure_result_response(obj: object) -> list[Violation]:
+    """Every violation in a PutJobFailureResult response body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_Unit(obj, "", out)
+    return out
+
+
+def validate_put_job_success_result_request(obj: object) -> list[Violation]:
+    """Every violation in a PutJobSuccessResult request body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_PutJobSuccessResultInput(obj, "", out)
+    return out
+
+
+def validate_put_job_success_result_response(obj: object) -> list[Violation]:
+    """Every violation in a PutJobSuccessResult response body (parsed JSON); `[]` when valid."""
+    out: list[Violation] = []
+    _check_Unit(obj, "", out)
+    return out
+
+
 _REQUEST_VALIDATORS: Final = {
+    "AcknowledgeJob": validate_acknowledge_job_request,
+    "GetJobDetails": validate_get_job_details_request,
     "PollForJobs": validate_poll_for_jobs_request,
+    "PutJobFailureResult": validate_put_job_failure_result_request,
+    "PutJobSuccessResult": validate_put_job_success_result_request,
 }
 _RESPONSE_VALIDATORS: Final = {
+    "AcknowledgeJob": validate_acknowledge_job_response,
+    "GetJobDetails": validate_get_job_details_response,
     "PollForJobs": validate_poll_for_jobs_response,
+    "PutJobFailureResult": validate_put_job_failure_result_response,
+    "PutJobSuccessResult": validate_put_job_success_result_response,
 }
 
 
 def validate_request(obj: object, operation: str | None = None) -> list[Violation]:
-    """Violations in a request body; `operation` may be left out when the service has one."""
+    """Violations in a request body; `operation` may be left out for PollForJobs."""
     if operation is None:
         return validate_poll_for_jobs_request(obj)
     result: list[Violation] = validator_for(_REQUEST_VALIDATORS, operation)(obj)
@@ -755,7 +1303,7 @@ def validate_request(obj: object, operation: str | None = None) -> list[Violatio
 
 
 def validate_response(obj: object, operation: str | None = None) -> list[Violation]:
-    """Violations in a response body; `operation` may be left out when the service has one."""
+    """Violations in a response body; `operation` may be left out for PollForJobs."""
     if operation is None:
         return validate_poll_for_jobs_response(obj)
     result: list[Violation] = validator_for(_RESPONSE_VALIDATORS, operation)(obj)

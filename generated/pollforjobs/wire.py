@@ -31,8 +31,16 @@ from ._runtime.reader import (
 
 __all__ = [
     "ResponseFormatError",
+    "parse_acknowledge_job_response",
+    "parse_get_job_details_response",
     "parse_poll_for_jobs_response",
+    "parse_put_job_failure_result_response",
+    "parse_put_job_success_result_response",
+    "read_acknowledge_job_response",
+    "read_get_job_details_response",
     "read_poll_for_jobs_response",
+    "read_put_job_failure_result_response",
+    "read_put_job_success_result_response",
     "read_response",
 ]
 
@@ -50,6 +58,15 @@ def _read_AWSSessionCredentials(value: Any, path: str) -> models.AWSSessionCrede
     if v is not None:
         fields["session_token"] = as_string(v, f"{path}.sessionToken")
     return models.AWSSessionCredentials.model_construct(**fields)
+
+
+def _read_AcknowledgeJobOutput(value: Any, path: str) -> models.AcknowledgeJobOutput:
+    data = as_object(value, path)
+    fields: dict[str, Any] = {}
+    v = data.get("status")
+    if v is not None:
+        fields["status"] = as_enum(v, f"{path}.status", models.JobStatus)
+    return models.AcknowledgeJobOutput.model_construct(**fields)
 
 
 def _read_ActionConfiguration(value: Any, path: str) -> models.ActionConfiguration:
@@ -146,6 +163,15 @@ def _read_EncryptionKey(value: Any, path: str) -> models.EncryptionKey:
     return models.EncryptionKey.model_construct(**fields)
 
 
+def _read_GetJobDetailsOutput(value: Any, path: str) -> models.GetJobDetailsOutput:
+    data = as_object(value, path)
+    fields: dict[str, Any] = {}
+    v = data.get("jobDetails")
+    if v is not None:
+        fields["job_details"] = _read_JobDetails(v, f"{path}.jobDetails")
+    return models.GetJobDetailsOutput.model_construct(**fields)
+
+
 def _read_Job(value: Any, path: str) -> models.Job:
     data = as_object(value, path)
     fields: dict[str, Any] = {}
@@ -194,6 +220,21 @@ def _read_JobData(value: Any, path: str) -> models.JobData:
     if v is not None:
         fields["encryption_key"] = _read_EncryptionKey(v, f"{path}.encryptionKey")
     return models.JobData.model_construct(**fields)
+
+
+def _read_JobDetails(value: Any, path: str) -> models.JobDetails:
+    data = as_object(value, path)
+    fields: dict[str, Any] = {}
+    v = data.get("id")
+    if v is not None:
+        fields["id"] = as_string(v, f"{path}.id")
+    v = data.get("data")
+    if v is not None:
+        fields["data"] = _read_JobData(v, f"{path}.data")
+    v = data.get("accountId")
+    if v is not None:
+        fields["account_id"] = as_string(v, f"{path}.accountId")
+    return models.JobDetails.model_construct(**fields)
 
 
 def _read_JobList(value: Any, path: str) -> list[Any]:
@@ -255,13 +296,58 @@ def _read_StageContext(value: Any, path: str) -> models.StageContext:
     return models.StageContext.model_construct(**fields)
 
 
+def _read_Unit(value: Any, path: str) -> models.Unit:
+    as_object(value, path)
+    return models.Unit.model_construct()
+
+
+def read_acknowledge_job_response(obj: object) -> models.AcknowledgeJobOutput:
+    """The AcknowledgeJob response body (parsed JSON) as a model, leniently."""
+    return _read_AcknowledgeJobOutput(obj, "")
+
+
+def parse_acknowledge_job_response(body: bytes) -> models.AcknowledgeJobOutput:
+    """The AcknowledgeJob response body (raw JSON bytes) as a model, leniently.
+
+    Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
+    """
+    if not body.strip():
+        return _read_AcknowledgeJobOutput({}, "")
+    try:
+        return models.AcknowledgeJobOutput.model_validate_json(
+            body, strict=True, by_alias=True, by_name=False
+        )
+    except pydantic.ValidationError:
+        return _read_AcknowledgeJobOutput(as_json(body), "")
+
+
+def read_get_job_details_response(obj: object) -> models.GetJobDetailsOutput:
+    """The GetJobDetails response body (parsed JSON) as a model, leniently."""
+    return _read_GetJobDetailsOutput(obj, "")
+
+
+def parse_get_job_details_response(body: bytes) -> models.GetJobDetailsOutput:
+    """The GetJobDetails response body (raw JSON bytes) as a model, leniently.
+
+    Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
+    """
+    if not body.strip():
+        return _read_GetJobDetailsOutput({}, "")
+    try:
+        return models.GetJobDetailsOutput.model_validate_json(
+            body, strict=True, by_alias=True, by_name=False
+        )
+    except pydantic.ValidationError:
+        return _read_GetJobDetailsOutput(as_json(body), "")
+
+
 def read_poll_for_jobs_response(obj: object) -> models.PollForJobsOutput:
-    """A PollForJobs response body (parsed JSON) as a model, leniently."""
+    """The PollForJobs response body (parsed JSON) as a model, leniently."""
     return _read_PollForJobsOutput(obj, "")
 
 
 def parse_poll_for_jobs_response(body: bytes) -> models.PollForJobsOutput:
-    """A PollForJobs response body (raw JSON bytes) as a model, leniently.
+    """The PollForJobs response body (raw JSON bytes) as a model, leniently.
 
     Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
     """
@@ -275,11 +361,51 @@ def parse_poll_for_jobs_response(body: bytes) -> models.PollForJobsOutput:
         return _read_PollForJobsOutput(as_json(body), "")
 
 
+def read_put_job_failure_result_response(obj: object) -> models.Unit:
+    """The PutJobFailureResult response body (parsed JSON) as a model, leniently."""
+    return _read_Unit(obj, "")
+
+
+def parse_put_job_failure_result_response(body: bytes) -> models.Unit:
+    """The PutJobFailureResult response body (raw JSON bytes) as a model, leniently.
+
+    Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
+    """
+    if not body.strip():
+        return _read_Unit({}, "")
+    try:
+        return models.Unit.model_validate_json(body, strict=True, by_alias=True, by_name=False)
+    except pydantic.ValidationError:
+        return _read_Unit(as_json(body), "")
+
+
+def read_put_job_success_result_response(obj: object) -> models.Unit:
+    """The PutJobSuccessResult response body (parsed JSON) as a model, leniently."""
+    return _read_Unit(obj, "")
+
+
+def parse_put_job_success_result_response(body: bytes) -> models.Unit:
+    """The PutJobSuccessResult response body (raw JSON bytes) as a model, leniently.
+
+    Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
+    """
+    if not body.strip():
+        return _read_Unit({}, "")
+    try:
+        return models.Unit.model_validate_json(body, strict=True, by_alias=True, by_name=False)
+    except pydantic.ValidationError:
+        return _read_Unit(as_json(body), "")
+
+
 _READERS: Final[dict[str, Any]] = {
+    "AcknowledgeJob": read_acknowledge_job_response,
+    "GetJobDetails": read_get_job_details_response,
     "PollForJobs": read_poll_for_jobs_response,
+    "PutJobFailureResult": read_put_job_failure_result_response,
+    "PutJobSuccessResult": read_put_job_success_result_response,
 }
 
 
 def read_response(obj: object, operation: str | None = None) -> Any:
-    """A response body as its output model; `operation` may be left out when the service has one."""
-    return reader_for(_READERS, operation)(obj)
+    """A response body as its output model; `operation` may be left out for PollForJobs."""
+    return reader_for(_READERS, operation or "PollForJobs")(obj)

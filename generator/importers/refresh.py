@@ -1,6 +1,6 @@
 """Re-import a spec from its model and keep what people wrote by hand.
 
-Hand-written (kept as they are): `service.package`, `service.local_handler`,
+Hand-written (kept as they are): `service.package`, `service.default_operation`, `service.local_handler`,
 `service.common_errors` (AWS models have none) with the shapes they name and the shapes those
 reach when the model lacks them, each operation's `examples`, and every text whose path is
 listed in `source.curated` (for example `service.documentation` or
@@ -16,7 +16,7 @@ from .model import references
 
 CURATED_KEYS = ("documentation",)
 _SERVICE_ORDER: tuple[str, ...] = ("name", "full_name", "package", "api_version", "protocol", "protocols", "target_prefix", "signing_name", "endpoint_prefix")
-_SERVICE_ORDER += ("documentation", "common_errors", "local_handler")
+_SERVICE_ORDER += ("documentation", "default_operation", "common_errors", "local_handler")
 
 
 def parse_path(text: str) -> list[str]:
@@ -37,7 +37,7 @@ def merge(current: dict[str, Any], fresh: dict[str, Any]) -> tuple[dict[str, Any
     merged = copy.deepcopy(fresh)
     notes: list[str] = []
     old_service, service = current.get("service", {}), merged["service"]
-    for key in ("package", "local_handler", "common_errors"):
+    for key in ("package", "default_operation", "local_handler", "common_errors"):
         if key in old_service:
             service[key] = copy.deepcopy(old_service[key])
     merged["service"] = {key: service[key] for key in _SERVICE_ORDER if key in service} | {k: v for k, v in service.items() if k not in _SERVICE_ORDER}
@@ -69,9 +69,12 @@ def merge(current: dict[str, Any], fresh: dict[str, Any]) -> tuple[dict[str, Any
             continue
         parent[path[-1]] = value
         kept.append(text)
-    if old_source.get("model_sha256") == merged["source"]["model_sha256"] and old_source.get("operations") == merged["source"]["operations"]:
-        # The same model, read from wherever: the record keeps saying where it came from.
-        merged["source"] = {key: copy.deepcopy(value) for key, value in old_source.items() if key != "curated"}
+    if old_source.get("model_sha256") == merged["source"]["model_sha256"]:
+        # The same model, read from wherever: the record keeps saying where it came from,
+        # and only the operations it lists follow the import.
+        fresh_operations = {key: merged["source"][key] for key in ("operations", "all_operations") if key in merged["source"]}
+        merged["source"] = {key: copy.deepcopy(value) for key, value in old_source.items() if key not in ("curated", "operations", "all_operations")}
+        merged["source"].update(fresh_operations)
     if kept:
         merged["source"]["curated"] = kept
     return merged, notes

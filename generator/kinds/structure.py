@@ -109,6 +109,9 @@ class StructureKind(CompositeKind):
         return Function(f"_check_{shape.name}", "None", tuple(body))
 
     def reader(self, service: Service, shape: StructureShape, calls: Calls) -> Function:
+        if not shape.members:  # an empty structure (Unit): still an object on the wire
+            body = [calls("as_object", "value", "path"), f"return models.{shape.class_name}.model_construct()"]
+            return Function(f"_read_{shape.name}", f"models.{shape.class_name}", tuple(body))
         body = [f"data = {calls('as_object', 'value', 'path')}", "fields: dict[str, Any] = {}"]
         for member in shape.members:
             value = service.shape(member.shape)

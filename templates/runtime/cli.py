@@ -31,9 +31,11 @@ def main(
     parser: argparse.ArgumentParser,
     create_app: Callable[..., Any],
     handler_from_args: Callable[[argparse.Namespace], tuple[object, bool]],
+    wrap_app: Callable[[Any, object, argparse.Namespace], Any] | None = None,
 ) -> int:
-    """Parse `argv`, make the handler (and whether its sync methods may block) and the app,
-    and serve it until interrupted; bad arguments end with the parser's usage error."""
+    """Parse `argv`, make the handler (and whether its sync methods may block) and the app
+    (passed through `wrap_app` when given: a bundled handler's own routes), and serve it until
+    interrupted; bad arguments end with the parser's usage error."""
     args = parser.parse_args(argv)
     try:
         handler, may_block = handler_from_args(args)
@@ -45,6 +47,8 @@ def main(
             clock_skew=args.clock_skew,
             sync_in_thread=may_block,
         )
+        if wrap_app is not None:
+            app = wrap_app(app, handler, args)
     except (ValueError, TypeError) as exc:
         parser.error(str(exc))
     import uvicorn

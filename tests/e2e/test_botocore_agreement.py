@@ -59,11 +59,19 @@ def _spec_view(shape: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def test_operation_matches(spec: dict[str, Any], botocore_model: dict[str, Any]) -> None:
-    ours = spec["operations"]["PollForJobs"]
-    theirs = botocore_model["operations"]["PollForJobs"]
+OPERATIONS = ["AcknowledgeJob", "GetJobDetails", "PollForJobs", "PutJobFailureResult", "PutJobSuccessResult"]
+# The importer's empty structure for an operation without an output (Smithy's Unit); botocore
+# has no shape for it.
+UNIT = "Unit"
+
+
+@pytest.mark.parametrize("name", OPERATIONS)
+def test_operation_matches(spec: dict[str, Any], botocore_model: dict[str, Any], name: str) -> None:
+    assert list(spec["operations"]) == OPERATIONS
+    ours = spec["operations"][name]
+    theirs = botocore_model["operations"][name]
     assert ours["input"] == theirs["input"]["shape"]
-    assert ours["output"] == theirs["output"]["shape"]
+    assert ours["output"] == (theirs["output"]["shape"] if "output" in theirs else UNIT)
     assert sorted(ours["errors"]) == sorted(e["shape"] for e in theirs["errors"])
     assert ours["http"] == {"method": theirs["http"]["method"], "uri": theirs["http"]["requestUri"]}
     metadata = botocore_model["metadata"]
@@ -75,20 +83,26 @@ def test_operation_matches(spec: dict[str, Any], botocore_model: dict[str, Any])
     assert metadata["jsonVersion"] == "1.1" and "json" in metadata.get("protocols", [metadata["protocol"]])
 
 
-def test_the_spec_defines_exactly_the_shapes_the_operation_reaches(spec: dict[str, Any], botocore_model: dict[str, Any]) -> None:
-    op = botocore_model["operations"]["PollForJobs"]
-    roots = [op["input"]["shape"], op["output"]["shape"], *(e["shape"] for e in op["errors"])]
+def test_the_spec_defines_exactly_the_shapes_the_operations_reach(spec: dict[str, Any], botocore_model: dict[str, Any]) -> None:
+    roots = []
+    for name in OPERATIONS:
+        op = botocore_model["operations"][name]
+        roots += [op["input"]["shape"], *([op["output"]["shape"]] if "output" in op else []), *(e["shape"] for e in op["errors"])]
     reachable = _reachable(botocore_model, roots)
     common_errors = set(spec["service"]["common_errors"])
-    assert len(reachable) == 48
-    assert set(spec["shapes"]) - common_errors == reachable
+    poll = botocore_model["operations"]["PollForJobs"]
+    poll_roots = [poll["input"]["shape"], poll["output"]["shape"], *(e["shape"] for e in poll["errors"])]
+    assert len(_reachable(botocore_model, poll_roots)) == 48  # PollForJobs alone, as before
+    assert len(reachable) == 74
+    assert set(spec["shapes"]) - common_errors - {UNIT} == reachable
+    assert spec["shapes"][UNIT] == {"type": "structure", "members": {}}
 
 
 def test_every_shape_matches_botocore(spec: dict[str, Any], botocore_model: dict[str, Any]) -> None:
     mismatches = {}
     common_errors = set(spec["service"]["common_errors"])
     for name, shape in spec["shapes"].items():
-        if name in common_errors:
+        if name in common_errors or name == UNIT:
             continue
         ours, theirs = _spec_view(shape), _botocore_view(botocore_model["shapes"][name])
         if ours != theirs:
@@ -96,8 +110,9 @@ def test_every_shape_matches_botocore(spec: dict[str, Any], botocore_model: dict
     assert mismatches == {}
 
 
-def test_modeled_errors_are_exceptions_in_botocore(spec: dict[str, Any], botocore_model: dict[str, Any]) -> None:
-    for name in spec["operations"]["PollForJobs"]["errors"]:
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_modeled_errors_are_exceptions_in_botocore(spec: dict[str, Any], botocore_model: dict[str, Any], operation: str) -> None:
+    for name in spec["operations"][operation]["errors"]:
         assert botocore_model["shapes"][name].get("exception") is True
         assert spec["shapes"][name]["error"]["code"] == name
         assert spec["shapes"][name]["error"]["http_status"] == 400

@@ -43,6 +43,8 @@ def test_js_sdk_polls_seeded_jobs_and_gets_modeled_errors(server_url: str) -> No
     assert report["status"] == 200
     jobs = report["found"]["jobs"]
     matching = [job for job in SEEDED if job["data"]["actionConfiguration"]["configuration"]["ProjectName"] == "JenkinsTestProject"]
+    # Each hand-out carries artifact credentials of its own; the rest is the seed's job.
+    assert all(set(job["data"].pop("artifactCredentials")) == {"accessKeyId", "secretAccessKey", "sessionToken"} for job in jobs)
     assert [(job["data"], job["accountId"]) for job in jobs] == [(job["data"], job["accountId"]) for job in matching]
     assert len({job["id"] for job in jobs}) == len(jobs)
     assert pollforjobs.validate_response(report["found"]) == []

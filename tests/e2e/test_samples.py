@@ -22,7 +22,8 @@ from ..conftest import SPEC, reference_samples
 
 def test_spec_examples_are_the_documented_samples_verbatim(service: Any) -> None:
     request_text, response_text = reference_samples()
-    (example,) = service.operation("PollForJobs").examples if hasattr(service, "operation") else service.operations[0].examples
+    (poll,) = [op for op in service.operations if op.name == "PollForJobs"]
+    (example,) = poll.examples
     assert example.request == request_text
     assert example.response == response_text
     assert "PollForJobs" in SPEC.read_text()

@@ -62,6 +62,22 @@ def test_the_seed_option_is_named_by_the_spec(tmp_path: Path) -> None:
             "  local_handler:\n    source: ../outside.py\n    module: jobqueue\n",
             "does not match the required pattern",
         ),
+        (
+            "  local_handler:\n    source: pollforjobs/jobqueue.py\n    module: jobqueue\n    helpers:\n    - pollforjobs/absent.py\n",
+            "cannot read 'pollforjobs/absent.py': No such file or directory",
+        ),
+        (
+            "  local_handler:\n    source: pollforjobs/jobqueue.py\n    module: jobqueue\n    helpers:\n    - pollforjobs/jobqueue.py\n",
+            "module 'jobqueue' would replace the copy of 'pollforjobs/jobqueue.py' (pollforjobs/jobqueue.py)",
+        ),
+        (
+            "  local_handler:\n    source: pollforjobs/jobqueue.py\n    module: jobqueue\n    helpers:\n    - pollforjobs/Job-Store.py\n",
+            "helper 'pollforjobs/Job-Store.py' is not named like a module",
+        ),
+        (
+            "  local_handler:\n    source: pollforjobs/jobqueue.py\n    module: jobqueue\n    helpers:\n    - pollforjobs/server.py\n",
+            "module 'server' would replace the generated pollforjobs/server.py",
+        ),
     ],
 )
 def test_unusable_local_handlers_are_located_spec_errors(tmp_path: Path, block: str, message: str) -> None:
@@ -97,7 +113,10 @@ def test_handler_option_serves_another_object() -> None:
         (["--handler", "pollforjobs.jobqueue:JobQueue", "--jobs", "x.json"], "--jobs seeds the bundled handler"),
         (["--handler", "no_such_module:thing"], "cannot load handler 'no_such_module:thing'"),
         (["--handler", "pollforjobs.jobqueue"], "--handler wants MODULE:ATTRIBUTE"),
-        (["--handler", "pollforjobs.models:Job"], "handler Job lacks poll_for_jobs() for PollForJobs"),
+        (
+            ["--handler", "pollforjobs.models:Job"],
+            "handler Job lacks acknowledge_job() for AcknowledgeJob, get_job_details() for GetJobDetails, poll_for_jobs() for PollForJobs",
+        ),
     ],
 )
 def test_bad_handler_options_are_usage_errors(args: list[str], message: str) -> None:
@@ -106,3 +125,30 @@ def test_bad_handler_options_are_usage_errors(args: list[str], message: str) -> 
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_handler_may_serve_some_operations_only() -> None:
+    from pollforjobs import models
+    from pollforjobs.server import create_app
+
+    from .server_harness import Served
+
+    class PollsOnly:
+        def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:
+            return models.PollForJobsOutput(jobs=[])
+
+    with Served(create_app(PollsOnly())) as served:
+        assert post(served.url, poll_body()).json == {"jobs": []}
+        answer = post(served.url, b'{"jobId": "00000000-0000-4000-8000-000000000000", "nonce": "1"}', {"X-Amz-Target": "CodePipeline_20150709.AcknowledgeJob"})
+    assert answer.status == 400
+    assert answer.json == {"__type": "UnknownOperationException", "message": "This server does not serve AcknowledgeJob."}
+
+
+def test_a_spec_default_operation_must_be_one_of_its_operations(tmp_path: Path) -> None:
+    path = spec_copy(tmp_path, "  local_handler:\n    source: pollforjobs/jobqueue.py\n    module: jobqueue\n    helpers: [pollforjobs/jobstore.py, pollforjobs/jobconsole.py, pollforjobs/artifacts.py]\n    options: true\n")
+    path.write_text(path.read_text(encoding="utf-8").replace("default_operation: PollForJobs", "default_operation: PollForJob"), encoding="utf-8")
+    with pytest.raises(SpecError) as caught:
+        build(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "default operation 'PollForJob' is not one of the spec's operations; did you mean 'PollForJobs'?"
+    assert diagnostic.json_path == "$.service.default_operation"

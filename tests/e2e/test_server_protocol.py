@@ -337,7 +337,7 @@ def test_async_handler_is_awaited() -> None:
 
 
 def test_handler_without_the_operation_method_is_refused_early() -> None:
-    with pytest.raises(TypeError, match=r"lacks poll_for_jobs\(\) for PollForJobs"):
+    with pytest.raises(TypeError, match=r"handler object lacks acknowledge_job\(\) for AcknowledgeJob, .*poll_for_jobs\(\) for PollForJobs"):
         create_app(object())
 
 
@@ -400,7 +400,11 @@ def test_a_model_refusing_what_the_validators_passed_is_logged_without_the_input
     assert error_of(answer) == (400, "ValidationException", "The request failed validation.")
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [
-        "PollForJobs: the model refused a request the validators accepted (2 errors: greater_than_equal, string_too_long)"
+        # Handler serves PollForJobs only: said once, when the app is made.
+        "handler Handler lacks acknowledge_job() for AcknowledgeJob, get_job_details() for GetJobDetails, "
+        "put_job_failure_result() for PutJobFailureResult, put_job_success_result() for PutJobSuccessResult: "
+        "those operations answer UnknownOperationException",
+        "PollForJobs: the model refused a request the validators accepted (2 errors: greater_than_equal, string_too_long)",
     ]
 
 

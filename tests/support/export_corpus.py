@@ -17,7 +17,18 @@ from typing import Any
 from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
 
-from generator.ir import BlobShape, DocumentShape, ListShape, MapShape, NumberShape, Service, Shape, StringShape, StructureShape, UnionShape
+from generator.ir import (
+    BlobShape,
+    DocumentShape,
+    ListShape,
+    MapShape,
+    NumberShape,
+    Service,
+    Shape,
+    StringShape,
+    StructureShape,
+    UnionShape,
+)
 
 from .corpus import blob_of, get_at, put_at
 

@@ -1,5 +1,5 @@
-"""specs/pollforjobs.yaml is what `import --model botocore:codepipeline --operations PollForJobs`
-gives, plus its hand-written parts, proven against the model committed under tests/data/
+"""specs/pollforjobs.yaml is what `import --model botocore:codepipeline --operations OPERATIONS`
+gives for the job-worker operations (JOB_WORKER_OPERATIONS), plus its hand-written parts, proven against the model committed under tests/data/
 (botocore 1.44.8's), not the installed botocore, whose model changes with every release."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from ..conftest import ROOT, SPEC
 from .cli import run
 
 MODEL = ROOT / "tests" / "data" / "botocore-codepipeline" / "service-2.json"
+JOB_WORKER_OPERATIONS = ["AcknowledgeJob", "GetJobDetails", "PollForJobs", "PutJobFailureResult", "PutJobSuccessResult"]
 
 
 def _committed() -> dict[str, Any]:
@@ -26,7 +27,7 @@ def _committed() -> dict[str, Any]:
 
 
 def test_the_committed_spec_is_the_refresh_of_itself_from_the_committed_model() -> None:
-    fresh = import_spec(str(MODEL), ["PollForJobs"], "pollforjobs", SPEC)
+    fresh = import_spec(str(MODEL), JOB_WORKER_OPERATIONS, "pollforjobs", SPEC)
     merged, notes = refresh.merge(_committed(), fresh.spec)
     assert notes == []
     assert emit.dump(merged) == SPEC.read_text(encoding="utf-8")
@@ -34,14 +35,15 @@ def test_the_committed_spec_is_the_refresh_of_itself_from_the_committed_model() 
 
 def test_the_import_differs_from_the_committed_spec_only_in_its_hand_written_parts(tmp_path: Path) -> None:
     out = tmp_path / "pollforjobs.yaml"
-    done = run("import", "--model", str(MODEL), "--operations", "PollForJobs", "--package", "pollforjobs", "--out", str(out))
+    done = run("import", "--model", str(MODEL), "--operations", ",".join(JOB_WORKER_OPERATIONS), "--package", "pollforjobs", "--out", str(out))
     assert done.returncode == 0, done.stderr
     imported: dict[str, Any] = yaml.safe_load(out.read_text(encoding="utf-8"))
     committed = _committed()
     hand = copy.deepcopy(committed)
-    # The hand-written parts, named: the local handler, the common errors and their shapes,
+    # The hand-written parts, named: the local handler, the default operation, the common errors and their shapes,
     # the documented example, and the curated texts listed in source.curated.
     del hand["service"]["local_handler"]
+    assert hand["service"].pop("default_operation") == "PollForJobs"
     for name in hand["service"].pop("common_errors"):
         del hand["shapes"][name]
     del hand["operations"]["PollForJobs"]["examples"]
@@ -56,6 +58,7 @@ def test_the_import_differs_from_the_committed_spec_only_in_its_hand_written_par
     assert hand["source"].pop("botocore_version") == "1.44.8"
     assert imported["source"].pop("model").endswith("tests/data/botocore-codepipeline/service-2.json")
     assert hand == imported
+    assert list(committed["operations"]) == JOB_WORKER_OPERATIONS
 
 
 def test_the_committed_model_is_the_one_the_spec_records() -> None:

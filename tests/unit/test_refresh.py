@@ -186,3 +186,22 @@ def test_refresh_of_a_spec_the_generator_refuses_says_it_is_not_judged(tmp_path:
     assert "shape WidgetList: max 10 -> 20" in done.stdout
     [line] = [line for line in done.stdout.splitlines() if line.startswith("verdict: ")]
     assert line.startswith("verdict: not judged: the spec has ") and line.endswith(" errors (generate --spec shows them)")
+
+
+def test_add_operations_imports_them_and_keeps_the_hand_written_parts_and_source_record(tmp_path: Path) -> None:
+    model, spec, hand = _setup(tmp_path)
+    hand["source"]["model"] = "a-copy-of/service-2.json"  # the same content, recorded elsewhere
+    spec.write_text(emit.dump(hand), encoding="utf-8")
+    done = run("refresh", "--spec", str(spec), "--model", str(model), "--add-operations", "DeleteAll,GetWidget")
+    assert done.returncode == 0, done.stderr
+    assert "operation DeleteAll: added" in done.stdout
+    after = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    assert list(after["operations"]) == ["DeleteAll", "GetWidget"]
+    assert after["source"]["operations"] == ["DeleteAll", "GetWidget"]
+    # The model's content did not change, so the record still says where it came from.
+    assert after["source"]["model"] == "a-copy-of/service-2.json"
+    assert after["source"]["model_sha256"] == hand["source"]["model_sha256"]
+    assert after["operations"]["GetWidget"]["examples"] == [EXAMPLE]
+    assert after["service"]["local_handler"] == HANDLER
+    again = run("refresh", "--spec", str(spec), "--model", str(model), "--check")
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -156,6 +156,7 @@ class InventoryClient(ServiceClient):
         refuse_names=_refuse_names,
         response_format_error=wire.ResponseFormatError,
         logger=logging.getLogger(__name__),
+        endpoint_variable="AWS_ENDPOINT_URL_INVENTORY",
     )
 
     # --- operations ----------------------------------------------------------------------

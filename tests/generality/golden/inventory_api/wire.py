@@ -203,12 +203,12 @@ def _read_ThumbnailList(value: Any, path: str) -> list[Any]:
 
 
 def read_list_items_response(obj: object) -> models.ListItemsResult:
-    """A ListItems response body (parsed JSON) as a model, leniently."""
+    """The ListItems response body (parsed JSON) as a model, leniently."""
     return _read_ListItemsResult(obj, "")
 
 
 def parse_list_items_response(body: bytes) -> models.ListItemsResult:
-    """A ListItems response body (raw JSON bytes) as a model, leniently.
+    """The ListItems response body (raw JSON bytes) as a model, leniently.
 
     Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
     """
@@ -223,12 +223,12 @@ def parse_list_items_response(body: bytes) -> models.ListItemsResult:
 
 
 def read_put_item_response(obj: object) -> models.PutItemResult:
-    """A PutItem response body (parsed JSON) as a model, leniently."""
+    """The PutItem response body (parsed JSON) as a model, leniently."""
     return _read_PutItemResult(obj, "")
 
 
 def parse_put_item_response(body: bytes) -> models.PutItemResult:
-    """A PutItem response body (raw JSON bytes) as a model, leniently.
+    """The PutItem response body (raw JSON bytes) as a model, leniently.
 
     Raises ValueError when the body is not JSON, ResponseFormatError when its types are wrong.
     """

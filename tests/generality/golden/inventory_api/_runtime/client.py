@@ -64,6 +64,20 @@ class ClientSpec:
     # Every protocol the spec lists, by the spec's name, for `protocol=`; `protocol` is the
     # default (the one boto3 picks).
     protocols: Mapping[str, ClientProtocol] = field(default_factory=dict)
+    # The service's own endpoint variable, as boto3 names it: AWS_ENDPOINT_URL_<SERVICE ID>.
+    endpoint_variable: str = ""
+
+
+def configured_endpoint(variable: str) -> str | None:
+    """The endpoint the environment configures, as boto3 reads it: the service's own
+    variable, else AWS_ENDPOINT_URL; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true."""
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return None
+    for name in (variable, "AWS_ENDPOINT_URL"):
+        value = os.environ.get(name) if name else None
+        if value:
+            return value
+    return None
 
 
 def _positive(name: str, value: object) -> float:
@@ -130,7 +144,9 @@ class ServiceClient:
         )
         self.region_name = self._resolve_region(region_name)
         scheme, self._host, port, self._path = parse_endpoint(
-            endpoint_url or f"https://{spec.endpoint_prefix}.{self.region_name}.amazonaws.com"
+            endpoint_url
+            or configured_endpoint(spec.endpoint_variable)
+            or f"https://{spec.endpoint_prefix}.{self.region_name}.amazonaws.com"
         )
         default_port = {"http": 80, "https": 443}[scheme]
         self._host_header = self._host if ":" not in self._host else f"[{self._host}]"

@@ -17,7 +17,8 @@ hands them here with the spec's error classes and validators. Per request:
   `ValidationException` with AWS's message; members are read by their wire names only;
 - the handler's method for the operation (sync or async) gets the input model and returns the
   output model, a wire dict or None, or raises a `ServiceError`; any other exception gives 500
-  `InternalFailure`, with no detail in the answer;
+  `InternalFailure`, with no detail in the answer; an operation the handler has no method for
+  gives 400 `UnknownOperationException` (a handler must have at least one);
 - every answer carries `x-amzn-RequestId`.
 
 Sync handler methods run in the event loop's thread pool by default, so a handler that blocks
@@ -177,8 +178,16 @@ class Application(Generic[V]):
                 missing.append(f"{operation.method_name}() for {operation.name}")
                 continue
             self._methods[key] = (method, inspect.iscoroutinefunction(method))
-        if missing:
+        if not self._methods:
             raise TypeError(f"handler {type(handler).__name__} lacks {', '.join(missing)}")
+        if missing:
+            # A handler may serve some operations only; the others answer
+            # UnknownOperationException, and the log says which at once (a misspelt name).
+            self._logger.warning(
+                "handler %s lacks %s: those operations answer UnknownOperationException",
+                type(handler).__name__,
+                ", ".join(missing),
+            )
 
     def __repr__(self) -> str:
         signed = self._verifier is not None
@@ -320,7 +329,12 @@ class Application(Generic[V]):
                 ", ".join(sorted(kinds)),
             )
             raise spec.error("ValidationException", "The request failed validation.") from None
-        method, is_async = self._methods[key]
+        found = self._methods.get(key)
+        if found is None:
+            raise ProtocolError(
+                "UnknownOperationException", f"This server does not serve {operation.name}."
+            )
+        method, is_async = found
         try:
             if is_async:
                 result = await method(request)

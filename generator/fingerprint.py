@@ -64,9 +64,9 @@ def _files(root: Path, pattern: str) -> list[Path]:
     found = []
     for path in root.rglob(pattern):
         parts = path.relative_to(root).parts
-        if path.is_file() and not IGNORED_PARTS.intersection(parts) and parts[0] != "_data":
-            if not any(part.startswith(".") for part in parts) and path.suffix != ".pyc":
-                found.append(path)
+        ours = path.is_file() and not IGNORED_PARTS.intersection(parts) and parts[0] != "_data"
+        if ours and not any(part.startswith(".") for part in parts) and path.suffix != ".pyc":
+            found.append(path)
     return found
 
 

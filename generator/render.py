@@ -59,9 +59,9 @@ def runtime_files(service: Service, header: Callable[[str], str], protocol_modul
     files: dict[str, str] = {}
     for source in sorted(RUNTIME_ROOT.rglob("*.py")):
         relative = source.relative_to(RUNTIME_ROOT)
-        if relative.parts[0] == RUNTIME_PROTOCOLS and len(relative.parts) > 1:
-            if relative.name != "__init__.py" and relative.stem not in protocol_modules:
-                continue
+        in_protocols = relative.parts[0] == RUNTIME_PROTOCOLS and len(relative.parts) > 1
+        if in_protocols and relative.name != "__init__.py" and relative.stem not in protocol_modules:
+            continue
         text = source.read_text(encoding="utf-8")
         source_name = source.relative_to(TEMPLATE_ROOT.parent).as_posix()
         files[f"{service.package}/{RUNTIME_PACKAGE}/{relative.as_posix()}"] = header(source_name) + text

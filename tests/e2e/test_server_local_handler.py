@@ -131,7 +131,7 @@ def test_a_handler_may_serve_some_operations_only() -> None:
     from pollforjobs import models
     from pollforjobs.server import create_app
 
-    from .server_harness import Served
+    from ..support.server_harness import Served
 
     class PollsOnly:
         def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:

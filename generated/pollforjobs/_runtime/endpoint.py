@@ -5,6 +5,7 @@ them, and credentials given as arguments."""
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from typing import Final, NamedTuple
 from urllib.parse import quote, urlsplit
@@ -45,6 +46,18 @@ class Endpoint(NamedTuple):
     host: str
     port: int | None
     path: str  # percent-encoded
+
+
+def configured_endpoint(variable: str) -> str | None:
+    """The endpoint the environment configures, as boto3 reads it: the service's own
+    variable, else AWS_ENDPOINT_URL; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true."""
+    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
+        return None
+    for name in (variable, "AWS_ENDPOINT_URL"):
+        value = os.environ.get(name) if name else None
+        if value:
+            return value
+    return None
 
 
 def is_region(region: object) -> bool:

@@ -28,7 +28,7 @@ from .client_errors import (
     NoCredentialsError,
     TotalTimeoutError,
 )
-from .endpoint import StaticCredentials, is_region, parse_endpoint
+from .endpoint import StaticCredentials, configured_endpoint, is_region, parse_endpoint
 from .errors import ServiceError, error_for
 from .protocols import ClientProtocol
 from .request_names import RequestNames, UnknownName
@@ -66,18 +66,6 @@ class ClientSpec:
     protocols: Mapping[str, ClientProtocol] = field(default_factory=dict)
     # The service's own endpoint variable, as boto3 names it: AWS_ENDPOINT_URL_<SERVICE ID>.
     endpoint_variable: str = ""
-
-
-def configured_endpoint(variable: str) -> str | None:
-    """The endpoint the environment configures, as boto3 reads it: the service's own
-    variable, else AWS_ENDPOINT_URL; none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true."""
-    if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").strip().lower() == "true":
-        return None
-    for name in (variable, "AWS_ENDPOINT_URL"):
-        value = os.environ.get(name) if name else None
-        if value:
-            return value
-    return None
 
 
 def _positive(name: str, value: object) -> float:

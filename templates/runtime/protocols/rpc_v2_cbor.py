@@ -32,10 +32,8 @@ _ROUTE: Final = re.compile(r"/service/([^/]+)/operation/([^/]+)\Z")
 _ACCEPTED_RANGES: Final = frozenset({CONTENT_TYPE, "application/*", "*/*"})
 
 
-class RpcV2CborClient:
-    """The client's side of RPC v2 CBOR for the service `service_name` (its target prefix)."""
-
-    content_type: Final = CONTENT_TYPE
+class _ServiceCodec:
+    """What both sides hold: the service's name (its target prefix) and the CBOR codec."""
 
     def __init__(self, service_name: str, codec: Codec = CBOR) -> None:
         self.service_name = service_name
@@ -44,6 +42,12 @@ class RpcV2CborClient:
     @property
     def codec(self) -> Codec:
         return self._codec
+
+
+class RpcV2CborClient(_ServiceCodec):
+    """The client's side of RPC v2 CBOR for the service `service_name` (its target prefix)."""
+
+    content_type: Final = CONTENT_TYPE
 
     def request_path(self, endpoint_path: str, operation: str) -> str:
         return f"{endpoint_path.rstrip('/')}/service/{self.service_name}/operation/{operation}"
@@ -59,7 +63,7 @@ class RpcV2CborClient:
         return error_from_body(response, self._codec, None)
 
 
-class RpcV2CborServer:
+class RpcV2CborServer(_ServiceCodec):
     """The server's side of RPC v2 CBOR for the service `service_name`; the package's
     operation table is keyed `<service_name>.<Operation>` (the AWS JSON target, so one table
     serves both)."""
@@ -70,14 +74,6 @@ class RpcV2CborServer:
         (b"content-type", CONTENT_TYPE.encode("ascii")),
         (b"smithy-protocol", SMITHY_PROTOCOL.encode("ascii")),
     )
-
-    def __init__(self, service_name: str, codec: Codec = CBOR) -> None:
-        self.service_name = service_name
-        self._codec = codec
-
-    @property
-    def codec(self) -> Codec:
-        return self._codec
 
     def claims(self, path: str, headers: Mapping[bytes, str]) -> bool:
         return _HEADER in headers or _route(path) is not None

@@ -21,6 +21,7 @@ from .support.canary_plugin import (  # noqa: F401
     pytest_sessionfinish,
     pytest_sessionstart,
     pytest_terminal_summary,
+    pytest_testnodedown,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

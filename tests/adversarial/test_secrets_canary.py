@@ -388,7 +388,9 @@ def test_client(seen: Seen, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     seen.assert_clean()
 
 
-def test_the_plugin_fails_a_run_that_shows_a_canary(tmp_path: Path) -> None:
+# The suite runs its files on pytest-xdist workers: a secret logged in a worker must fail the run too.
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["one-process", "xdist-workers"])
+def test_the_plugin_fails_a_run_that_shows_a_canary(tmp_path: Path, workers: list[str]) -> None:
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     (tmp_path / "test_inner.py").write_text(
         textwrap.dedent(
@@ -420,6 +422,7 @@ def test_the_plugin_fails_a_run_that_shows_a_canary(tmp_path: Path) -> None:
         str(tmp_path),
         "-c",
         str(tmp_path / "pytest.ini"),
+        *workers,
     ]
     leaky = subprocess.run(
         [*command, str(tmp_path / "test_inner.py")], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False

@@ -39,6 +39,7 @@ def _browser() -> Any:
 
 
 def test_the_console_page_queues_a_job_and_follows_its_progress(tmp_path: Path) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -52,11 +53,16 @@ def test_the_console_page_queues_a_job_and_follows_its_progress(tmp_path: Path) 
             box.clear()
             box.send_keys(json.dumps(entry))
             browser.find_element(By.CSS_SELECTOR, "#queue button").click()
-            wait = WebDriverWait(browser, 30)
-            wait.until(lambda b: len(b.find_elements(By.CSS_SELECTOR, "#jobs tr")) == 1)
-            row = browser.find_element(By.CSS_SELECTOR, "#jobs tr")
-            job_id = row.get_attribute("id").removeprefix("job-")
-            assert "Queued" in row.text
+            # The page redraws the table as it polls, so a row found a moment ago may be gone.
+            wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+
+            def the_only_row() -> tuple[str, str] | None:
+                rows = browser.find_elements(By.CSS_SELECTOR, "#jobs tr")
+                return (str(rows[0].get_attribute("id")), str(rows[0].text)) if len(rows) == 1 else None
+
+            row_id, row_text = wait.until(lambda _: the_only_row())
+            job_id = row_id.removeprefix("job-")
+            assert "Queued" in row_text
 
             def status() -> str:
                 return str(browser.find_element(By.CSS_SELECTOR, f"#job-{job_id} td:nth-child(2)").text)
@@ -70,7 +76,7 @@ def test_the_console_page_queues_a_job_and_follows_its_progress(tmp_path: Path) 
             wait.until(lambda _: status() == "InProgress")
             client.put_job_success_result(jobId=job_id, outputVariables={"answer": "42"})
             wait.until(lambda _: status() == "Succeeded")
-            assert '"answer":"42"' in browser.find_element(By.ID, f"job-{job_id}").text
+            assert wait.until(lambda b: '"answer":"42"' in b.find_element(By.ID, f"job-{job_id}").text)
             page = browser.page_source
             assert taken["nonce"] not in page
             for secret in taken["data"]["artifactCredentials"].values():

@@ -28,6 +28,7 @@ class CanaryScan(logging.Handler):
         self.records = 0
         self.reports = 0
         self.leaks: list[str] = []
+        self.in_worker = False
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -63,7 +64,12 @@ class CanaryScan(logging.Handler):
 _SCAN = CanaryScan()
 
 
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    _SCAN.in_worker = _is_xdist_worker(session.config)
     _SCAN.attach()
 
 
@@ -73,13 +79,27 @@ def pytest_runtest_call(item: pytest.Item) -> None:
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    _SCAN.scan_report(report)
+    # Under pytest-xdist the controller receives every worker's reports and scans them there.
+    if not _SCAN.in_worker:
+        _SCAN.scan_report(report)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     _SCAN.detach()
+    if _SCAN.in_worker:
+        # The log records were seen in this worker; the controller adds them up and fails the run.
+        session.config.workeroutput["canary_scan"] = {"records": _SCAN.records, "leaks": _SCAN.leaks}  # type: ignore[attr-defined]
+        return
     if _SCAN.leaks and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    found = getattr(node, "workeroutput", {}).get("canary_scan")
+    if found:
+        _SCAN.records += found["records"]
+        _SCAN.leaks.extend(found["leaks"])
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

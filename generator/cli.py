@@ -25,7 +25,7 @@ DEFAULT_SPECS, DEFAULT_OUT = Path("specs"), Path("generated")
 # argparse fills in %(prog)s: the name the command was run by.
 DESCRIPTION = """\
 Generate typed Python bindings (pydantic models, validators, client, server, JSON Schema)
-for AWS JSON 1.1 APIs described by YAML specs.
+for AWS JSON 1.0/1.1 and Smithy RPC v2 CBOR APIs described by YAML specs.
 
 With no command, regenerate generated/ from every specs/*.yaml, or what
 [tool.aws-binding-generator] in the nearest pyproject.toml says (from the current directory

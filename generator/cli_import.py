@@ -77,7 +77,11 @@ def main(args: argparse.Namespace) -> int:
 def atomic_write_text(path: Path, text: str) -> None:
     """Write the whole file or nothing: a temporary file beside it, then a rename."""
     folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # named by the spec the user asked for, not by the temporary file
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     mask = os.umask(0)
     os.umask(mask)
     try:

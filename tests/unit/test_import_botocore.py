@@ -145,6 +145,18 @@ def test_unknown_operations_are_an_error_with_a_suggestion(tmp_path: Path) -> No
     assert done.returncode == 2 and "the model has no operation 'GetWidgit'; did you mean 'GetWidget'?" in done.stderr
 
 
+def test_the_spec_folder_is_made_and_an_unwritable_place_is_named_as_the_spec(tmp_path: Path) -> None:
+    source = write(tmp_path / "service-2.json", widgets())
+    nested = tmp_path / "new" / "specs" / "widgets.yaml"
+    assert run("import", "--model", str(source), "--out", str(nested), "-q").returncode == 0
+    assert yaml.safe_load(nested.read_text(encoding="utf-8"))["service"]
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    blocked = tmp_path / "a-file" / "widgets.yaml"
+    done = run("import", "--model", str(source), "--out", str(blocked))
+    assert done.returncode == 3
+    assert done.stderr.strip().endswith(f": {blocked}") and ".tmp" not in done.stderr
+
+
 def test_gzip_and_json_files_give_the_same_spec_with_the_same_digest(tmp_path: Path) -> None:
     plain = write(tmp_path / "a.json", widgets())
     packed = tmp_path / "b.json.gz"

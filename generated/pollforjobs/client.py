@@ -326,6 +326,7 @@ class CodePipelineClient(ServiceClient):
             payload,
             models.AcknowledgeJobOutput,
             wire.read_acknowledge_job_response,
+            models.AcknowledgeJobInput,
         )
 
     def get_job_details(
@@ -344,7 +345,11 @@ class CodePipelineClient(ServiceClient):
             if violations:
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
-            "GetJobDetails", payload, models.GetJobDetailsOutput, wire.read_get_job_details_response
+            "GetJobDetails",
+            payload,
+            models.GetJobDetailsOutput,
+            wire.read_get_job_details_response,
+            models.GetJobDetailsInput,
         )
 
     def poll_for_jobs(
@@ -363,7 +368,11 @@ class CodePipelineClient(ServiceClient):
             if violations:
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
-            "PollForJobs", payload, models.PollForJobsOutput, wire.read_poll_for_jobs_response
+            "PollForJobs",
+            payload,
+            models.PollForJobsOutput,
+            wire.read_poll_for_jobs_response,
+            models.PollForJobsInput,
         )
 
     def put_job_failure_result(
@@ -383,7 +392,11 @@ class CodePipelineClient(ServiceClient):
             if violations:
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
-            "PutJobFailureResult", payload, models.Unit, wire.read_put_job_failure_result_response
+            "PutJobFailureResult",
+            payload,
+            models.Unit,
+            wire.read_put_job_failure_result_response,
+            models.PutJobFailureResultInput,
         )
 
     def put_job_success_result(
@@ -403,5 +416,9 @@ class CodePipelineClient(ServiceClient):
             if violations:
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
-            "PutJobSuccessResult", payload, models.Unit, wire.read_put_job_success_result_response
+            "PutJobSuccessResult",
+            payload,
+            models.Unit,
+            wire.read_put_job_success_result_response,
+            models.PutJobSuccessResultInput,
         )

@@ -221,6 +221,7 @@ class Unit(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
 
 
@@ -237,6 +238,7 @@ class AWSSessionCredentials(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     access_key_id: Annotated[AccessKeyId, Field(alias="accessKeyId", repr=False)]
     """
@@ -260,6 +262,7 @@ class AcknowledgeJobInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
     """
@@ -279,6 +282,7 @@ class AcknowledgeJobOutput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     status: Annotated[JobStatus | None, Field(alias="status")] = None
     """
@@ -299,6 +303,7 @@ class ActionContext(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     name: Annotated[ActionName | None, Field(alias="name")] = None
     """
@@ -320,6 +325,7 @@ class ActionTypeId(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     category: Annotated[ActionCategory, Field(alias="category")]
     """
@@ -355,6 +361,7 @@ class CurrentRevision(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     revision: Annotated[Revision, Field(alias="revision")]
     """
@@ -382,6 +389,7 @@ class EncryptionKey(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     id: Annotated[EncryptionKeyId, Field(alias="id")]
     """
@@ -403,6 +411,7 @@ class ExecutionDetails(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     summary: Annotated[ExecutionSummary | None, Field(alias="summary")] = None
     """
@@ -426,6 +435,7 @@ class FailureDetails(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     type: Annotated[FailureType, Field(alias="type")]
     """
@@ -449,6 +459,7 @@ class GetJobDetailsInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
     """
@@ -469,6 +480,7 @@ class PollForJobsInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     action_type_id: Annotated[ActionTypeId, Field(alias="actionTypeId")]
     """
@@ -492,6 +504,7 @@ class PutJobFailureResultInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
     """
@@ -511,6 +524,7 @@ class PutJobSuccessResultInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
     """
@@ -542,6 +556,7 @@ class S3ArtifactLocation(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     bucket_name: Annotated[S3BucketName, Field(alias="bucketName")]
     """
@@ -561,6 +576,7 @@ class StageContext(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     name: Annotated[StageName | None, Field(alias="name")] = None
     """
@@ -576,6 +592,7 @@ class ActionConfiguration(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     configuration: Annotated[ActionConfigurationMap | None, Field(alias="configuration")] = None
     """
@@ -591,6 +608,7 @@ class ArtifactLocation(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     type: Annotated[ArtifactLocationType | None, Field(alias="type")] = None
     """
@@ -612,6 +630,7 @@ class PipelineContext(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     pipeline_name: Annotated[PipelineName | None, Field(alias="pipelineName")] = None
     """
@@ -645,6 +664,7 @@ class Artifact(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     name: Annotated[ArtifactName | None, Field(alias="name")] = None
     """
@@ -671,6 +691,7 @@ class JobData(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     action_type_id: Annotated[ActionTypeId | None, Field(alias="actionTypeId")] = None
     """
@@ -720,6 +741,7 @@ class JobDetails(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     id: Annotated[JobId | None, Field(alias="id")] = None
     """
@@ -743,6 +765,7 @@ class GetJobDetailsOutput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     job_details: Annotated[JobDetails | None, Field(alias="jobDetails")] = None
     """
@@ -760,6 +783,7 @@ class Job(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     id: Annotated[JobId | None, Field(alias="id")] = None
     """
@@ -790,6 +814,7 @@ class PollForJobsOutput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     jobs: Annotated[JobList | None, Field(alias="jobs")] = None
     """

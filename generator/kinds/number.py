@@ -78,6 +78,15 @@ class IntegerKind(ScalarKind):
         return calls("as_whole", var, path)
 
 
+def non_finite_texts(shape: FloatShape) -> list[str]:
+    """The JSON texts of the non-finite values a float shape takes (botocore's form): all three
+    without a range; as in Smithy's range checks, NaN breaks any bound, Infinity a maximum and
+    -Infinity a minimum."""
+    if shape.minimum is not None or shape.maximum is not None:
+        return [text for text, bound in (("Infinity", shape.maximum), ("-Infinity", shape.minimum)) if bound is None]
+    return ["NaN", "Infinity", "-Infinity"]
+
+
 class FloatKind(ScalarKind):
     spec_types = ("float", "double")
 
@@ -85,17 +94,32 @@ class FloatKind(ScalarKind):
         return FloatShape(**common, constraints=value_constraints(name, raw), minimum=raw.get("min"), maximum=raw.get("max"))
 
     def json_schema(self, shape: FloatShape, schema: dict[str, Any], *, export: bool) -> None:
-        schema["type"] = "number"
-        put(schema, "minimum", shape.minimum)
-        put(schema, "maximum", shape.maximum)
+        texts = non_finite_texts(shape) if export else []
+        number: dict[str, Any] = {"type": "number"}
+        put(number, "minimum", shape.minimum)
+        put(number, "maximum", shape.maximum)
+        if texts:
+            # On the JSON wire NaN and the infinities are strings; the models take them too.
+            schema["anyOf"] = [number, {"enum": texts}]
+        else:
+            schema.update(number)
 
     def typescript_type(self, service: Service, shape: FloatShape) -> str:
-        return "number"
+        return " | ".join(["number", *(f'"{text}"' for text in non_finite_texts(shape))])
 
     def typescript_notes(self, shape: FloatShape) -> list[str]:
+        notes = ["NaN and the infinities travel as the strings shown (AWS JSON; CBOR floats)."]
         if shape.minimum is None and shape.maximum is None:
-            return []
-        return [f"Value: {value_range(shape.minimum, shape.maximum)}."]
+            return notes
+        return [f"Value: {value_range(shape.minimum, shape.maximum)}.", *notes]
+
+    def broken(self, constraint: Constraint, var: str) -> str:
+        # Negated, so that NaN breaks every bound; float() reads the wire's "NaN" texts too.
+        if constraint.kind == "max_value":
+            return f"not float({var}) <= {lit(constraint.value)}"
+        if constraint.kind == "min_value":
+            return f"not float({var}) >= {lit(constraint.value)}"
+        return super().broken(constraint, var)
 
     def type_test(self, shape: NumberShape, var: str, calls: Calls) -> str:
         return number_test(var, calls)

@@ -287,10 +287,11 @@ class ServiceClient:
         payload: dict[str, Any],
         output: type[_M],
         read: Callable[[object], _M],
+        request_model: type[BaseModel] | None = None,
     ) -> _M:
         codec = self._codec
         try:
-            body = codec.encode(payload)
+            body = codec.encode_request(payload, request_model)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"the {operation} request is not {codec.name}: {exc}") from None
         try:

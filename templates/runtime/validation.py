@@ -8,7 +8,6 @@ those checks call, and the names the package offers (`Violation`, `ValidationFai
 from __future__ import annotations
 
 import base64
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -196,12 +195,20 @@ def whole_number(
     return None
 
 
+# NaN and the infinities as the AWS JSON protocols carry them (CBOR carries floats).
+NON_FINITE_TEXTS: Final = frozenset({"NaN", "Infinity", "-Infinity"})
+
+
 def is_number(value: Any) -> bool:
-    return (type(value) is float and math.isfinite(value)) or type(value) is int
+    """Whether `value` is a float or double shape's value: a number, NaN or an infinity
+    included, or one of NON_FINITE_TEXTS."""
+    kind = type(value)
+    return kind is float or kind is int or (kind is str and value in NON_FINITE_TEXTS)
 
 
 def number(out: list[Violation], path: str, value: Any, expected: str) -> float | None:
-    """`value` as a finite number, or None (reported) when it is not one."""
+    """`value` as a number (float, NaN and the infinities included), or None (reported) when
+    it is not one."""
     if is_number(value):
         return float(value)
     wrong_type(out, path, value, expected)

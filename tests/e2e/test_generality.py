@@ -179,3 +179,35 @@ def test_the_exports_give_blob_bounds_in_bytes(package_dir: Path) -> None:
     signature = openapi["components"]["schemas"]["Signature"]
     assert signature["description"] == note.format("at least 1 byte") and "minLength" not in signature
     assert signature["pattern"].startswith("^(?:(?:[A-Za-z0-9+/]{4}){1,}|")
+
+
+@pytest.mark.parametrize(
+    "member,value,allowed",
+    [
+        ("price", "NaN", True),
+        ("price", "Infinity", True),
+        ("price", "-Infinity", True),
+        ("weight", "Infinity", True),  # min 0: only a maximum refuses Infinity
+        ("weight", "-Infinity", False),
+        ("weight", "NaN", False),  # NaN compares with no bound
+        ("price", "nan", False),
+        ("price", "Inf", False),
+    ],
+)
+def test_nan_and_the_infinities_as_aws_json_texts_follow_smithys_range_rules(
+    api: ModuleType, example: dict[str, Any], package_dir: Path, member: str, value: str, allowed: bool
+) -> None:
+    schema = json.loads((package_dir / "inventory_api" / "schemas" / "PutItemRequest.schema.json").read_text())
+    request = {**example["request"], "item": {**example["request"]["item"], member: value}}
+    violations = api.validate_request(request, "PutItem")
+    assert (violations == []) is allowed, violations
+    assert jsonschema.Draft202012Validator(schema).is_valid(request) is allowed
+    if allowed:
+        model = api.models.PutItemRequest.model_validate(request, by_alias=True, by_name=False)
+        assert json.loads(model.model_dump_json(by_alias=True, exclude_none=True))["item"][member] == value
+    elif value in ("NaN", "-Infinity"):
+        assert [x.message for x in violations] == [f"Value '{value}' at 'item.weight' failed to satisfy constraint: Member must have value greater than or equal to 0"]
+    # The same values as floats (CBOR's form) get the same verdicts.
+    if value in ("NaN", "Infinity", "-Infinity"):
+        native = {**request, "item": {**request["item"], member: float(value)}}
+        assert (api.validate_request(native, "PutItem") == []) is allowed

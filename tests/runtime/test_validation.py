@@ -77,12 +77,21 @@ def test_whole_numbers_are_read_within_their_range(value: object, read: int | No
     assert v.is_whole(value, -(2**31), 2**31 - 1) is (read is not None)
 
 
-@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, True, "1", None])
-def test_numbers_must_be_finite_and_not_booleans(value: object) -> None:
+@pytest.mark.parametrize("value", [True, "1", None, "nan", "inf", "Inf", "-infinity", " NaN", [1.0]])
+def test_numbers_are_not_booleans_or_other_text(value: object) -> None:
     out: list[v.Violation] = []
     assert not v.is_number(value)
     assert v.number(out, "f", value, "a number") is None and len(out) == 1
     assert v.number(out, "f", 2, "a number") == 2.0 and v.number(out, "f", 0.5, "a number") == 0.5
+
+
+@pytest.mark.parametrize("value", [math.inf, -math.inf, math.nan, "NaN", "Infinity", "-Infinity"])
+def test_nan_and_the_infinities_are_numbers_as_floats_and_as_aws_json_texts(value: object) -> None:
+    out: list[v.Violation] = []
+    assert v.is_number(value)
+    read = v.number(out, "f", value, "a number")
+    assert out == [] and type(read) is float and not math.isfinite(read)
+    assert (math.isnan(read) and value in (math.nan, "NaN")) or read == float(value)  # type: ignore[arg-type]
 
 
 def test_the_base64_alphabet_and_padding_rules_are_the_generators() -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from .validation import MAX_NESTING
+from .validation import MAX_NESTING, NON_FINITE_TEXTS
 
 _E = TypeVar("_E", bound=Enum)
 
@@ -51,7 +51,9 @@ def as_whole(value: Any, path: str) -> int:
 
 
 def as_number(value: Any, path: str) -> float:
-    if type(value) in (int, float):
+    """A number, or NaN or an infinity as AWS JSON writes them ("NaN", "Infinity",
+    "-Infinity")."""
+    if type(value) in (int, float) or (type(value) is str and value in NON_FINITE_TEXTS):
         return float(value)
     raise ResponseFormatError(path, "a number")
 

@@ -58,6 +58,12 @@ class Codec(Protocol):
         ValueError when it is not one."""
         ...
 
+    def encode_request(self, payload: object, model: type[BaseModel] | None) -> bytes:
+        """A client's request (a wire dict of the JSON protocols' values) as a body; `model`,
+        the operation's input model, tells a codec with more types than JSON's what each
+        value is (a blob, a timestamp). TypeError or ValueError when it is not one."""
+        ...
+
     def decode(self, body: bytes) -> Any:
         """A response body's value; ValueError when it is not one."""
         ...

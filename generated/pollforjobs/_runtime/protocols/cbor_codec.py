@@ -23,6 +23,7 @@ import base64
 import io
 import threading
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any, Final, TypeVar
 
 import cbor2
@@ -191,25 +192,17 @@ def decode_checked(body: bytes) -> Any:
     """The value of a well-formed body (MalformedCbor when it is not), as the JSON protocols
     would carry it. cbor2 reads it, held to the rules above; only a body it refuses goes
     through `check_well_formed`, for a message that says what and where."""
+    stream = io.BytesIO(body)
     try:
-        # cbor2 reads ahead and says nothing of bytes after the item, and a truncated item
-        # after it ends the stream as the body's end does: so a null follows the body, and
-        # must come next, alone (no bytes can join it into one item: every tag is refused).
-        decoder = cbor2.CBORDecoder(io.BytesIO(body + _SENTINEL), **_STRICT)
-        value = decoder.decode()
-        if decoder.decode() is not None:
+        value = cbor2.CBORDecoder(stream, **_STRICT).decode()
+        # cbor2 reads ahead but leaves the stream just after the item: what is left over is
+        # bytes after it (a truncated item raises, as the body's end comes first).
+        if stream.tell() != len(body):
             raise _Refused("bytes after the item")
-        try:
-            decoder.decode()
-        except cbor2.CBORDecodeEOF:
-            return _wire_value(value, 0)
-        raise _Refused("bytes after the item")
+        return _wire_value(value, 0)
     except (_Refused, cbor2.CBORDecodeError, ValueError, OverflowError, RecursionError) as exc:
         check_well_formed(body)
         raise MalformedCbor(f"cbor2 cannot read it ({exc})") from None
-
-
-_SENTINEL: Final = b"\xf6"  # null
 
 
 class _Refused(ValueError):
@@ -317,7 +310,8 @@ class CborCodec:
             stream, encoder = self._local.encoder
         except AttributeError:
             stream = io.BytesIO()
-            encoder = cbor2.CBOREncoder(stream)
+            # A datetime (a timestamp member of a model) is tag 1, epoch seconds.
+            encoder = cbor2.CBOREncoder(stream, datetime_as_timestamp=True, timezone=UTC)
             self._local.encoder = stream, encoder
         stream.seek(0)
         stream.truncate()
@@ -328,6 +322,25 @@ class CborCodec:
             raise
         written: bytes = stream.getvalue()
         return written
+
+    def encode_request(self, payload: object, model: type[pydantic.BaseModel] | None) -> bytes:
+        """Through the input model, so that a blob's base64 text is sent as a byte string and
+        a timestamp's number as tag 1, as botocore's serializer sends them; a request the
+        model refuses (validate_requests off) goes as given."""
+        if model is not None:
+            try:
+                request = model.__pydantic_validator__.validate_python(
+                    payload, by_alias=True, by_name=False
+                )
+            except pydantic.ValidationError:
+                pass
+            else:
+                return self.encode(
+                    model.__pydantic_serializer__.to_python(
+                        request, by_alias=True, exclude_none=True, exclude_unset=True
+                    )
+                )
+        return self.encode(payload)
 
     def decode(self, body: bytes) -> Any:
         return decode_checked(body)
@@ -345,10 +358,10 @@ class CborCodec:
     def encode_model(self, model: pydantic.BaseModel | None) -> bytes:
         if model is None:
             return _EMPTY_MAP
+        # The Python values, not the JSON ones: a blob stays bytes (a byte string), a
+        # timestamp a datetime (tag 1), and pydantic-core skips the conversions to text.
         return self._dumps(
-            model.__pydantic_serializer__.to_python(
-                model, by_alias=True, exclude_none=True, mode="json"
-            )
+            model.__pydantic_serializer__.to_python(model, by_alias=True, exclude_none=True)
         )
 
     def read_model(self, body: bytes, model: type[M], lenient: Callable[[object], M]) -> M:

@@ -11,6 +11,7 @@ surrogates (`"\\ud800"`, which Java services can write) and says where the JSON 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from typing import Any, Final, TypeVar
@@ -57,6 +58,16 @@ def _has_lone_surrogate(document: Any) -> bool:
     return False
 
 
+def _non_finite_as_text(value: Any) -> Any:
+    if type(value) is float and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {key: _non_finite_as_text(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_non_finite_as_text(item) for item in value]
+    return value
+
+
 def _serialization_error(message: str) -> ProtocolError:
     return ProtocolError("SerializationException", message)
 
@@ -67,7 +78,14 @@ class JsonCodec:
     name: Final = "JSON"
 
     def encode(self, value: object) -> bytes:
-        return json.dumps(value, separators=(",", ":")).encode()
+        try:
+            return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+        except ValueError:
+            # NaN or an infinity, which JSON has no number for: AWS JSON writes them as text.
+            return json.dumps(_non_finite_as_text(value), separators=(",", ":")).encode()
+
+    def encode_request(self, payload: object, model: type[pydantic.BaseModel] | None) -> bytes:
+        return self.encode(payload)
 
     def decode(self, body: bytes) -> Any:
         """The body as JSON: ValueError when it is not JSON, also when it is nested too deep."""

@@ -175,7 +175,11 @@ class InventoryClient(ServiceClient):
             if violations:
                 raise validators.ValidationFailedError(violations)
         return self._invoke(
-            "ListItems", payload, models.ListItemsResult, wire.read_list_items_response
+            "ListItems",
+            payload,
+            models.ListItemsResult,
+            wire.read_list_items_response,
+            models.ListItemsRequest,
         )
 
     def put_item(
@@ -191,4 +195,10 @@ class InventoryClient(ServiceClient):
             violations = validators.validate_put_item_request(payload)
             if violations:
                 raise validators.ValidationFailedError(violations)
-        return self._invoke("PutItem", payload, models.PutItemResult, wire.read_put_item_response)
+        return self._invoke(
+            "PutItem",
+            payload,
+            models.PutItemResult,
+            wire.read_put_item_response,
+            models.PutItemRequest,
+        )

@@ -43,6 +43,7 @@ class Bin(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     aisle: Annotated[Aisle, Field(alias="aisle")]
 
@@ -116,6 +117,7 @@ class Placement(BaseModel):
         populate_by_name=True,
         extra="allow",
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     aisle: Annotated[Aisle | None, Field(alias="aisle")] = None
     side: Annotated[LocationName | None, Field(alias="side")] = None
@@ -196,6 +198,7 @@ class Item(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     sku: Annotated[Sku, Field(alias="sku")]
     kind: Annotated[Kind, Field(alias="kind")]
@@ -230,6 +233,7 @@ class ListItemsRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     max_results: Annotated[MaxResults | None, Field(alias="maxResults")] = None
     kinds: Annotated[KindList | None, Field(alias="kinds")] = None
@@ -239,6 +243,7 @@ class ListItemsResult(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     items: Annotated[ItemList | None, Field(alias="items")] = None
 
@@ -247,6 +252,7 @@ class PutItemRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     item: Annotated[Item, Field(alias="item")]
     """
@@ -262,5 +268,6 @@ class PutItemResult(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        ser_json_inf_nan="strings",
     )
     version: Annotated[Version | None, Field(alias="version")] = None

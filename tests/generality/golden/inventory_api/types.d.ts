@@ -149,7 +149,8 @@ export type Placement =
   | { aisle: Aisle; side?: never; }
   | { side: LocationName; aisle?: never; };
 
-export type Price = number;
+/** NaN and the infinities travel as the strings shown (AWS JSON; CBOR floats). */
+export type Price = number | "NaN" | "Infinity" | "-Infinity";
 
 export interface PutItemRequest {
   /** One stocked item. */
@@ -217,8 +218,12 @@ export type ThumbnailList = Thumbnail[];
  */
 export type Version = number;
 
-/** Value: at least 0. */
-export type Weight = number;
+/**
+ * Value: at least 0.
+ *
+ * NaN and the infinities travel as the strings shown (AWS JSON; CBOR floats).
+ */
+export type Weight = number | "Infinity";
 
 /** Errors any Inventory operation can return, besides its own. */
 export type InventoryCommonError = ThrottlingException | InternalFailure;

@@ -241,7 +241,7 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
     if v is not None:
         if not is_number(v):
             v = number(out, prefix + "weight", v, "a number")
-        if v is not None and v < 0:
+        if v is not None and not float(v) >= 0:
             violation(
                 out,
                 prefix + "weight",

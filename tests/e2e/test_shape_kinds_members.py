@@ -164,7 +164,8 @@ def test_the_server_reads_and_boto3_reads_back_each_member_format(api: ModuleTyp
         raw = post(served.url, json.dumps({"counted": "2014-04-29T18:30:38Z", "checked": 1398796238}), HEADERS, default_headers=False)
     assert {name: getattr(handler.seen[0], name) for name in TIMES} == TIMES
     assert {name: answer[name] for name in TIMES} == TIMES  # botocore's datetimes, the same instants
-    assert raw.status == 200 and raw.json == {"counted": "2014-04-29T18:30:38Z", "checked": 1398796238}
+    # The handler echoes its input, defaults and all: the server writes what the model holds.
+    assert raw.status == 200 and raw.json == {"counted": "2014-04-29T18:30:38Z", "checked": 1398796238, **DEFAULTS}
 
 
 def test_the_client_reads_a_response_in_any_form_botocore_reads(api: ModuleType) -> None:
@@ -229,7 +230,7 @@ def test_the_server_reads_sparse_nulls_and_boto3_reads_them_back(api: ModuleType
         boto = boto3_session.client("forest", endpoint_url=served.url, **KEYS)
         handler.answer = {"tallies": [None, 4], "heights": {"ash": None}}
         read = boto.take_census()
-    assert answer.status == 200 and answer.json == SPARSE
+    assert answer.status == 200 and answer.json == {**SPARSE, **DEFAULTS}  # the echo, with the defaults assumed
     seen = handler.seen[0]
     assert seen.tallies == [1, None, 2] and seen.heights == {"oak": 3, "elm": None}
     assert read["tallies"] == [None, 4] and read["heights"] == {"ash": None}

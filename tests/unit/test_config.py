@@ -124,7 +124,7 @@ def test_every_key_takes_effect(project: Path) -> None:
     )
     result = run(cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "src/: 1 package written (stock, 26 files)\n"
+    assert result.stdout == "src/: 1 package written (stock, 28 files)\n"
     written = files(project / "src" / "stock")
     assert "openapi.yaml" in written and "types.d.ts" not in written and not any(n.startswith("schemas/") for n in written)
     assert "server.py" not in written and "server_auth.py" not in written and "client.py" not in written
@@ -142,7 +142,7 @@ def test_every_key_takes_effect(project: Path) -> None:
 def test_the_defaults_and_the_flags_that_override_them(project: Path) -> None:
     configure(project, "server = false\n")
     result = run(cwd=project)
-    assert result.stdout == "generated/: 1 package written (inventory_api, 32 files)\n", "defaults: specs/*.yaml into generated/"
+    assert result.stdout == "generated/: 1 package written (inventory_api, 34 files)\n", "defaults: specs/*.yaml into generated/"
     assert not (project / "generated" / PACKAGE / "server.py").exists()
     result = run("--server", "--no-client", "--exports", "typescript,jsonschema", "--out", "other", cwd=project)
     assert result.returncode == 0, result.stderr

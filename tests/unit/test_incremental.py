@@ -200,7 +200,7 @@ def test_progress_is_a_line_per_stage_and_package_on_a_terminal_and_plain_otherw
     assert lines[-1] == "out/: 2 packages written (inventory_api, 36 files; stock_api, 36 files)"
     assert "\x1b" not in on_terminal.stdout, "plain text, no terminal control"
     piped = subprocess.run([sys.executable, "-m", "generator", "--no-server"], cwd=project, capture_output=True, text=True)
-    assert piped.stderr == "" and piped.stdout == "out/: 2 packages written (inventory_api, 32 files; stock_api, 32 files)\n"
+    assert piped.stderr == "" and piped.stdout == "out/: 2 packages written (inventory_api, 34 files; stock_api, 34 files)\n"
     quiet = subprocess.run(["script", "-qec", f"{command} --quiet --server", "/dev/null"], cwd=project, capture_output=True, text=True)
     assert quiet.returncode == 0 and quiet.stdout == "", "--quiet: nothing, even on a terminal"
     verbose = subprocess.run([sys.executable, "-m", "generator", "--verbose"], cwd=project, capture_output=True, text=True)

@@ -2,9 +2,10 @@
 documents, timestamp formats, sparse collections, idempotency tokens, defaults, deprecation,
 host prefixes, and the `source` record of an imported spec.
 
-The format can say all of these; the generator does not generate all of them yet. Until it
-does, a spec that uses one gets a clear diagnostic (NOT_GENERATED_YET) instead of bindings
-that would ignore it; delete an entry when the pipeline learns it.
+The format can say all of these; the generator generates all but what NOT_GENERATED_YET
+names (defaults of timestamp, blob and document members, which the models would hold
+unconverted): a spec that uses one gets a clear diagnostic instead of bindings that would
+ignore it; delete an entry when the pipeline learns it.
 """
 
 from __future__ import annotations

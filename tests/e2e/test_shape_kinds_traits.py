@@ -323,3 +323,15 @@ def test_a_deprecated_operation_is_marked_in_the_typescript_export(api: ModuleTy
     assert visit.rstrip().endswith("@deprecated Deprecated since 2024-06-01: Use PutTree.\n   */")
     record = operations[operations.index("  RecordSurvey: {") - 200 : operations.index("  RecordSurvey: {")]
     assert "@deprecated" not in record.split("};")[-1]
+
+
+def test_many_label_values_keep_a_bounded_number_of_connection_pools(api: ModuleType) -> None:
+    runtime = importlib.import_module(f"{PACKAGE}._runtime.client")
+    with Stub({"status_code": 200, "headers": {}, "body": "{}"}) as stub, loopback_names("example.com"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        forest = client(api, f"http://example.com:{stub.url.rpartition(':')[2]}")
+        for number in range(runtime.MAX_PREFIXED_HOSTS + 5):
+            forest.visit_grove(grove=f"g{number}")
+    assert len(stub.requests) == runtime.MAX_PREFIXED_HOSTS + 5
+    assert len(forest._prefixed) == runtime.MAX_PREFIXED_HOSTS  # the oldest pools were closed
+    assert f"g{runtime.MAX_PREFIXED_HOSTS + 4}.groves." in forest._prefixed and "g0.groves." not in forest._prefixed

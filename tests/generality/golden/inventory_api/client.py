@@ -98,7 +98,7 @@ _ITEMS: Final[dict[str, str]] = {
     "LocationMap": "Bin",
 }
 # The lists and maps whose null members are values (sparse).
-_SPARSE: Final = frozenset({})
+_SPARSE: Final[frozenset[str]] = frozenset({})
 # The Python names of members whose wire names differ, for "did you mean".
 _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
     "Bin": {},

@@ -51,6 +51,7 @@ from .transport import DEFAULT_MAX_RESPONSE_BYTES, ConnectionPool, Response
 
 DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_ATTEMPTS: Final = 3
+MAX_PREFIXED_HOSTS: Final = 16  # hosts with a host prefix whose idle connections are kept
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -186,6 +187,8 @@ class ServiceClient:
         with self._lock:
             pool = self._prefixed.get(prefix)
             if pool is None:
+                if len(self._prefixed) >= MAX_PREFIXED_HOSTS:  # many label values: drop the oldest
+                    self._prefixed.pop(next(iter(self._prefixed))).close()
                 pool = self._prefixed[prefix] = self._new_pool(prefix + self._host)
         return pool, prefix + self._host_header
 

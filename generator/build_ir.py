@@ -14,7 +14,7 @@ from .load import LoadedSpec, format_path
 
 def build_service(data: dict[str, Any], spec_file: str, spec: LoadedSpec | None = None) -> Service:
     """The IR of a checked spec; `spec` (the loaded one) locates what later stages report."""
-    raw_shapes: dict[str, dict[str, Any]] = data["shapes"]
+    raw_shapes = with_member_formats(data["shapes"])
     shapes = tuple(_build_shape(name, raw_shapes[name], raw_shapes) for name in sorted(raw_shapes))
     svc = data["service"]
     operations = tuple(_build_operation(name, data["operations"][name], svc["target_prefix"]) for name in sorted(data["operations"]))
@@ -62,7 +62,44 @@ def _build_operation(name: str, raw: dict[str, Any], target_prefix: str) -> Oper
         documentation=doc(raw),
         examples=tuple(Example(e["title"], e["request"], e["response"]) for e in raw.get("examples", [])),
         target=f"{target_prefix}.{name}",
+        deprecated=deprecation(raw),
+        host_prefix=raw.get("endpoint", {}).get("host_prefix"),
+        compression=tuple(raw.get("request_compression", {}).get("encodings", ())),
     )
+
+
+_FORMAT_SUFFIX = {"unixTimestamp": "EpochSeconds", "iso8601": "Iso8601", "rfc822": "Rfc822"}
+
+
+def with_member_formats(raw_shapes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The shapes with each member's `timestamp_format` made a timestamp shape of its own.
+
+    A member's format overrides its shape's, as botocore merges a member's timestampFormat
+    into a copy of the shape: here the copy is a shape named after both (`Planted` read as
+    iso8601 is `PlantedIso8601`), so every output treats it as any timestamp shape."""
+    shapes = dict(raw_shapes)
+    made: dict[tuple[str, str], str] = {}
+    for name, raw in raw_shapes.items():
+        members = raw.get("members")
+        if not members or not any("timestamp_format" in m for m in members.values()):
+            continue
+        rewritten = {}
+        for wire, member in members.items():
+            member = dict(member)
+            wanted = member.pop("timestamp_format", None)
+            target = raw_shapes[member["shape"]]
+            if wanted is not None and wanted != target.get("timestamp_format", "unixTimestamp"):
+                key = (member["shape"], wanted)
+                if key not in made:
+                    derived = member["shape"] + _FORMAT_SUFFIX[wanted]
+                    while derived in shapes:
+                        derived += "Member"
+                    shapes[derived] = {**target, "timestamp_format": wanted}
+                    made[key] = derived
+                member["shape"] = made[key]
+            rewritten[wire] = member
+        shapes[name] = {**raw, "members": rewritten}
+    return shapes
 
 
 def _build_shape(name: str, raw: dict[str, Any], all_shapes: dict[str, dict[str, Any]]) -> Shape:

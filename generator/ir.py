@@ -10,6 +10,7 @@ plain value (equal, hashable, walkable) and recursive shapes need no object cycl
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -184,6 +185,7 @@ class ListShape(Shape):
     member: str = ""
     min_length: int | None = None
     max_length: int | None = None
+    sparse: bool = False  # null members are values (the model's `sparse`), not refused
 
     is_scalar: ClassVar[bool] = False
 
@@ -198,6 +200,7 @@ class MapShape(Shape):
     value: str = ""
     min_length: int | None = None
     max_length: int | None = None
+    sparse: bool = False  # null values are values (the model's `sparse`), not refused
 
     is_scalar: ClassVar[bool] = False
 
@@ -216,6 +219,12 @@ class Member:
     sensitive: bool  # the member's shape, or the shape itself, is sensitive
     idempotency_token: bool = False  # the client fills a uuid4 when the caller leaves it out
     deprecated: str | None = None  # what the model says ("Deprecated." at least), or None
+    default_json: str | None = None  # the model's default value as JSON text, or None
+
+    @property
+    def default(self) -> object:
+        """The default value (None when there is none)."""
+        return None if self.default_json is None else json.loads(self.default_json)
 
 
 @dataclass(frozen=True)
@@ -284,6 +293,9 @@ class Operation:
     documentation: str
     examples: tuple[Example, ...]
     target: str
+    deprecated: str | None = None  # what the model says ("Deprecated." at least), or None
+    host_prefix: str | None = None  # the endpoint trait's, `{Label}`s naming input members
+    compression: tuple[str, ...] = ()  # the encodings the client may compress the body with
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,7 @@ def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dic
             use_schema_description=True,
             use_field_description=True,
             use_subclass_enum=True,
+            set_default_enum_member=True,
             use_type_alias=True,
             skip_root_model=True,
             keep_model_order=False,

@@ -82,6 +82,7 @@ def _cbor_operation(service: Service, op: Operation, errors: dict[int, list[str]
     cbor = protocols.RPC_V2_CBOR
     media = {"schema": _ref(op.input)}
     return {
+        **({"deprecated": True} if op.deprecated else {}),
         "operationId": f"{op.name}Cbor",
         "summary": f"{op.name} in Smithy RPC v2 CBOR",
         "description": op.documentation or op.name,
@@ -134,6 +135,7 @@ def _operation(service: Service, ops: list[Operation], errors: dict[int, list[st
     protocol = protocols.for_service(service)
     single = ops[0] if len(ops) == 1 else None
     operation: dict[str, Any] = {
+        **({"deprecated": True} if single and single.deprecated else {}),
         "operationId": single.name if single else f"{service.name}Call",
         "summary": single.name if single else f"Any {service.name} operation, chosen by {protocol.operation_header}",
         "description": (single.documentation or single.name) if single else _targets_description(ops),

@@ -89,7 +89,7 @@ def _operations(service: Service) -> list[str]:
         f"export interface {service.name}Operations {{",
     ]
     for op in service.operations:
-        lines += _doc_block(op.documentation, "  ")
+        lines += _doc_block(op.documentation, "  ", [], deprecated_tag(op.deprecated))
         errors = " | ".join(op.errors) if op.errors else "never"
         lines += [
             f"  {op.name}: {{",

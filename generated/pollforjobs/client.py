@@ -173,6 +173,8 @@ _ITEMS: Final[dict[str, str]] = {
     "ArtifactList": "Artifact",
     "JobList": "Job",
 }
+# The lists and maps whose null members are values (sparse).
+_SPARSE: Final[frozenset[str]] = frozenset({})
 # The Python names of members whose wire names differ, for "did you mean".
 _WIRE_NAMES: Final[dict[str, dict[str, str]]] = {
     "AWSSessionCredentials": {
@@ -278,6 +280,17 @@ def _refuse_names(found: list[UnknownName]) -> ParamValidationError:
     )
 
 
+def _refuse_host_labels(labels: list[str]) -> ParamValidationError:
+    """botocore's refusal of host label values that cannot go in a host name."""
+    message = (
+        f"Invalid value for parameter(s): {', '.join(labels)}. "
+        "Must contain only alphanumeric characters, hyphen, or period."
+    )
+    return ParamValidationError(
+        [validators.Violation(label, message, "host_label") for label in labels]
+    )
+
+
 class CodePipelineClient(ServiceClient):
     """
     A client for AWS CodePipeline (API 2015-07-09).
@@ -296,11 +309,14 @@ class CodePipelineClient(ServiceClient):
         user_agent="pollforjobs-client/2015-07-09",
         errors_by_code=errors.ERRORS_BY_CODE,
         operation_errors=errors.OPERATION_ERRORS,
-        names=RequestNames(_MEMBERS, _ITEMS, _WIRE_NAMES),
+        names=RequestNames(_MEMBERS, _ITEMS, _WIRE_NAMES, _SPARSE),
         refuse_names=_refuse_names,
         response_format_error=wire.ResponseFormatError,
         logger=logging.getLogger(__name__),
         endpoint_variable="AWS_ENDPOINT_URL_CODEPIPELINE",
+        host_prefixes={},
+        compression={},
+        refuse_host_labels=_refuse_host_labels,
     )
 
     # --- operations ----------------------------------------------------------------------

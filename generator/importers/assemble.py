@@ -144,7 +144,7 @@ def _operation(op: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
     errors = [names[e] for e in dict.fromkeys(op.get("errors", []))]
     if errors:
         result["errors"] = errors
-    for key in ("documentation", "deprecated", "endpoint"):
+    for key in ("documentation", "deprecated", "endpoint", "request_compression"):
         if key in op:
             result[key] = op[key]
     return result

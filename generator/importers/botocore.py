@@ -28,7 +28,6 @@ SKIPPED_KEYS = {
     "endpointoperation": "endpoint discovery is not in the spec format",
     "auth": "per-operation auth schemes are not in the spec format (every operation is SigV4-signed)",
     "authtype": "per-operation auth schemes are not in the spec format (every operation is SigV4-signed)",
-    "requestcompression": "request compression is not in the spec format",
     "httpChecksum": "request checksums are not in the spec format",
     "httpChecksumRequired": "request checksums are not in the spec format",
     "staticContextParams": _RULES,
@@ -52,7 +51,7 @@ SKIPPED_KEYS = {
     "alias": "operation aliases are not in the spec format",
     "unsignedPayload": "unsigned payloads are not in the spec format",
 }
-_OPERATION_KEYS = {"name", "http", "input", "output", "errors", "documentation", "deprecated", "deprecatedMessage", "deprecatedSince", "endpoint"}
+_OPERATION_KEYS = {"name", "http", "input", "output", "errors", "documentation", "deprecated", "deprecatedMessage", "deprecatedSince", "endpoint", "requestcompression"}
 _SHAPE_KEYS = {"type", "documentation", "sensitive", "deprecated", "deprecatedMessage", "deprecatedSince", "min", "max", "pattern", "enum"}
 _SHAPE_KEYS |= {"members", "required", "union", "document", "eventstream", "exception", "fault", "error", "retryable", "member", "key", "value"}
 _SHAPE_KEYS |= {"timestampFormat", "streaming"}
@@ -185,6 +184,11 @@ class _Translator:
             prefix = f.string(endpoint, "hostPrefix", path + ("endpoint",), "'endpoint'", required=True)
             if prefix:
                 op["endpoint"] = {"host_prefix": prefix}
+        compression = f.member(raw, "requestcompression", path, dict, f"operation '{name}'")
+        if compression is not None:
+            encodings = f.strings(compression, "encodings", path + ("requestcompression",), "'requestcompression'")
+            if encodings:
+                op["request_compression"] = {"encodings": list(dict.fromkeys(encodings))}
         for key in sorted(set(raw) - _OPERATION_KEYS):
             self.skip(model, key, f"operation {name}", path)
         model.operations[name] = op

@@ -244,6 +244,11 @@ class _Translator:
             prefix = f.string(endpoint, "hostPrefix", path + ("traits", f"{API}endpoint"), "smithy.api#endpoint", required=True)
             if prefix:
                 op["endpoint"] = {"host_prefix": prefix}
+        compression = f.member(traits, f"{API}requestCompression", path + ("traits",), dict, f"operation '{name}'")
+        if compression is not None:
+            encodings = f.strings(compression, "encodings", path + ("traits", f"{API}requestCompression"), "smithy.api#requestCompression")
+            if encodings:
+                op["request_compression"] = {"encodings": list(dict.fromkeys(encodings))}
         self._skip_traits(model, traits, "operation", f"operation {name}")
         model.operations[name] = op
 

@@ -28,7 +28,7 @@ PRELUDE = {
 }  # fmt: skip
 # Traits that the spec records, and traits it leaves out on purpose, with why.
 USED = {f"{API}{t}" for t in ("documentation", "required", "sensitive", "deprecated", "length", "range", "pattern", "enum", "enumValue")}
-USED |= {f"{API}{t}" for t in ("error", "httpError", "retryable", "idempotencyToken", "timestampFormat", "default", "sparse", "endpoint")}
+USED |= {f"{API}{t}" for t in ("error", "httpError", "retryable", "idempotencyToken", "timestampFormat", "default", "sparse", "endpoint", "requestCompression")}
 USED |= {f"{API}{t}" for t in ("hostLabel", "streaming", "title", "input", "output")} | {"aws.api#service", "aws.auth#sigv4"} | set(PROTOCOLS)
 _HTTP = "HTTP bindings: AWS JSON protocols send every member in the JSON body"
 _RULES = "endpoint rules: the spec format uses https://<endpoint_prefix>.<region>.amazonaws.com"
@@ -52,7 +52,6 @@ IGNORED = {
     f"{API}clientOptional": "a code-generation hint about nullability",
     f"{API}addedDefault": "a code-generation hint about defaults added later",
     f"{API}box": "Java boxing: JSON has no such distinction",
-    f"{API}requestCompression": "request compression is not in the spec format",
     f"{API}unstable": "stability marks are not in the spec format",
     f"{API}recommended": "recommendation marks are not in the spec format",
     f"{API}internal": "internal marks are not in the spec format",

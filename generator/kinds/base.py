@@ -240,6 +240,11 @@ def schema_ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/$defs/{name}"}
 
 
+def nullable(schema: dict[str, Any], sparse: bool) -> dict[str, Any]:
+    """A sparse collection's item schema: the item's, or null."""
+    return {"anyOf": [schema, {"type": "null"}]} if sparse else schema
+
+
 def put(schema: dict[str, Any], key: str, value: object) -> None:
     if value is not None:
         schema[key] = value

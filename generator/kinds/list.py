@@ -15,6 +15,7 @@ from .base import (
     kind_of,
     length_constraints,
     length_note,
+    nullable,
     put,
     schema_ref,
 )
@@ -28,18 +29,19 @@ class ListKind(CompositeKind):
 
     def build(self, name: str, raw: RawShape, common: dict[str, Any], shapes: dict[str, RawShape]) -> ListShape:
         constraints = tuple(length_constraints(name, raw))
-        return ListShape(**common, constraints=constraints, member=raw["member"], min_length=raw.get("min"), max_length=raw.get("max"))
+        sparse = bool(raw.get("sparse", False))
+        return ListShape(**common, constraints=constraints, member=raw["member"], min_length=raw.get("min"), max_length=raw.get("max"), sparse=sparse)
 
     def json_schema(self, shape: ListShape, schema: dict[str, Any], *, export: bool) -> None:
-        schema.update(type="array", items=schema_ref(shape.member))
+        schema.update(type="array", items=nullable(schema_ref(shape.member), shape.sparse))
         put(schema, "minItems", shape.min_length)
         put(schema, "maxItems", shape.max_length)
 
     def typescript_type(self, service: Service, shape: ListShape) -> str:
-        return f"{shape.member}[]"
+        return f"({shape.member} | null)[]" if shape.sparse else f"{shape.member}[]"
 
     def typescript_notes(self, shape: ListShape) -> list[str]:
-        return length_note(shape.min_length, shape.max_length, "items")
+        return length_note(shape.min_length, shape.max_length, "items") + (["Members may be null (sparse)."] if shape.sparse else [])
 
     def checker(self, service: Service, shape: ListShape, calls: Calls) -> Function:
         item = service.shape(shape.member)
@@ -49,7 +51,8 @@ class ListKind(CompositeKind):
         body = self.type_guard(shape, "list", calls)
         body += self.own_constraint_lines(shape, "value", shape.sensitive, calls)
         body += ["members_failed = False"] if flagged else []
-        body += ["for index, item in enumerate(value, 1):", "    if item is None:", f"        {calls('null', 'out', path)}"]
+        null = "pass  # sparse: null is a value" if shape.sparse else calls("null", "out", path)
+        body += ["for index, item in enumerate(value, 1):", "    if item is None:", f"        {null}"]
         body += indent(lowered.item_branches(item, "item", path, path, "members_failed", calls))
         if flagged:
             phrase = lit("Member must satisfy constraint: " + item.constraint_summary)
@@ -61,4 +64,6 @@ class ListKind(CompositeKind):
         item = service.shape(shape.member)
         read = kind_of(item).read(item, "item", fstring("{path}.{index}.member"), calls)
         items = f"for index, item in enumerate({calls('as_array', 'value', 'path')}, 1)"
+        if shape.sparse:
+            return Function(f"_read_{shape.name}", "list[Any]", ("return [", f"    None if item is None else {read}", f"    {items}", "]"))
         return Function(f"_read_{shape.name}", "list[Any]", ("return [", f"    {read}", f"    {items}", "    if item is not None", "]"))

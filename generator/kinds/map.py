@@ -15,6 +15,7 @@ from .base import (
     kind_of,
     length_constraints,
     length_note,
+    nullable,
     put,
     schema_ref,
 )
@@ -29,21 +30,23 @@ class MapKind(CompositeKind):
     def build(self, name: str, raw: RawShape, common: dict[str, Any], shapes: dict[str, RawShape]) -> MapShape:
         constraints = tuple(length_constraints(name, raw))
         min_length, max_length = raw.get("min"), raw.get("max")
-        return MapShape(**common, constraints=constraints, key=raw["key"], value=raw["value"], min_length=min_length, max_length=max_length)
+        sparse = bool(raw.get("sparse", False))
+        return MapShape(**common, constraints=constraints, key=raw["key"], value=raw["value"], min_length=min_length, max_length=max_length, sparse=sparse)
 
     def json_schema(self, shape: MapShape, schema: dict[str, Any], *, export: bool) -> None:
-        schema.update(type="object", propertyNames=schema_ref(shape.key), additionalProperties=schema_ref(shape.value))
+        schema.update(type="object", propertyNames=schema_ref(shape.key), additionalProperties=nullable(schema_ref(shape.value), shape.sparse))
         put(schema, "minProperties", shape.min_length)
         put(schema, "maxProperties", shape.max_length)
 
     def typescript_type(self, service: Service, shape: MapShape) -> str:
         key = service.shape(shape.key)
+        value = f"{shape.value} | null" if shape.sparse else shape.value
         if isinstance(key, StringShape) and key.enum:
-            return f"{{ [Key in {shape.key}]?: {shape.value} }}"
-        return f"{{ [key: string]: {shape.value} }}"
+            return f"{{ [Key in {shape.key}]?: {value} }}"
+        return f"{{ [key: string]: {value} }}"
 
     def typescript_notes(self, shape: MapShape) -> list[str]:
-        return length_note(shape.min_length, shape.max_length, "entries")
+        return length_note(shape.min_length, shape.max_length, "entries") + (["Values may be null (sparse)."] if shape.sparse else [])
 
     def checker(self, service: Service, shape: MapShape, calls: Calls) -> Function:
         key, value = service.shape(shape.key), service.shape(shape.value)
@@ -57,7 +60,8 @@ class MapKind(CompositeKind):
         body.append("for key, item in value.items():")
         if key.constraints:
             body += [f"    if {key_kind.any_broken(key, 'key')}:", "        keys_failed = True"]
-        body += ["    if item is None:", f"        {calls('null', 'out', path)}"]
+        null = "pass  # sparse: null is a value" if shape.sparse else calls("null", "out", path)
+        body += ["    if item is None:", f"        {null}"]
         body += indent(value_kind.item_branches(value, "item", path, fstring("{path}.{key}.member"), "values_failed", calls))
         if key.constraints:
             phrase = lit("Map keys must satisfy constraint: " + key.constraint_summary)
@@ -72,4 +76,6 @@ class MapKind(CompositeKind):
         value = service.shape(shape.value)
         read = kind_of(value).read(value, "item", fstring("{path}.{key}"), calls)
         items = f"for key, item in {calls('as_object', 'value', 'path')}.items()"
+        if shape.sparse:
+            return Function(f"_read_{shape.name}", "dict[str, Any]", ("return {", f"    key: None if item is None else {read}", f"    {items}", "}"))
         return Function(f"_read_{shape.name}", "dict[str, Any]", ("return {", f"    key: {read}", f"    {items}", "    if item is not None", "}"))

@@ -56,6 +56,7 @@ class StructureKind(CompositeKind):
                 sensitive=common["sensitive"] or bool(shapes[member["shape"]].get("sensitive", False)),
                 deprecated=deprecation(member),
                 idempotency_token=bool(member.get("idempotency_token", False)),
+                default_json=json.dumps(member["default"], sort_keys=True) if "default" in member else None,
             )
             for wire, member in raw["members"].items()
         )
@@ -73,6 +74,8 @@ class StructureKind(CompositeKind):
             prop: dict[str, Any] = schema_ref(member.shape)
             if export and not member.required:
                 prop = {"anyOf": [prop, {"type": "null"}]}
+            if member.default_json is not None:
+                prop["default"] = member.default
             if member.documentation or member.deprecated:
                 prop["description"] = "\n\n".join(t for t in (member.documentation, member.deprecated) if t)
             if member.deprecated and export:
@@ -93,7 +96,9 @@ class StructureKind(CompositeKind):
     def typescript_declaration(self, service: Service, shape: StructureShape, doc_lines: list[str]) -> list[str]:
         lines = _error_members(shape.error, shape.members) if shape.error else []
         for member in shape.members:
-            lines += doc_block(member.documentation, "  ", [SENSITIVE_NOTE] if member.sensitive else [], deprecated_tag(member.deprecated))
+            notes = [SENSITIVE_NOTE] if member.sensitive else []
+            notes += [f"Default: {member.default_json} (the server assumes it when the member is left out)."] if member.default_json is not None else []
+            lines += doc_block(member.documentation, "  ", notes, deprecated_tag(member.deprecated))
             name = ts_member_name(member.wire_name)
             lines.append(f"  {name}: {member.shape};" if member.required else f"  {name}?: {member.shape} | null;")
         return [*doc_lines, f"export interface {shape.name} {{", *lines, "}"]

@@ -10,8 +10,11 @@ import http.server
 import importlib
 import json
 import math
+import socket
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -225,6 +228,25 @@ class Stub:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@contextmanager
+def loopback_names(domain: str) -> Iterator[None]:
+    """Resolve `domain` and every name under it (foo.bar.example.com) to 127.0.0.1 in this
+    process, so that a client putting a host prefix before its endpoint's host reaches the
+    loopback stub: the cases name hosts under example.com, which no test may reach."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and (host == domain or host.endswith("." + domain)):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)
+
+    socket.getaddrinfo = getaddrinfo
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = real
 
 
 def client_for(package: ModuleType, url: str) -> Any:

@@ -36,6 +36,7 @@ def widgets() -> dict[str, Any]:
                 "errors": [{"shape": "WidgetNotFound"}, {"shape": "ThrottlingException"}, {"shape": "InternalFault"}],
                 "documentation": "<p>Gets a widget.</p>",
                 "endpoint": {"hostPrefix": "{AccountId}.data."},
+                "requestcompression": {"encodings": ["gzip"]},
                 "readonly": True,
             },
             "DeleteAll": {"name": "DeleteAll", "http": {"method": "POST", "requestUri": "/"}, "deprecated": True, "deprecatedMessage": "Do not.", "deprecatedSince": "2021-01-01"},

@@ -63,6 +63,8 @@ def convert(model: dict[str, Any]) -> dict[str, Any]:
         _deprecation(op, traits)
         if "endpoint" in op:
             traits["smithy.api#endpoint"] = {"hostPrefix": op["endpoint"]["hostPrefix"]}
+        if "requestcompression" in op:
+            traits["smithy.api#requestCompression"] = {"encodings": op["requestcompression"]["encodings"]}
         shape: dict[str, Any] = {"type": "operation"}
         for key in ("input", "output"):
             if key in op:

@@ -112,3 +112,17 @@ def _import(tmp_path: Path, name: str, model: dict[str, Any]) -> dict[str, Any]:
 def test_the_same_model_as_botocore_json_and_as_smithy_gives_the_same_spec(tmp_path: Path, name: str) -> None:
     model = json.loads(CODEPIPELINE.read_text(encoding="utf-8")) if name == "codepipeline" else widgets()
     assert _import(tmp_path, "smithy", convert(model)) == _import(tmp_path, "botocore", model)
+
+
+def test_the_imported_model_generates_with_its_host_labels_defaults_sparse_collections_and_member_formats(tmp_path: Path) -> None:
+    # widgets.json has each of them; the generator refused all four before it generated them.
+    spec = tmp_path / "widgets.yaml"
+    assert run("import", "--model", str(WIDGETS), "--out", str(spec)).returncode == 0
+    done = run("generate", "--spec", str(spec), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    models = next((tmp_path / "out").glob("*/models.py")).read_text(encoding="utf-8")
+    assert "count: Annotated[Count | None, Field(alias=\"count\")] = 0" in models
+    assert 'TagList = TypeAliasType("TagList", Annotated[list[String | None], Field(max_length=50)])' in models
+    assert 'updated: Annotated[TimestampIso8601 | None, Field(alias="updated")]' in models
+    client = next((tmp_path / "out").glob("*/client.py")).read_text(encoding="utf-8")
+    assert '"GetWidget": "{AccountId}.data."' in client

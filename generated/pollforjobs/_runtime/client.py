@@ -5,7 +5,8 @@ The package's client class subclasses `ServiceClient`, sets `SPEC` (the protocol
 name, the spec's error classes, names and readers) and adds one method per operation, which
 calls `_payload` and `_invoke`. Requests are signed with SigV4 by the AWS Common Runtime's
 signer and sent over keep-alive connections; failures are retried as in the AWS SDKs'
-standard mode (`retries.RetryPolicy`); responses are read by their wire names only.
+standard mode (`retries.RetryPolicy`); responses are read by their wire names only. Host
+prefixes and request compression follow botocore (see `client_config` and `bodies`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ from typing import Any, ClassVar, Final, Self, TypeVar
 
 from pydantic import BaseModel
 
+from .bodies import DEFAULT_MIN_COMPRESSION_BYTES, compressed
+from .client_config import (
+    chosen_protocol,
+    compression_disabled,
+    expand_host_prefix,
+    explicit_credentials,
+    host_prefix_injection,
+    min_compression_size,
+    positive,
+    timeout_or_none,
+    whole,
+)
 from .client_errors import (
     ConfigurationError,
     EndpointConnectionError,
@@ -38,6 +51,7 @@ from .transport import DEFAULT_MAX_RESPONSE_BYTES, ConnectionPool, Response
 
 DEFAULT_TIMEOUT: Final = 60.0
 DEFAULT_MAX_ATTEMPTS: Final = 3
+MAX_PREFIXED_HOSTS: Final = 16  # hosts with a host prefix whose idle connections are kept
 _M = TypeVar("_M", bound=BaseModel)
 
 
@@ -66,31 +80,11 @@ class ClientSpec:
     protocols: Mapping[str, ClientProtocol] = field(default_factory=dict)
     # The service's own endpoint variable, as boto3 names it: AWS_ENDPOINT_URL_<SERVICE ID>.
     endpoint_variable: str = ""
-
-
-def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        raise ConfigurationError(f"{name} must be a positive number of seconds, not {value!r}")
-    return float(value)
-
-
-def _whole(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
-    return value
-
-
-def _timeout_or_none(name: str, value: object) -> float | None:
-    return None if value is None else _positive(name, value)
-
-
-def _without_nulls(value: Any) -> Any:
-    """A wire value with null members dropped: `null` means "not set" and is never sent."""
-    if isinstance(value, Mapping):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, (list, tuple)):
-        return [_without_nulls(v) for v in value]
-    return value
+    # Per operation: its endpoint trait's host prefix, and the encodings it may be sent in.
+    host_prefixes: Mapping[str, str] = field(default_factory=dict)
+    compression: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The exception for host labels whose values cannot go in a host name.
+    refuse_host_labels: Callable[[list[str]], Exception] = ValueError
 
 
 class ServiceClient:
@@ -115,9 +109,12 @@ class ServiceClient:
         total_timeout: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         protocol: str | None = None,
+        inject_host_prefix: bool | None = None,
+        disable_request_compression: bool | None = None,
+        request_min_compression_size_bytes: int | None = None,
     ) -> None:
         spec = self.SPEC
-        self._protocol = self._chosen_protocol(protocol)
+        self._protocol = chosen_protocol(spec.protocol, spec.protocols, protocol)
         self._codec = self._protocol.codec
         # Per operation: the path and the headers every request for it carries (unsigned).
         self._requests: dict[str, tuple[str, dict[str, str]]] = {}
@@ -127,7 +124,7 @@ class ServiceClient:
         self._profile_name = profile_name
         self._session: Any = None
         self._lock = threading.Lock()
-        self._credentials: Any = self._explicit_credentials(
+        self._credentials: Any = explicit_credentials(
             aws_access_key_id, aws_secret_access_key, aws_session_token
         )
         self.region_name = self._resolve_region(region_name)
@@ -142,17 +139,25 @@ class ServiceClient:
             self._host_header += f":{port}"
         self.endpoint_url = f"{scheme}://{self._host_header}{self._path}"
         self.validate_requests = bool(validate_requests)
-        self.total_timeout = _timeout_or_none("total_timeout", total_timeout)
-        self._retry = RetryPolicy(_whole("max_attempts", max_attempts), spec.operation_errors)
-        self._pool = ConnectionPool(
-            scheme,
-            self._host,
-            port,
-            connect_timeout=_positive("connect_timeout", connect_timeout),
-            read_timeout=_positive("read_timeout", read_timeout),
-            max_idle=_whole("max_pool_connections", max_pool_connections),
-            max_response_bytes=_whole("max_response_bytes", max_response_bytes),
+        self.total_timeout = timeout_or_none("total_timeout", total_timeout)
+        self._retry = RetryPolicy(whole("max_attempts", max_attempts), spec.operation_errors)
+        self.inject_host_prefix = host_prefix_injection(inject_host_prefix)
+        self.disable_request_compression = compression_disabled(disable_request_compression)
+        self.request_min_compression_size_bytes = min_compression_size(
+            request_min_compression_size_bytes, DEFAULT_MIN_COMPRESSION_BYTES
         )
+        settings: dict[str, Any] = {
+            "connect_timeout": positive("connect_timeout", connect_timeout),
+            "read_timeout": positive("read_timeout", read_timeout),
+            "max_idle": whole("max_pool_connections", max_pool_connections),
+            "max_response_bytes": whole("max_response_bytes", max_response_bytes),
+        }
+        self._new_pool: Callable[[str], ConnectionPool] = lambda host: ConnectionPool(
+            scheme, host, port, **settings
+        )
+        self._pool = self._new_pool(self._host)
+        # The pools of hosts with a host prefix (the endpoint trait), by prefix.
+        self._prefixed: dict[str, ConnectionPool] = {}
 
     def __repr__(self) -> str:
         return (
@@ -166,7 +171,26 @@ class ServiceClient:
 
     def close(self) -> None:
         """Close the idle connections; the client stays usable and reconnects when called."""
-        self._pool.close()
+        with self._lock:
+            pools, self._prefixed = [self._pool, *self._prefixed.values()], {}
+        for pool in pools:
+            pool.close()
+
+    def _prefixed_pool(
+        self, operation: str, payload: Mapping[str, Any]
+    ) -> tuple[ConnectionPool, str]:
+        """The pool and Host header for an operation with a host prefix: botocore puts the
+        expanded prefix before the endpoint's host."""
+        prefix, bad = expand_host_prefix(self.SPEC.host_prefixes[operation], payload)
+        if bad:
+            raise self.SPEC.refuse_host_labels(bad)
+        with self._lock:
+            pool = self._prefixed.get(prefix)
+            if pool is None:
+                if len(self._prefixed) >= MAX_PREFIXED_HOSTS:  # many label values: drop the oldest
+                    self._prefixed.pop(next(iter(self._prefixed))).close()
+                pool = self._prefixed[prefix] = self._new_pool(prefix + self._host)
+        return pool, prefix + self._host_header
 
     def __enter__(self) -> Self:
         return self
@@ -175,32 +199,6 @@ class ServiceClient:
         self.close()
 
     # --- configuration -------------------------------------------------------------------
-
-    def _chosen_protocol(self, name: str | None) -> ClientProtocol:
-        spec = self.SPEC
-        if name is None:
-            return spec.protocol
-        found = spec.protocols.get(name) if isinstance(name, str) else None
-        if found is None:
-            choices = ", ".join(sorted(spec.protocols)) or "none but the default"
-            raise ConfigurationError(f"protocol must be one of the spec's: {choices}; not {name!r}")
-        return found
-
-    @staticmethod
-    def _explicit_credentials(
-        key: str | None, secret: str | None, token: str | None
-    ) -> StaticCredentials | None:
-        if key is None and secret is None:
-            if token is not None:
-                raise ConfigurationError(
-                    "aws_session_token needs aws_access_key_id and aws_secret_access_key too"
-                )
-            return None
-        if not key or not secret:
-            raise ConfigurationError(
-                "pass both aws_access_key_id and aws_secret_access_key, or neither"
-            )
-        return StaticCredentials(key, secret, token or None)
 
     def _botocore_session(self) -> Any:
         with self._lock:
@@ -271,7 +269,10 @@ class ServiceClient:
         elif params:
             raise TypeError("pass either a request or keyword arguments, not both")
         elif isinstance(request, model):
-            return request.model_dump(by_alias=True, exclude_none=True, mode="json")
+            # Unset members with a default stay unsent, as botocore sends only what is set.
+            return request.model_dump(
+                by_alias=True, exclude_none=True, exclude_unset=True, mode="json"
+            )
         if not isinstance(request, Mapping):
             raise TypeError(
                 f"the request must be a models.{model.__name__} or a dict of wire names, "
@@ -280,7 +281,7 @@ class ServiceClient:
         unknown = self.SPEC.names.unknown(request, model.__name__)
         if unknown:
             raise self.SPEC.refuse_names(unknown)
-        return dict(_without_nulls(request))
+        return dict(self.SPEC.names.without_nulls(request, model.__name__))
 
     def _invoke(
         self,
@@ -300,6 +301,14 @@ class ServiceClient:
         except KeyError:
             path, template = self._request_for(operation)
         headers = template.copy()
+        pool = self._pool
+        if self.inject_host_prefix and operation in self.SPEC.host_prefixes:
+            pool, headers["Host"] = self._prefixed_pool(operation, payload)
+        encodings = self.SPEC.compression.get(operation)
+        if encodings and not self.disable_request_compression:
+            body, encoding = compressed(body, encodings, self.request_min_compression_size_bytes)
+            if encoding:
+                headers["Content-Encoding"] = encoding
         policy = self._retry
         deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         signing_name = self.SPEC.signing_name
@@ -310,7 +319,7 @@ class ServiceClient:
             failure: ServiceError | EndpointConnectionError
             retry_after = None
             try:
-                response = self._pool.post(path, body, signed, deadline)
+                response = pool.post(path, body, signed, deadline)
             except TotalTimeoutError as exc:
                 if attempt > 1:
                     exc.add_note(f"{operation}: gave up after {attempt} attempts")

@@ -6,7 +6,7 @@ be one of: ...`), and says which member a misspelt name most likely means."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from .client_errors import clean_text
 
@@ -27,7 +27,8 @@ class RequestNames:
     `members`: each structure's members by wire name, mapped to the shape of the value when
     that may hold names too (else None). `items`: each list's member shape and each map's
     value shape, when that holds names. `wire_names`: per structure, the Python names of the
-    members whose wire names differ, for "did you mean".
+    members whose wire names differ, for "did you mean". `sparse`: the lists and maps whose
+    null members are values (members name them, whatever their items hold).
     """
 
     def __init__(
@@ -35,10 +36,33 @@ class RequestNames:
         members: Mapping[str, Mapping[str, str | None]],
         items: Mapping[str, str],
         wire_names: Mapping[str, Mapping[str, str]],
+        sparse: frozenset[str] = frozenset(),
     ) -> None:
         self._members = members
         self._items = items
         self._wire_names = wire_names
+        self._sparse = sparse
+
+    def without_nulls(self, value: Any, shape: str | None) -> Any:
+        """A wire value of `shape` with null members dropped: `null` means "not set" and is
+        never sent; in a sparse list or map it is a value, and stays."""
+        members = self._members.get(shape) if shape is not None else None
+        if isinstance(value, Mapping):
+            if members is not None:
+                return {
+                    k: self.without_nulls(v, members.get(k))
+                    for k, v in value.items()
+                    if v is not None
+                }
+            keep = shape in self._sparse
+            item = self._items.get(shape) if shape is not None else None
+            return {
+                k: self.without_nulls(v, item) for k, v in value.items() if keep or v is not None
+            }
+        if isinstance(value, (list, tuple)):
+            item = self._items.get(shape) if shape is not None else None
+            return [self.without_nulls(v, item) for v in value]
+        return value
 
     def unknown(self, value: object, shape: str) -> list[UnknownName]:
         """Every name in `value` (a wire value of `shape`) that its shape does not have."""

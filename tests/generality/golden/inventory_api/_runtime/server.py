@@ -9,7 +9,8 @@ hands them here with the spec's error classes and validators. Per request:
   the two frame the body differently, so the bytes after it could be read as a second,
   smuggled request (RFC 9112, section 6.1);
 - the protocol checks the method and path; the body must be at most `max_body_bytes` (413
-  `RequestEntityTooLargeException`, and the connection is closed);
+  `RequestEntityTooLargeException`, and the connection is closed), and so must a `gzip`
+  `Content-Encoding` body once decompressed (see `bodies`);
 - with `credentials`, the request must carry a valid SigV4 signature (see `sigv4`);
 - the protocol names the operation (else 400 `UnknownOperationException`), checks the headers
   and decodes the body (400 `SerializationException` when it cannot);
@@ -42,6 +43,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar
 
 import pydantic
 
+from .bodies import decoded, read_body
 from .errors import ServiceError
 from .protocols import Codec, ProtocolError, ServerProtocol
 from .sigv4 import SignatureError, SigV4Verifier, check_clock_skew
@@ -205,6 +207,7 @@ class Application(Generic[V]):
         wanted = self._wanted
         found: dict[bytes, str] = {}
         length: str | None = None
+        encoding: str | None = None
         chunked = False
         for name, value in scope["headers"]:
             # A repeated header reads as its values joined with commas, as the signature
@@ -216,6 +219,9 @@ class Application(Generic[V]):
                 length = value.decode("latin-1")
             elif name == b"transfer-encoding":
                 chunked = True
+            elif name == b"content-encoding":
+                text = value.decode("latin-1")
+                encoding = f"{encoding},{text}" if encoding else text
         speaker = self._single or self._speaker_for(scope["path"], found)
         protocol = speaker.protocol
         key = protocol.route(scope["path"], found)
@@ -225,7 +231,9 @@ class Application(Generic[V]):
         try:
             if chunked and length is not None:
                 raise ProtocolError("SerializationException", FRAMED_TWICE_MESSAGE, close=True)
-            status, body = 200, await self._answer(speaker, scope, receive, key, found, length)
+            status, body = 200, await self._answer(
+                speaker, scope, receive, key, found, (length, encoding)
+            )
         except (ProtocolError, ServiceError) as failure:
             if isinstance(failure, ProtocolError):
                 error = self._spec.error(failure.code, failure.message, failure.status)
@@ -263,12 +271,14 @@ class Application(Generic[V]):
         receive: Receive,
         key: str | None,
         found: Mapping[bytes, str],
-        length: str | None,
+        framing: tuple[str | None, str | None],
     ) -> bytes:
-        """The success body; raises ProtocolError or ServiceError."""
+        """The success body; raises ProtocolError or ServiceError. `framing`: the body's
+        Content-Length and Content-Encoding."""
         protocol = speaker.protocol
         protocol.check_request_line(scope["method"], scope["path"])
-        body = await self._read_body(receive, length)
+        length, encoding = framing
+        body = await read_body(receive, length, self.max_body_bytes)
         if self._verifier is not None:
             try:
                 query = scope.get("query_string", b"")
@@ -279,32 +289,8 @@ class Application(Generic[V]):
         if operation is None or key is None:
             raise protocol.unknown_operation(key)
         protocol.check_headers(found)
+        body = decoded(body, encoding, self.max_body_bytes)
         return await self._call(operation, key, speaker.codec.decode_request(body), speaker.codec)
-
-    async def _read_body(self, receive: Receive, length: str | None) -> bytes:
-        limit = self.max_body_bytes
-        if length is not None and length.isdigit() and int(length) > limit:
-            raise self._too_large()
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                raise ProtocolError("SerializationException", "The client went away.", close=True)
-            chunk: bytes = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                raise self._too_large()
-            if not message.get("more_body", False):
-                if not chunks:
-                    return chunk
-                chunks.append(chunk)
-                return b"".join(chunks)
-            chunks.append(chunk)
-
-    def _too_large(self) -> ProtocolError:
-        message = f"The request body is larger than {self.max_body_bytes} bytes."
-        return ProtocolError("RequestEntityTooLargeException", message, close=True)
 
     async def _call(self, operation: Operation[V], key: str, document: Any, codec: Codec) -> bytes:
         spec = self._spec

@@ -10,8 +10,14 @@ Run: python bench/bench_cbor.py [--quick] [--rounds N] [--calls N]
    (the server's answer plus the loopback: the two differ by the server's protocol cost), and
    the generated client in each mode (`protocol="awsJson1_1"`, `protocol="rpcv2Cbor"`); each
    client's own cost is its time minus the bare POST of its protocol.
+3. The codec steps alone, same payloads: reading the request body (JSON: json with the
+   protocol's checks; CBOR: cbor2 held to the protocol's rules) and writing the answer (JSON:
+   pydantic-core's `to_json`; CBOR: pydantic-core's `to_python` then cbor2), beside a
+   prototype that writes the CBOR answer straight from the model in Python
+   (bench/cbor_direct_writer.py, checked here to decode to the same value). Best of the rounds.
 
-Rounds interleave the contenders; figures are medians over the rounds, with the spread.
+Rounds interleave the contenders; figures are medians over the rounds, with the spread (its
+low end is the best round); section 3 gives the best rounds.
 """
 
 from __future__ import annotations
@@ -179,6 +185,29 @@ def http_runners(port: int, calls: int) -> dict[str, Callable[[], float]]:
     return runners
 
 
+def codec_runners(calls: int) -> dict[str, Callable[[], float]]:
+    from pollforjobs._runtime.protocols.cbor_codec import CBOR
+    from pollforjobs._runtime.protocols.json_codec import JSON
+    from pollforjobs.wire import read_response
+
+    from bench.cbor_direct_writer import ModelWriter
+
+    request = json.loads(reference_samples()[0])
+    json_body = json.dumps(request, separators=(",", ":")).encode()
+    cbor_body = cbor2.dumps(request)
+    output = read_response(json.loads(reference_samples()[1]))
+    writer = ModelWriter()
+    if cbor2.loads(writer.write(output)) != cbor2.loads(CBOR.encode_model(output)):
+        raise SystemExit("the direct writer's answer differs from the codec's")
+    return {
+        "read request, AWS JSON": timed(lambda: JSON.decode_request(json_body), calls),
+        "read request, CBOR": timed(lambda: CBOR.decode_request(cbor_body), calls),
+        "write answer, AWS JSON": timed(lambda: JSON.encode_model(output), calls),
+        "write answer, CBOR": timed(lambda: CBOR.encode_model(output), calls),
+        "write answer, CBOR direct (proto)": timed(lambda: writer.write(output), calls),
+    }
+
+
 def timed(call: Callable[[], object], calls: int) -> Callable[[], float]:
     def run() -> float:
         start = time.perf_counter()
@@ -212,8 +241,8 @@ def main() -> None:
     for name, values in results.items():
         print(f"   {name:<32} {spread(values)}")
     for label in ("", ", SigV4 checked"):
-        ratio = statistics.median(results[f"RPC v2 CBOR{label}"]) / statistics.median(results[f"AWS JSON 1.1{label}"])
-        print(f"   CBOR / JSON{label}: {ratio:.2f}")
+        cbor, plain = results[f"RPC v2 CBOR{label}"], results[f"AWS JSON 1.1{label}"]
+        print(f"   CBOR / JSON{label}: {statistics.median(cbor) / statistics.median(plain):.2f} (medians), {min(cbor) / min(plain):.2f} (bests)")
 
     child, port = start_server()
     try:
@@ -229,6 +258,14 @@ def main() -> None:
     cbor_own = median["client, rpcv2Cbor"] - median["bare POST, RPC v2 CBOR"]
     print(f"   server + loopback, CBOR / JSON: {median['bare POST, RPC v2 CBOR'] / median['bare POST, AWS JSON 1.1']:.2f}")
     print(f"   client's own cost: JSON {json_own:.1f} us, CBOR {cbor_own:.1f} us (CBOR / JSON {cbor_own / json_own:.2f})")
+
+    print(f"3. the codec steps alone ({rounds * 3} rounds of {calls} calls; best of the rounds)")
+    results = interleaved(codec_runners(calls), rounds * 3)
+    best = {name: min(values) for name, values in results.items()}
+    for name, value in best.items():
+        print(f"   {name:<36} {value:6.2f} us")
+    print(f"   read, CBOR / JSON: {best['read request, CBOR'] / best['read request, AWS JSON']:.2f}")
+    print(f"   write, CBOR / JSON: {best['write answer, CBOR'] / best['write answer, AWS JSON']:.2f}; direct writer / CBOR: {best['write answer, CBOR direct (proto)'] / best['write answer, CBOR']:.2f}")
 
 
 if __name__ == "__main__":

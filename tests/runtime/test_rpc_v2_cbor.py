@@ -120,6 +120,31 @@ def test_any_bytes_are_read_or_refused_as_a_serialization_exception(body: bytes)
         assert exc.code == "SerializationException"
 
 
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.binary(max_size=24), min_size=1, max_size=6))
+def test_a_body_reads_the_same_whatever_was_read_before_it(earlier: list[bytes]) -> None:
+    # Each thread reuses one decoder: refusals, bytes after an item and the decoder's read-ahead
+    # must leave nothing behind for the next body, in any thread.
+    body = cbor2.dumps({"name": "w", "sizes": [1, 2.5, None], "blob": b"\x00\x01"})
+    expected = {"name": "w", "sizes": [1, 2.5, None], "blob": "AAE="}
+
+    def read_after_earlier() -> object:
+        for other in earlier:
+            for attempt in (other, body + other, other + body):
+                try:
+                    CBOR.decode_request(attempt)
+                except ProtocolError:
+                    pass
+        return CBOR.decode_request(body)
+
+    assert read_after_earlier() == expected
+    found: list[object] = []
+    thread = threading.Thread(target=lambda: found.append(read_after_earlier()))
+    thread.start()
+    thread.join()
+    assert found == [expected]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.recursive(st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats() | st.text(max_size=8), lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20))
 def test_what_cbor2_writes_is_read_back(value: object) -> None:

@@ -194,7 +194,7 @@ def decode_checked(body: bytes) -> Any:
     through `check_well_formed`, for a message that says what and where."""
     stream = io.BytesIO(body)
     try:
-        value = cbor2.CBORDecoder(stream, **_STRICT).decode()
+        value = _decoder(stream).decode()
         # cbor2 reads ahead but leaves the stream just after the item: what is left over is
         # bytes after it (a truncated item raises, as the body's end comes first).
         if stream.tell() != len(body):
@@ -203,6 +203,22 @@ def decode_checked(body: bytes) -> Any:
     except (_Refused, cbor2.CBORDecodeError, ValueError, OverflowError, RecursionError) as exc:
         check_well_formed(body)
         raise MalformedCbor(f"cbor2 cannot read it ({exc})") from None
+
+
+_DECODERS: Final = threading.local()
+
+
+def _decoder(stream: io.BytesIO) -> Any:
+    """This thread's decoder, reading `stream`: made once (its settings cost more to take than
+    a small body to read); a decode keeps no state in it, and a new stream drops what it had
+    read ahead."""
+    try:
+        decoder = _DECODERS.decoder
+    except AttributeError:
+        decoder = _DECODERS.decoder = cbor2.CBORDecoder(stream, **_STRICT)
+    else:
+        decoder.fp = stream
+    return decoder
 
 
 class _Refused(ValueError):

@@ -54,7 +54,7 @@ def _format(source: str, line_length: int, black_text: Callable[[str], str]) -> 
         out.extend(lines[done : statement.first])  # blank lines and comment lines, as written
         written = lines[statement.first : statement.last + 1]
         if _needs_black(statement, written, line_length):
-            out.append(_black_alone(statement, written, previous, black_text))
+            out.append(_split_call(statement, written[0], line_length) or _black_alone(statement, written, previous, black_text))
         else:
             out.extend(written)
         done = statement.last + 1
@@ -90,6 +90,41 @@ def _needs_black(statement: _Statement, written: list[str], line_length: int) ->
         if token.string == "," and index + 1 < len(tokens) and tokens[index + 1].string in _CLOSERS:
             return True  # black keeps or explodes a trailing comma by rules of its own
     return False
+
+
+def _split_call(statement: _Statement, line: str, line_length: int) -> str | None:
+    """Black's split of a one-line statement that ends in a call with plain arguments (no
+    brackets in them, none before the call): the arguments on a line of their own, or one a
+    line with a trailing comma where they do not fit. None for any other statement."""
+    tokens = [t for t in statement.tokens if t.type != tokenize.NEWLINE]
+    brackets = [i for i, t in enumerate(tokens) if t.type == tokenize.OP and t.string in "()[]{}"]
+    if statement.first != statement.last or len(brackets) != 2 or tokens[-1].string != ")" or brackets[1] != len(tokens) - 1:
+        return None
+    opening = brackets[0]
+    if tokens[opening].string != "(" or opening == 0 or tokens[opening - 1].type != tokenize.NAME or opening == len(tokens) - 2:
+        return None
+    if any(t.type == tokenize.COMMENT or (t.type == tokenize.STRING and _quote_of(t.string) == "'") for t in tokens):
+        return None
+    if any(t.string in ("lambda", "=", ":=", "*", "**") for t in tokens[opening + 1 : -1]) or tokens[0].string in _KEYWORDS_OF_A_HEADER:
+        return None
+    indent = line[: tokens[0].start[1]]
+    head, tail = line[: tokens[opening].end[1]], line[tokens[-1].start[1] : tokens[-1].end[1]]
+    body = line[tokens[opening].end[1] : tokens[-1].start[1]].strip()
+    if body.endswith(",") or len(head) > line_length:
+        return None
+    inner = indent + "    "
+    if len(inner) + len(body) <= line_length:
+        return f"{head}\n{inner}{body}\n{indent}{tail}\n"
+    commas = [t for t in tokens[opening + 1 : -1] if t.string == ","]
+    starts = [tokens[opening].end[1], *(t.end[1] for t in commas)]
+    ends = [*(t.start[1] for t in commas), tokens[-1].start[1]]
+    arguments = [line[a:b].strip() + "," for a, b in zip(starts, ends)]
+    if any(len(inner) + len(argument) > line_length for argument in arguments):
+        return None
+    return "".join([f"{head}\n", *(f"{inner}{argument}\n" for argument in arguments), f"{indent}{tail}\n"])
+
+
+_KEYWORDS_OF_A_HEADER = frozenset({"def", "class", "async", "if", "elif", "else", "while", "for", "with", "try", "except", "finally", "return", "raise", "del", "assert", "import", "from", "yield", "await", "global", "nonlocal", "case", "match"})
 
 
 def _quote_of(literal: str) -> str:

@@ -24,6 +24,11 @@ def format_python(source: str, name: str) -> str:
 def format_generated(source: str, name: str) -> str:
     """Black's output for a module the templates and kinds wrote, with black run only on the
     statements it would change (format_statements.py)."""
+    # The same entry as format_python's: the output is black's, so the same for the same source.
+    return cache.cached("black", [SETTINGS, source], lambda: _by_statement(source, name))
+
+
+def _by_statement(source: str, name: str) -> str:
     try:
         return format_module(source, LINE_LENGTH, _black_or_value_error)
     except ValueError as exc:

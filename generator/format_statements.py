@@ -105,7 +105,7 @@ def _split_call(statement: _Statement, line: str, line_length: int) -> str | Non
         return None
     if any(t.type == tokenize.COMMENT or (t.type == tokenize.STRING and _quote_of(t.string) == "'") for t in tokens):
         return None
-    if any(t.string in ("lambda", "=", ":=", "*", "**") for t in tokens[opening + 1 : -1]) or tokens[0].string in _KEYWORDS_OF_A_HEADER:
+    if any(t.string in ("lambda", ":=", "*", "**") for t in tokens[opening + 1 : -1]) or tokens[0].string in _KEYWORDS_OF_A_HEADER:
         return None
     indent = line[: tokens[0].start[1]]
     head, tail = line[: tokens[opening].end[1]], line[tokens[-1].start[1] : tokens[-1].end[1]]
@@ -119,7 +119,9 @@ def _split_call(statement: _Statement, line: str, line_length: int) -> str | Non
     starts = [tokens[opening].end[1], *(t.end[1] for t in commas)]
     ends = [*(t.start[1] for t in commas), tokens[-1].start[1]]
     arguments = [line[a:b].strip() + "," for a, b in zip(starts, ends)]
-    if any(len(inner) + len(argument) > line_length for argument in arguments):
+    pieces = [[t for t in tokens[opening + 1 : -1] if a <= t.start[1] < b] for a, b in zip(starts, ends)]
+    # Black leaves a string it cannot split on a line too long; anything else it splits further.
+    if any(len(inner) + len(argument) > line_length and not (len(piece) == 1 and piece[0].type == tokenize.STRING) for argument, piece in zip(arguments, pieces)):
         return None
     return "".join([f"{head}\n", *(f"{inner}{argument}\n" for argument in arguments), f"{indent}{tail}\n"])
 

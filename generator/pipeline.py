@@ -129,15 +129,16 @@ def render_files(service: Service, outputs: Outputs = EVERYTHING) -> dict[str, s
     with stage("templates"):
         files = rendered_templates(service, outputs)
         runtime = runtime_files(service, lambda source: runtime_header(service, source))
-    with stage("black"):
-        files = {name: (format_generated(text, name) if name.endswith(".py") else text) for name, text in files.items()}
     with stage("models"):
-        models = top + render_models(service)
-    with stage("black (models)"):
-        files[f"{prefix}models.py"] = format_python(models, f"{prefix}models.py")
+        models = {f"{prefix}models.py": top + render_models(service)}
     with stage("exports"):
         exported = export_files(service, generated_by(service), list(outputs.exports)) if outputs.exports else {}
         files.update({f"{prefix}{name}": text for name, text in exported.items()})
+    with stage("black"):
+        # Black whole for the models (datamodel-code-generator's layout, not ours); for the
+        # modules the templates write, only on the statements it would change.
+        files = {name: (format_generated(text, name) if name.endswith(".py") else text) for name, text in files.items()}
+        files.update({name: format_python(text, name) for name, text in models.items()})
     # The runtime is copied as it stands: templates/runtime/ is black-formatted where it lives
     # (tests/runtime checks it with the same settings), and a comment line before it changes
     # nothing black would do.

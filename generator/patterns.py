@@ -8,7 +8,9 @@ dialect then only adds its own whole-value anchoring.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from .pattern_sets import (
@@ -65,6 +67,7 @@ class Pattern:
         return f"^(?:{self.body})$"
 
 
+@cache
 def translate(source: str) -> Pattern:
     rewrite = _Rewrite(source)
     body = rewrite.run()
@@ -478,6 +481,7 @@ class _Ambiguity:
         self.tree = sre_parse.parse(body)
         sample = set(range(128)) | {0x85, 0xA0, 0xFF, 0x100, 0x2028, 0x2029, 0xD800, 0xFFFD, 0x10000}
         self.universe = frozenset(sample | self._mentioned(self.tree))
+        self.ordered = sorted(self.universe)
 
     def check(self) -> None:
         self._walk(self.tree)
@@ -633,7 +637,7 @@ class _Ambiguity:
             elif kind_name == "LITERAL":
                 chosen.add(value)
             elif kind_name == "RANGE":
-                chosen.update(c for c in self.universe if value[0] <= c <= value[1])
+                chosen.update(self.ordered[bisect_left(self.ordered, value[0]) : bisect_right(self.ordered, value[1])])
             else:
                 chosen.update(self.universe)
         return self.universe - chosen if negate else frozenset(chosen)

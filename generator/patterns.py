@@ -129,6 +129,11 @@ def _reject_possessive(body: str) -> None:
 # Java's `$` (without MULTILINE): the end, or before a line terminator that ends the text.
 _JAVA_END = "(?=(?:\\r\\n|[\\n\\r\\u0085\\u2028\\u2029])?(?![\\s\\S]))"
 _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+# Java's `\b` (ASCII word characters, as `\w`, since JDK 19) spelled with lookarounds, the same
+# in every engine that runs them.
+_WORD = "[A-Za-z0-9_]"
+_BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
+_NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
 
 
 class _Rewrite:
@@ -234,6 +239,10 @@ class _Rewrite:
             ranges, end = _property_at(source, i)
             self.out.append(self._written(ranges))
             return end
+        if letter in "bB":
+            self.backtracking = True
+            self.out.append(_BOUNDARY if letter == "b" else _NOT_BOUNDARY)
+            return i + 2
         if letter in "AzZ":
             at_end = i + 2 == len(source)
             self.backtracking |= not at_end and letter != "A"

@@ -82,7 +82,7 @@ REJECTIONS = [
     ("(?x)a b", "inline flags other than i and s are not supported"),
     (r"\p{Greek}", r"character property \p{Greek} is not supported"),
     (r"\p{L", r"escape \p{ needs a closing '}'"),
-    (r"\bword\b", r"escape \b is not supported"),
+    (r"[\b]", r"escape \b is not supported"),
     ("(?=a)(a+)+b", "and it uses lookarounds or back-references, which no linear-time engine runs"),
     (r"\x4", "needs 2 hex digits"),
     (r"\u12G4", "needs 4 hex digits"),
@@ -242,6 +242,11 @@ ASCII_CASES = [
     (r"(-?)\d{2}\1\d{2}", "-12-34", True),  # a back-reference
     (r"(-?)\d{2}\1\d{2}", "-1234", False),
     (r"(-?)\d{2}\1\d{2}", "12-34", False),
+    (r"\bab\b", "ab", True),  # Java's \b: ASCII word characters, as \w
+    (r"[a-z]+\b-", "ab-", True),
+    (r"[a-z]+\B[a-z]", "abc", True),
+    (r"\d{4}(?!\d{2}\b)[0-9]*", "123456", False),
+    (r"\d{4}(?!\d{2}\b)[0-9]*", "1234567", True),
 ]
 
 

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import Phase, find, settings
-from hypothesis.errors import NoSuchExample
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 from generator.ir import (
     BlobShape,

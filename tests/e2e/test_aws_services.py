@@ -35,7 +35,7 @@ from generator.pipeline import compile_spec, generate
 
 from ..support.corpus import has_integral_float, has_lone_surrogate, mutants
 from ..support.export_corpus import complete_instance
-from ..support.server_harness import Served
+from ..support.server_harness import Served, post
 
 CI_SERVICES = ["secretsmanager", "kms", "ecr"]
 SLOW_SERVICES = ["dynamodb", "kinesis", "logs", "ssm", "glue", "ecs", "codebuild", "codepipeline"]
@@ -224,3 +224,33 @@ def test_boto3_round_trips_every_operation(package: tuple[Generated, ModuleType]
                 )
     print(f"{made.botocore_name}: {len(service.operations)} operations, {len(problems)} problems")
     assert problems[:5] == []
+
+
+@pytest.mark.parametrize("package", ["ecr"], indirect=True)
+def test_a_hostile_value_for_a_catastrophic_pattern_is_refused_at_once(package: tuple[Generated, ModuleType]) -> None:
+    """ECR's repository filter, `^[a-z0-9*](?:[._\\-/a-z0-9*]?[a-z0-9*]+)*$` (at most 255
+    characters): on `a` * 254 + `!` a backtracking engine tries every split of the run, about
+    2^254 paths. The validators match it with the linear-time engine, so the server answers
+    ValidationException at once; with Python's re this test would not end (no clock is read)."""
+    made, _ = package
+    validators = (made.folder / made.package / "validators.py").read_text(encoding="utf-8")
+    assert "_RE_ScanningRepositoryFilterValue: Final = LinearPattern(" in validators
+    server = importlib.import_module(f"{made.package}.server")
+    hostile = "a" * 254 + "!"
+    rule = {"scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": hostile, "filterType": "WILDCARD"}]}
+    headers = {
+        "X-Amz-Target": "AmazonEC2ContainerRegistry_V20150921.PutRegistryScanningConfiguration",
+        "Content-Type": "application/x-amz-json-1.1",
+    }
+
+    class Handler:
+        def put_registry_scanning_configuration(self, request: Any) -> Any:
+            raise AssertionError("a refused request reached the handler")
+
+    with Served(server.create_app(Handler())) as served:
+        answers = [
+            post(served.url, json.dumps({"scanType": "BASIC", "rules": [rule]}), headers) for _ in range(20)
+        ]
+    for answer in answers:
+        assert answer.status == 400 and answer.json["__type"] == "ValidationException", answer.body
+        assert "Member must satisfy regular expression pattern: ^[a-z0-9*]" in answer.json["message"]

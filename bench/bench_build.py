@@ -106,7 +106,7 @@ def scale(work: Path, operation_counts: list[int]) -> None:
     operations = sorted(yaml.safe_load(spec.read_text(encoding="utf-8"))["operations"])
     cold = {**os.environ, CACHE: "off"}
     print("\nAWS KMS from botocore, full regeneration, cold (one run each)")
-    print(f"  {'operations':>10} {'shapes':>7} {'files':>6} {'seconds':>8} {'ms per shape':>13}")
+    print(f"  {'operations':>10} {'shapes':>7} {'files':>6} {'seconds':>8} {'ms per shape':>13} {'CPU s':>6} {'CPU ms/shape':>13}")
     for count in operation_counts:
         chosen = work / f"kms-{count}.yaml"
         subprocess.run(generator("import", "--model", "botocore:kms", "--operations", ",".join(operations[:count]), "--out", str(chosen), "-q"), check=True, cwd=work)
@@ -114,7 +114,8 @@ def scale(work: Path, operation_counts: list[int]) -> None:
         out = work / f"kms-out-{count}"
         seconds = timed(generator("generate", "--spec", str(chosen), "--out", str(out), "-q"), work, cold, f"kms {count}")
         files = sum(1 for p in out.rglob("*") if p.is_file())
-        print(f"  {count:>10} {shapes:>7} {files:>6} {seconds:>8.2f} {1000 * seconds / shapes:>13.1f}")
+        cpu = CPU[f"kms {count}"][-1]
+        print(f"  {count:>10} {shapes:>7} {files:>6} {seconds:>8.2f} {1000 * seconds / shapes:>13.1f} {cpu:>6.2f} {1000 * cpu / shapes:>13.1f}")
 
 
 def main() -> None:

@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+from functools import cache as once
 from importlib import metadata
+from typing import Any
 
 from . import cache
+from .format_statements import format_module
 
 LINE_LENGTH = 100
 # Black is imported when a file is not in the cache: most runs after the first never do.
-# SETTINGS names every setting of the mode in _black: it is part of each cache key.
+# SETTINGS names every setting of the mode in _mode: it is part of each cache key.
 SETTINGS = f"black {metadata.version('black')}, line length {LINE_LENGTH}, py311"
 
 
 def format_python(source: str, name: str) -> str:
+    """Black over the whole of `source`: for Python the generator did not write itself (the
+    models datamodel-code-generator writes, a spec's hand-written handler)."""
     return cache.cached("black", [SETTINGS, source], lambda: _black(source, name))
 
 
+def format_generated(source: str, name: str) -> str:
+    """Black's output for a module the templates and kinds wrote, with black run only on the
+    statements it would change (format_statements.py)."""
+    # The same entry as format_python's: the output is black's, so the same for the same source.
+    return cache.cached("black", [SETTINGS, source], lambda: _by_statement(source, name))
+
+
+def _by_statement(source: str, name: str) -> str:
+    try:
+        return format_module(source, LINE_LENGTH, _black_or_value_error)
+    except ValueError as exc:
+        raise RuntimeError(f"generated {name} is not valid Python (a generator bug): {exc}") from None
+
+
 def _black(source: str, name: str) -> str:
+    try:
+        return _black_or_value_error(source)
+    except ValueError as exc:
+        raise RuntimeError(f"generated {name} is not valid Python (a generator bug): {exc}") from None
+
+
+def _black_or_value_error(source: str) -> str:
     import black
 
-    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
     try:
-        return black.format_str(source, mode=mode)
+        return black.format_str(source, mode=_mode())
     except black.InvalidInput as exc:
-        raise RuntimeError(f"generated {name} is not valid Python (a generator bug): {exc}") from None
+        raise ValueError(str(exc)) from None
+
+
+@once
+def _mode() -> Any:
+    import black
+
+    return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)

@@ -13,9 +13,20 @@ def py_literal(value: Any) -> str:
     if isinstance(value, tuple):
         inner = ", ".join(py_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, str):
+        return _string_literal(value)
+    if isinstance(value, (int, float, bool)) or value is None:
         return repr(value)
     raise TypeError(f"no literal for {type(value).__name__}")
+
+
+def _string_literal(value: str) -> str:
+    """repr(), in the quotes black prefers: double, unless that takes more escapes (a string
+    holding `"`, which repr already leaves in single quotes), so black has nothing to change."""
+    text = repr(value)
+    if text[0] == "'" and '"' not in value and "'" not in value:
+        return f'"{text[1:-1]}"'
+    return text
 
 
 def docstring(text: str, indent: str = "") -> str:

@@ -116,12 +116,48 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
 
 
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+
+
 def _compose(text: str) -> yaml.Node | None:
+    # libyaml's parser (C) gives the events, the composer above (Python) keeps its depth
+    # limit; a document it cannot read is read again by the pure-Python parser, whose errors
+    # yaml_errors.explain words.
+    if _CParser is not None:
+        fast = _FastLoader(text)
+        try:
+            return fast.get_single_node()
+        except yaml.YAMLError:
+            pass
+        finally:
+            fast.dispose()
     loader = _Loader(text)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+if _CParser is not None:
+
+    class _FastLoader(yaml.composer.Composer, _CParser, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+        """libyaml's events composed by PyYAML's composer with _Loader's depth limit."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.constructor.SafeConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            self._depth += 1
+            try:
+                if self._depth > MAX_DEPTH + 1:
+                    raise _TooDeep(None, None, f"nesting deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+                return yaml.composer.Composer.compose_node(self, parent, index)
+            finally:
+                self._depth -= 1
 
 
 def parse_spec_text(text: str, name: str) -> LoadedSpec:

@@ -30,7 +30,13 @@ def snake_case(name: str) -> str:
 
 
 def member_name(wire_name: str) -> str:
-    return snake_case(wire_name)
+    """The attribute name: snake_case, with `_` added where that is a Python keyword or a
+    name pydantic's BaseModel owns (`from` -> `from_`, `schema` -> `schema_`), as PEP 8 says.
+    The wire name stays the member's alias everywhere."""
+    name = snake_case(wire_name)
+    # Soft keywords (match, case, type, _) stay usable as attribute names; the set of them
+    # also grows between Python versions (type in 3.12), which would make output vary.
+    return name + "_" if keyword.iskeyword(name) or name in PYDANTIC_RESERVED else name
 
 
 def method_name(operation_name: str) -> str:
@@ -56,11 +62,7 @@ def member_name_problem(wire_name: str) -> str | None:
     name = member_name(wire_name)
     if not name.isidentifier():
         return f"member '{wire_name}' has no usable Python name (got '{name}')"
-    # Soft keywords (match, case, type, _) stay usable as attribute names; the set of them
-    # also grows between Python versions (type in 3.12), which would make output vary.
-    if keyword.iskeyword(name):
-        return f"member '{wire_name}' becomes the Python keyword '{name}'"
-    if name.startswith("model_") or name in PYDANTIC_RESERVED:
+    if name.startswith("model_"):
         return f"member '{wire_name}' becomes '{name}', which pydantic models reserve"
     return None
 

@@ -8,8 +8,22 @@ dialect then only adds its own whole-value anchoring.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from .pattern_sets import (
+    SHORTHANDS,
+    ClassError,
+    Ranges,
+    case_insensitive,
+    complement,
+    normalize,
+    property_class,
+    shorthand,
+    written,
+)
 
 _DOT = "[^\n\r\u0085\u2028\u2029]"  # Java's `.`: anything but a line terminator
 _CLASS_BODIES = {"d": "0-9", "w": "A-Za-z0-9_", "s": " \t\n\x0b\f\r"}
@@ -30,6 +44,12 @@ class PatternError(ValueError):
 class Pattern:
     source: str  # as written in the spec (and quoted in AWS's messages)
     body: str  # portable, ASCII-explicit
+    # Uses lookarounds or back-references: Python's `re` and ECMAScript run it, Rust's linear
+    # engine cannot, so the models check it with the validators' compiled pattern.
+    backtracking: bool = False
+    # Could backtrack catastrophically in Python's `re`: the validators match it with
+    # pydantic-core's Rust engine, which runs in time linear in the value's length.
+    linear: bool = False
 
     @property
     def python(self) -> str:
@@ -47,15 +67,41 @@ class Pattern:
         return f"^(?:{self.body})$"
 
 
+@cache
 def translate(source: str) -> Pattern:
-    body = _rewrite(source)
+    rewrite = _Rewrite(source)
+    body = rewrite.run()
     try:
         compiled = re.compile(body, re.ASCII)
     except re.error as exc:
         raise PatternError(f"regular expression does not compile: {exc}") from None
     _reject_possessive(compiled.pattern)
-    _reject_nested_quantifiers(compiled.pattern)
-    return Pattern(source, body)
+    try:
+        _reject_nested_quantifiers(compiled.pattern)
+    except PatternError as exc:
+        if rewrite.backtracking:
+            raise PatternError(
+                f"{exc}, and it uses lookarounds or back-references, which no linear-time engine runs"
+            ) from None
+        _check_linear(body)
+        return Pattern(source, body, linear=True)
+    return Pattern(source, body, backtracking=rewrite.backtracking)
+
+
+def _check_linear(body: str) -> None:
+    """The Rust engine reads a lone surrogate as U+FFFD (it cannot hold one): right only when
+    no class tells them apart."""
+    ambiguity = _Ambiguity(body)
+    if not ambiguity.surrogates_read_as_replacement():
+        raise PatternError(
+            "a pattern that can backtrack catastrophically is matched by a linear-time engine, and this one tells lone surrogates from U+FFFD"
+        )
+    from pydantic_core import SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=Pattern(body, body).rust))
+    except Exception as exc:  # noqa: BLE001 - pydantic-core reports any refusal as a SchemaError
+        raise PatternError(f"the linear-time engine refuses it: {str(exc).splitlines()[-1]}") from None
 
 
 def _reject_possessive(body: str) -> None:
@@ -71,6 +117,8 @@ def _reject_possessive(body: str) -> None:
                 walk(arg[2])
             elif name == "SUBPATTERN":
                 walk(arg[-1])
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                walk(arg[1])
             elif name == "BRANCH":
                 for branch in arg[1]:
                     walk(branch)
@@ -78,57 +126,267 @@ def _reject_possessive(body: str) -> None:
     walk(sre_parse.parse(body))
 
 
-def _rewrite(source: str) -> str:
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(source):
-        char = source[i]
-        if char == "\\":
-            if i + 1 >= len(source):
-                raise PatternError("regular expression ends with a lone backslash")
-            if source[i + 1] in "xu":
-                code, i = _code_point(source, i)
-                out.append(_literal(chr(code), in_class))
+# Java's `$` (without MULTILINE): the end, or before a line terminator that ends the text.
+_JAVA_END = "(?=(?:\\r\\n|[\\n\\r\\u0085\\u2028\\u2029])?(?![\\s\\S]))"
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
+# Java's `\b` (ASCII word characters, as `\w`, since JDK 19) spelled with lookarounds, the same
+# in every engine that runs them.
+_WORD = "[A-Za-z0-9_]"
+_BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
+_NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
+
+
+class _Rewrite:
+    """One pass over a Java pattern. Inline flags (`(?i)`, `(?s)`, `(?i:...)`) are applied by
+    rewriting (`a` -> `[Aa]`, `.` -> any character), as no other engine spells them alike."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.out: list[str] = []
+        self.flags: list[frozenset[str]] = [frozenset()]
+        self.lookaround: list[bool] = [False]
+        self.backtracking = False
+
+    def run(self) -> str:
+        source, out = self.source, self.out
+        i = 0
+        while i < len(source):
+            char = source[i]
+            flags = self.flags[-1]
+            if char == "\\":
+                i = self._escape_at(i)
                 continue
-            out.append(_escape(source[i + 1], in_class))
-            i += 2
-            continue
-        if in_class:
-            if char == "]":
-                if _class_is_empty(out):
-                    raise PatternError("a character class cannot be empty; escape a leading ']' as '\\]'")
-                in_class = False
-            elif char == "[":
-                raise PatternError("nested character classes ([a[b]]) are not portable; escape the '['")
-            elif char == "&" and source.startswith("&&", i):
-                raise PatternError("character class intersection (&&) is not portable")
-            out.append(char)
-        elif char == "[":
-            in_class = True
-            out.append(char)
-            if source.startswith("^", i + 1):
-                out.append("^")
-                i += 1
-        elif char == ".":
-            out.append(_DOT)
-        elif char == "(" and source.startswith("(?", i) and not source.startswith("(?:", i):
-            raise PatternError("only non-capturing groups '(?:' are portable; lookarounds, flags and named groups are not")
-        elif char == "{":
-            match = _QUANTIFIER.match(source, i)
-            if match and out:
-                out.append(match.group())
-                i = match.end()
+            if char == "[":
+                i = self._class_at(i)
                 continue
-            out.append("\\{")
-        elif char in "}]":
-            out.append("\\" + char)
+            if char == "(":
+                i = self._group_at(i)
+                continue
+            if char == ")":
+                if len(self.flags) > 1:
+                    self.flags.pop()
+                    closes_lookaround = self.lookaround.pop() and not self.lookaround[-1]
+                    if closes_lookaround and (
+                        source[i + 1 : i + 2] in ("*", "+", "?") or _QUANTIFIER.match(source, i + 1)
+                    ):
+                        raise PatternError("a lookaround cannot be repeated (ECMAScript refuses it)")
+                out.append(char)
+            elif char == ".":
+                out.append("[\\s\\S]" if "s" in flags else _DOT)
+            elif char == "$" and self.lookaround[-1]:
+                out.append(_JAVA_END)
+            elif char == "{":
+                match = _QUANTIFIER.match(source, i)
+                if match and out:
+                    out.append(match.group())
+                    i = match.end()
+                    continue
+                out.append("\\{")
+            elif char in "}]":
+                out.append("\\" + char)
+            elif "i" in flags and char.isascii() and char.isalpha():
+                out.append(f"[{char.upper()}{char.lower()}]")
+            else:
+                out.append(char)
+            i += 1
+        return "".join(out)
+
+    def _group_at(self, i: int) -> int:
+        source = self.source
+        flags, look = self.flags[-1], False
+        if source.startswith(_LOOKAROUNDS, i):
+            opener = "(?<" + source[i + 3] if source.startswith("(?<", i) else source[i : i + 3]
+            self.backtracking = look = True
+            self.out.append(opener)
+            end = i + len(opener)
+        elif source.startswith("(?", i) and not source.startswith("(?:", i):
+            match = re.compile(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?([:)])").match(source, i)
+            if not match:
+                raise PatternError(
+                    "named groups and other '(?' constructs are not portable; non-capturing groups '(?:', lookarounds and the flags i and s are"
+                )
+            on, off = set(match.group(1)), set(match.group(2) or "")
+            if not on | off <= {"i", "s"}:
+                raise PatternError(f"inline flags other than i and s are not supported (got '{match.group()}')")
+            flags = frozenset((flags | on) - off)
+            if match.group(3) == ")":
+                self.flags[-1] = flags
+                return match.end()
+            self.out.append("(?:")
+            end = match.end()
         else:
-            out.append(char)
-        i += 1
-    if in_class:
-        raise PatternError("unterminated character class")
-    return "".join(out)
+            opener = "(?:" if source.startswith("(?:", i) else "("
+            self.out.append(opener)
+            end = i + len(opener)
+        self.flags.append(flags)
+        self.lookaround.append(look or self.lookaround[-1])
+        return end
+
+    def _escape_at(self, i: int) -> int:
+        source = self.source
+        if i + 1 >= len(source):
+            raise PatternError("regular expression ends with a lone backslash")
+        letter = source[i + 1]
+        if letter in "xu":
+            code, end = _code_point(source, i)
+            self.out.append(
+                _literal(chr(code), False)
+                if "i" not in self.flags[-1] or not chr(code).isalpha()
+                else written(case_insensitive(((code, code),)))
+            )
+            return end
+        if letter in "pP":
+            ranges, end = _property_at(source, i)
+            self.out.append(self._written(ranges))
+            return end
+        if letter in "bB":
+            self.backtracking = True
+            self.out.append(_BOUNDARY if letter == "b" else _NOT_BOUNDARY)
+            return i + 2
+        if letter in "AzZ":
+            at_end = i + 2 == len(source)
+            self.backtracking |= not at_end and letter != "A"
+            self.out.append("^" if letter == "A" else "$" if at_end else "(?![\\s\\S])" if letter == "z" else _JAVA_END)
+            return i + 2
+        if letter in "123456789":
+            self.backtracking = True
+            self.out.append("\\" + letter)
+            return i + 2
+        self.out.append(_escape(letter, False))
+        return i + 2
+
+    def _written(self, ranges: Ranges) -> str:
+        try:
+            return written(case_insensitive(ranges) if "i" in self.flags[-1] else ranges)
+        except ClassError as exc:
+            raise PatternError(str(exc)) from None
+
+    def _class_at(self, i: int) -> int:
+        """A class that needs sets (a `\\p{..}`, a negated shorthand, or `(?i)`) is written
+        out as explicit ranges; any other is kept as it is written, shorthands spelled out."""
+        end = _class_end(self.source, i)
+        inner = self.source[i + 1 : end]
+        plain = (
+            None
+            if "i" in self.flags[-1] or re.search(r"\\[pPSDW]", inner.replace("\\\\", ""))
+            else _plain_class(self.source, i, end)
+        )
+        if plain is not None and _compiles(plain):
+            self.out.append(plain)
+        else:  # Java reads the '-' in `[\\w-.]` as itself; Python refuses the class
+            self.out.append(self._written(_class_ranges(self.source, i, end)))
+        return end + 1
+
+
+def _compiles(body: str) -> bool:
+    try:
+        re.compile(body)
+    except re.error:
+        return False
+    return True
+
+
+def _class_end(source: str, i: int) -> int:
+    j = i + 1
+    if source.startswith("^", j):
+        j += 1
+    while j < len(source):
+        if source[j] == "\\":
+            j += 2
+            continue
+        if source[j] == "]":
+            if j == i + 1 or (j == i + 2 and source[i + 1] == "^"):
+                raise PatternError("a character class cannot be empty; escape a leading ']' as '\\]'")
+            return j
+        if source[j] == "[":
+            raise PatternError("nested character classes ([a[b]]) are not portable; escape the '['")
+        if source.startswith("&&", j):
+            raise PatternError("character class intersection (&&) is not portable")
+        j += 1
+    raise PatternError("unterminated character class")
+
+
+def _plain_class(source: str, i: int, end: int) -> str:
+    out = ["["]
+    j = i + 1
+    if source.startswith("^", j):
+        out.append("^")
+        j += 1
+    while j < end:
+        if source[j] == "\\":
+            if source[j + 1] in "xu":
+                code, j = _code_point(source, j)
+                out.append(_literal(chr(code), True))
+                continue
+            out.append(_escape(source[j + 1], True))
+            j += 2
+            continue
+        out.append(source[j])
+        j += 1
+    return "".join(out) + "]"
+
+
+def _property_at(source: str, i: int) -> tuple[Ranges, int]:
+    """`\\p{Name}`, `\\pL` or their negations at source[i], and where they end."""
+    negated = source[i + 1] == "P"
+    if source.startswith("{", i + 2):
+        close = source.find("}", i + 2)
+        if close < 0:
+            raise PatternError("escape \\p{ needs a closing '}'")
+        name, end = source[i + 3 : close], close + 1
+    else:
+        name, end = source[i + 2 : i + 3], i + 3
+    try:
+        return property_class(name, negated), end
+    except ClassError as exc:
+        raise PatternError(str(exc)) from None
+
+
+def _class_ranges(source: str, i: int, end: int) -> Ranges:
+    """The code points the class source[i..end] matches."""
+    negate = source.startswith("^", i + 1)
+    j = i + 2 if negate else i + 1
+    atoms: list[int | str | Ranges] = []  # "-": an unescaped dash, maybe a range's
+    while j < end:
+        if source[j] != "\\":
+            atoms.append("-" if source[j] == "-" else ord(source[j]))
+            j += 1
+            continue
+        letter = source[j + 1]
+        if letter in "xu":
+            code, j = _code_point(source, j)
+            atoms.append(code)
+            continue
+        if letter in "pP":
+            found, j = _property_at(source, j)
+            atoms.append(found)
+            continue
+        if letter in SHORTHANDS or letter.lower() in SHORTHANDS:
+            atoms.append(shorthand(letter))
+        elif letter in _CONTROL_ESCAPES:
+            atoms.append(ord({"t": "\t", "n": "\n", "r": "\r", "f": "\f", "v": "\v"}[letter]))
+        elif letter.isalnum():
+            raise PatternError(f"escape \\{letter} is not supported (not portable across regex engines)")
+        else:
+            atoms.append(ord(letter))
+        j += 2
+    ranges: list[tuple[int, int]] = []
+    k = 0
+    while k < len(atoms):
+        atom = atoms[k]
+        high = atoms[k + 2] if k + 2 < len(atoms) else None
+        if isinstance(atom, int) and isinstance(high, int) and atoms[k + 1] == "-":
+            if high < atom:
+                raise PatternError(f"bad character range {chr(atom)}-{chr(high)}")
+            ranges.append((atom, high))
+            k += 3
+            continue
+        if isinstance(atom, str):
+            atom = ord(atom)
+        ranges += [(atom, atom)] if isinstance(atom, int) else list(atom)
+        k += 1
+    merged = normalize(ranges)
+    return complement(merged) if negate else merged
 
 
 def _code_point(source: str, i: int) -> tuple[int, int]:
@@ -230,8 +488,9 @@ class _Ambiguity:
 
         self.maxrepeat = sre_parse.MAXREPEAT
         self.tree = sre_parse.parse(body)
-        sample = set(range(128)) | {0x85, 0xA0, 0xFF, 0x100, 0x2028, 0x2029, 0xFFFD, 0x10000}
+        sample = set(range(128)) | {0x85, 0xA0, 0xFF, 0x100, 0x2028, 0x2029, 0xD800, 0xFFFD, 0x10000}
         self.universe = frozenset(sample | self._mentioned(self.tree))
+        self.ordered = sorted(self.universe)
 
     def check(self) -> None:
         self._walk(self.tree)
@@ -246,9 +505,16 @@ class _Ambiguity:
                 self._walk(sub)
             elif name == "SUBPATTERN":
                 self._walk(arg[-1])
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                self._walk(arg[1])
             elif name == "BRANCH":
                 for branch in arg[1]:
                     self._walk(branch)
+
+    def surrogates_read_as_replacement(self) -> bool:
+        """Whether every class matches a lone surrogate exactly when it matches U+FFFD."""
+        found = self._classes(self.tree)
+        return all((0xD800 in chars) == (0xFFFD in chars) for chars in found)
 
     def _check_loop(self, body: list[Any]) -> None:
         again, _ = self._first(body)
@@ -261,7 +527,9 @@ class _Ambiguity:
                 raise PatternError("nested quantifiers (like (a+)+) can backtrack catastrophically")
         for item in body:
             if self._overlapping_branch(item):
-                raise PatternError("alternatives that can start alike, repeated (like (a|a)+), can backtrack catastrophically")
+                raise PatternError(
+                    "alternatives that can start alike, repeated (like (a|a)+), can backtrack catastrophically"
+                )
 
     def _overlapping_branch(self, item: Any) -> bool:
         op, arg = item
@@ -343,6 +611,23 @@ class _Ambiguity:
                     found = found | self._all(list(branch))
         return found
 
+    def _classes(self, items: Any) -> list[frozenset[int]]:
+        found: list[frozenset[int]] = []
+        for op, arg in items:
+            name = str(op)
+            if name in ("LITERAL", "NOT_LITERAL", "IN", "ANY"):
+                found.append(self._chars((op, arg)))
+            elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                found += self._classes(arg[2])
+            elif name == "SUBPATTERN":
+                found += self._classes(arg[-1])
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                found += self._classes(arg[1])
+            elif name == "BRANCH":
+                for branch in arg[1]:
+                    found += self._classes(branch)
+        return found
+
     def _chars(self, item: Any) -> frozenset[int]:
         op, arg = item
         name = str(op)
@@ -361,7 +646,7 @@ class _Ambiguity:
             elif kind_name == "LITERAL":
                 chosen.add(value)
             elif kind_name == "RANGE":
-                chosen.update(c for c in self.universe if value[0] <= c <= value[1])
+                chosen.update(self.ordered[bisect_left(self.ordered, value[0]) : bisect_right(self.ordered, value[1])])
             else:
                 chosen.update(self.universe)
         return self.universe - chosen if negate else frozenset(chosen)

@@ -16,7 +16,7 @@ from .check import check_spec, meta_validator
 from .diagnostics import SpecError
 from .exports import export_files
 from .fingerprint import digest, inputs_record, text_digest
-from .format import format_python
+from .format import format_generated, format_python
 from .ir import LocalHandler, Service
 from .load import LoadedSpec, load_spec
 from .lowering import reader_module, validators_module
@@ -127,20 +127,29 @@ def runtime_header(service: Service, source: str) -> str:
 def render_files(service: Service, outputs: Outputs = EVERYTHING) -> dict[str, str]:
     top, prefix = header(service), f"{service.package}/"
     with stage("templates"):
-        files = render_package(service, {"header": top, "validators": validators_module(service), "reader": reader_module(service)})
-        files = {name: text for name, text in files.items() if outputs.keeps(name.removeprefix(prefix))}
+        files = rendered_templates(service, outputs)
         runtime = runtime_files(service, lambda source: runtime_header(service, source))
     with stage("models"):
-        files[f"{prefix}models.py"] = top + render_models(service)
+        models = {f"{prefix}models.py": top + render_models(service)}
     with stage("exports"):
         exported = export_files(service, generated_by(service), list(outputs.exports)) if outputs.exports else {}
         files.update({f"{prefix}{name}": text for name, text in exported.items()})
     with stage("black"):
-        files = {name: (format_python(text, name) if name.endswith(".py") else text) for name, text in files.items()}
+        # Black whole for the models (datamodel-code-generator's layout, not ours); for the
+        # modules the templates write, only on the statements it would change.
+        files = {name: (format_generated(text, name) if name.endswith(".py") else text) for name, text in files.items()}
+        files.update({name: format_python(text, name) for name, text in models.items()})
     # The runtime is copied as it stands: templates/runtime/ is black-formatted where it lives
     # (tests/runtime checks it with the same settings), and a comment line before it changes
     # nothing black would do.
     return dict(sorted({**files, **runtime}.items()))
+
+
+def rendered_templates(service: Service, outputs: Outputs = EVERYTHING) -> dict[str, str]:
+    """The package templates' output `outputs` keeps, before black."""
+    prefix = f"{service.package}/"
+    files = render_package(service, {"header": header(service), "validators": validators_module(service), "reader": reader_module(service)})
+    return {name: text for name, text in files.items() if outputs.keeps(name.removeprefix(prefix))}
 
 
 def generate(spec_path: Path | str, out_dir: Path | str, *, check: bool = False) -> str:

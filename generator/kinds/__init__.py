@@ -20,6 +20,7 @@ from ..ir import (
 )
 from .base import (
     BLOB_KEYWORD,
+    PATTERN_KEYWORD,
     SENSITIVE_KEYWORD,
     TIMESTAMP_KEYWORD,
     Function,
@@ -54,4 +55,4 @@ register(StructureKind(), StructureShape)
 register(UnionKind(), UnionShape)
 register(DocumentKind(), DocumentShape)
 
-__all__ = ["BLOB_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]
+__all__ = ["BLOB_KEYWORD", "PATTERN_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]

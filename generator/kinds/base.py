@@ -22,6 +22,8 @@ SENSITIVE_KEYWORD = "x-aws-sensitive"
 BLOB_KEYWORD = "x-aws-blob-bytes"
 # In the model schema only: a timestamp's wire format, for the same template.
 TIMESTAMP_KEYWORD = "x-aws-timestamp"
+# The model schema's mark of a pattern the models check with Python's `re` (see patterns.py).
+PATTERN_KEYWORD = "x-aws-python-pattern"
 
 RawShape = dict[str, Any]
 
@@ -64,6 +66,9 @@ class Kind:
 
     spec_types: ClassVar[tuple[str, ...]]  # the spec's `type` values this kind reads
     runtime_exports: ClassVar[tuple[str, ...]] = ()  # runtime names validators.py must offer
+
+    def shape_runtime_exports(self, shape: Any) -> tuple[str, ...]:
+        return self.runtime_exports
 
     # ---- front end: the spec ------------------------------------------------------------
 

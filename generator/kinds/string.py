@@ -15,7 +15,7 @@ from ..pattern_fastpath import CharsetPattern, charset_form
 from ..patterns import PatternError, translate
 from ..pycode import Calls, lit
 from ..tsdoc import code
-from .base import RawShape, ScalarKind, length_constraints, length_note, put
+from .base import PATTERN_KEYWORD, RawShape, ScalarKind, length_constraints, length_note, put
 
 
 class StringKind(ScalarKind):
@@ -55,8 +55,15 @@ class StringKind(ScalarKind):
                 schema["x-enum-varnames"] = [e.python_name for e in shape.enum]
         put(schema, "minLength", shape.min_length)
         put(schema, "maxLength", shape.max_length)
-        if shape.pattern:
+        if shape.pattern and (export or not shape.pattern.backtracking):
             schema["pattern"] = shape.pattern.json_schema if export else shape.pattern.rust
+        elif shape.pattern:
+            schema[PATTERN_KEYWORD] = {"python": lit(shape.pattern.python), "min": shape.min_length, "max": shape.max_length}
+
+    def shape_runtime_exports(self, shape: StringShape) -> tuple[str, ...]:
+        if shape.pattern and shape.pattern.linear:
+            return ("LinearPattern",)
+        return ("matching",) if shape.pattern and shape.pattern.backtracking else ()
 
     def typescript_type(self, service: Service, shape: StringShape) -> str:
         return " | ".join(json.dumps(e.value) for e in shape.enum) if shape.enum else "string"
@@ -74,6 +81,8 @@ class StringKind(ScalarKind):
         pattern = shape.constraint("pattern")
         if pattern and pattern.charset:
             lines.append(f"_CHARS_{shape.name}: Final = {lit(pattern.charset.chars)}")
+        elif pattern and shape.pattern and shape.pattern.linear:
+            lines.append(f"_RE_{shape.name}: Final = LinearPattern({lit(shape.pattern.rust)})")
         elif pattern and shape.pattern:
             lines.append(f"_RE_{shape.name}: Final = re.compile({lit(shape.pattern.python)}, re.ASCII)")
         enum = shape.constraint("enum")
@@ -83,7 +92,7 @@ class StringKind(ScalarKind):
 
     def validator_imports(self, shape: StringShape) -> set[str]:
         pattern = shape.constraint("pattern")
-        return {"re"} if pattern and not pattern.charset else set()
+        return {"re"} if pattern and not pattern.charset and shape.pattern and not shape.pattern.linear else set()
 
     def broken(self, constraint: Constraint, var: str) -> str:
         test = _BROKEN.get(constraint.kind)

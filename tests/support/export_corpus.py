@@ -16,6 +16,7 @@ from typing import Any
 
 from hypothesis import Phase, find, settings
 from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 from generator.ir import (
     BlobShape,
@@ -97,7 +98,9 @@ def valid_near(service: Service, shape: Shape, depth: int = 0) -> st.SearchStrat
         return st.fixed_dictionaries({k: v for k, v in members.items() if k in required}, optional=optional)
     if isinstance(shape, BlobShape):
         sizes = st.integers(shape.min_length or 0, min(_most(shape.max_length), 64))
-        return sizes.flatmap(lambda size: st.binary(min_size=size, max_size=size)).map(lambda data: base64.b64encode(data).decode("ascii"))
+        return sizes.flatmap(lambda size: st.binary(min_size=size, max_size=size)).map(
+            lambda data: base64.b64encode(data).decode("ascii")
+        )
     return st.booleans() if shape.kind == "boolean" else st.integers(0, 2**33)
 
 
@@ -107,9 +110,19 @@ def valid_string(shape: StringShape) -> str:
     low, high = shape.min_length or 1, _most(shape.max_length)
     if shape.pattern is None:
         return "a" * low
-    strings = st.from_regex(re.compile(shape.pattern.python, re.ASCII), fullmatch=True)
+    compiled = re.compile(shape.pattern.python, re.ASCII)
+    strings = st.from_regex(compiled, fullmatch=True)
     quick = settings(database=None, derandomize=True, phases=[Phase.generate], max_examples=2000)
-    found: str = find(strings, lambda s: low <= len(s) <= high, settings=quick)
+    try:
+        found: str = find(strings, lambda s: low <= len(s) <= high, settings=quick)
+    except NoSuchExample:
+        # from_regex seldom reaches long lengths (`^[a-f0-9]+$` with min 64): one character of
+        # a short match, repeated to the minimum length, fits a repeated class.
+        short: str = find(strings, lambda s: len(s) > 0, settings=quick)
+        repeated = [c * low for c in dict.fromkeys(short) if compiled.fullmatch(c * low)]
+        if not repeated:
+            raise
+        return repeated[0]
     return found
 
 
@@ -146,7 +159,9 @@ def _string_locations(service: Service, shape: Shape, value: Any, path: Path) ->
     elif isinstance(shape, StructureShape) and isinstance(value, dict):
         for member in shape.members:
             if member.wire_name in value:
-                yield from _string_locations(service, service.shape(member.shape), value[member.wire_name], path + (member.wire_name,))
+                yield from _string_locations(
+                    service, service.shape(member.shape), value[member.wire_name], path + (member.wire_name,)
+                )
     elif isinstance(shape, ListShape) and isinstance(value, list) and value:
         yield from _string_locations(service, service.shape(shape.member), value[0], path + (0,))
     elif isinstance(shape, MapShape) and isinstance(value, dict) and value:

@@ -13,6 +13,7 @@ import random
 import re
 import shutil
 import subprocess
+import sys
 from functools import cache
 from typing import Annotated
 
@@ -24,7 +25,10 @@ from hypothesis import strategies as st
 
 from generator.patterns import Pattern, PatternError, translate
 
-from ..conftest import SPEC
+from ..conftest import ROOT, SPEC
+
+sys.path.insert(0, str(ROOT / "templates"))  # the runtime modules, where they live
+from runtime.validation import LinearPattern, matching
 
 DOT = "[^\n\r\u0085\u2028\u2029]"
 
@@ -47,7 +51,23 @@ TRANSLATIONS = [
     (r"[\uD800\uDC00-\uDBFF\uDFFF]", "[\U00010000-\U0010ffff]"),
     (r"\t\n\r", r"\t\n\r"),
     (r"(?:ab)+", "(?:ab)+"),
-    (r"arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+", f"arn:aws(-[A-Za-z0-9_]+)*:codepipeline:{DOT}+:[0-9]{{12}}:{DOT}+"),
+    (
+        r"arn:aws(-[\w]+)*:codepipeline:.+:[0-9]{12}:.+",
+        f"arn:aws(-[A-Za-z0-9_]+)*:codepipeline:{DOT}+:[0-9]{{12}}:{DOT}+",
+    ),
+    # Java's dialect: POSIX classes as their ASCII ranges, classes that need sets written out,
+    # inline flags rewritten, \A and a final \z as anchors.
+    (r"\p{ASCII}*", r"[\u0000-\u007f]*"),
+    (r"\p{Print}+", "[ -~]+"),
+    (r"\p{Alnum}\p{Punct}", r"[0-9A-Za-z][!-/:-@\[-`{-~]"),
+    (r"(?i)ab[c-d]", "[Aa][Bb][CDcd]"),
+    (r"(?i:x)y", "(?:[Xx])y"),
+    (r"[\s\S]*", r"[\s\S]*"),
+    (r"[\S]+", r"[^\u0009-\u000d ]+"),
+    (r"[\s\S]a|b", r"[\s\S]a|b"),
+    (r"(?s).{0,3}", r"[\s\S]{0,3}"),
+    (r"[\w-\/]+", r"[\-/-9A-Z_a-z]+"),
+    (r"\Asnap\z", "^snap$"),
 ]
 
 REJECTIONS = [
@@ -58,35 +78,38 @@ REJECTIONS = [
     ("[a[b]]", "nested character classes"),
     ("[a-z&&[^x]]", "intersection (&&) is not portable"),
     ("[a-z&&b]", "intersection (&&) is not portable"),
-    ("(?=a)b", "only non-capturing groups"),
-    ("(?!a)b", "only non-capturing groups"),
-    ("(?<name>a)", "only non-capturing groups"),
-    ("(?i)abc", "only non-capturing groups"),
-    (r"\p{L}+", r"escape \p is not supported"),
-    (r"\bword\b", r"escape \b is not supported"),
-    (r"(a)\1", r"escape \1 is not supported"),
-    (r"\Aabc\z", r"escape \A is not supported"),
-    (r"[\S]", "negated class \\S inside [...]"),
+    ("(?<name>a)", "named groups and other '(?' constructs are not portable"),
+    ("(?x)a b", "inline flags other than i and s are not supported"),
+    (r"\p{Greek}", r"character property \p{Greek} is not supported"),
+    (r"\p{L", r"escape \p{ needs a closing '}'"),
+    (r"[\b]", r"escape \b is not supported"),
+    ("(?=a)(a+)+b", "and it uses lookarounds or back-references, which no linear-time engine runs"),
     (r"\x4", "needs 2 hex digits"),
     (r"\u12G4", "needs 4 hex digits"),
     (r"\x{110000}", "1 to 6 hex digits"),
     (r"\uD800", "half of a UTF-16 surrogate pair"),
     (r"\uDC00\uD800", "half of a UTF-16 surrogate pair"),
-    ("(a+)+", "backtrack catastrophically"),
-    ("(a*)*", "backtrack catastrophically"),
-    ("([a-z]*)*x", "backtrack catastrophically"),
-    ("(a+|b)+", "backtrack catastrophically"),
-    ("(x[a-z]+)+", "backtrack catastrophically"),
-    (r"(.*\s?)*", "backtrack catastrophically"),
-    (r"[a-zA-Z](?:-?[a-zA-Z0-9]+)*", "backtrack catastrophically"),
-    ("((a+)b?)+", "backtrack catastrophically"),
-    ("(a+){4,}", "backtrack catastrophically"),
-    ("(a|a)*b", "alternatives that can start alike"),
-    (r"(\d|[0-9a-f])+", "alternatives that can start alike"),
-    ("(?:ab|ac)+", "alternatives that can start alike"),
     ("a*+b", "possessive quantifiers"),
     ("(?:ab)++", "possessive quantifiers"),
     ("a{2}+", "possessive quantifiers"),
+]
+
+# Repeats whose rounds can split a value many ways: Python's `re` (and ECMAScript) would take
+# exponential time on a near miss, so the validators match these with a linear-time engine.
+LINEAR = [
+    "(a+)+",
+    "(a*)*",
+    "([a-z]*)*x",
+    "(a+|b)+",
+    "(x[a-z]+)+",
+    r"(.*\s?)*",
+    r"[a-zA-Z](?:-?[a-zA-Z0-9]+)*",
+    "((a+)b?)+",
+    "(a+){4,}",
+    "(a|a)*b",
+    r"(\d|[0-9a-f])+",
+    "(?:ab|ac)+",
+    r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$",  # ECR's
 ]
 
 # Repeats whose rounds split a value only one way: a separator the stretching part can't match,
@@ -106,7 +129,7 @@ SAFE = [
 ]
 
 
-@pytest.mark.parametrize(("source", "body"), TRANSLATIONS)
+@pytest.mark.parametrize(("source", "body"), [t for t in TRANSLATIONS if t[1] is not None])
 def test_translation(source: str, body: str) -> None:
     pattern = translate(source)
     assert pattern.source == source
@@ -124,7 +147,12 @@ def test_rejection(source: str, fragment: str) -> None:
 
 @pytest.mark.parametrize("source", SAFE)
 def test_unambiguous_repeats_are_accepted(source: str) -> None:
-    translate(source)
+    assert not translate(source).linear
+
+
+@pytest.mark.parametrize("source", LINEAR)
+def test_ambiguous_repeats_are_matched_in_linear_time(source: str) -> None:
+    assert translate(source).linear
 
 
 def test_every_pattern_in_the_spec_translates() -> None:
@@ -137,6 +165,10 @@ def test_every_pattern_in_the_spec_translates() -> None:
 
 @cache
 def rust(pattern: Pattern) -> pydantic.TypeAdapter[str]:
+    """What the models check: pydantic-core's engine, or for a pattern with lookarounds or
+    back-references the validators' Python pattern (templates/runtime/validation.py)."""
+    if pattern.backtracking:
+        return pydantic.TypeAdapter(Annotated[str, pydantic.AfterValidator(matching(pattern.python))])
     return pydantic.TypeAdapter(Annotated[str, pydantic.StringConstraints(pattern=pattern.rust)])
 
 
@@ -176,6 +208,45 @@ ASCII_CASES = [
     (r"[\u0020-\u007E]+", "hello world~", True),
     (r"[\u0020-\u007E]+", "tab\there", False),
     (r"\uD83D\uDE00", "\U0001f600", True),
+    # Java's \p{..}: Unicode general categories, POSIX classes in ASCII.
+    (r"\p{L}+", "café", True),
+    (r"\p{L}+", "ﬁ\u0663", False),
+    (r"\p{N}", "\u0663", True),
+    (r"\p{Z}", "\u00a0", True),
+    (r"\p{Z}", "\t", False),
+    (r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*", "Projet été 2024 - ünïcode", True),
+    (r"[\p{L}\p{Z}\p{N}_.:/=+\-@]*", "tag!", False),
+    (r"\P{M}+", "e\u0301", False),
+    (r"\p{Print}+", "é", False),
+    (r"\p{ASCII}*", "\x00~\x7f", True),
+    (r"\p{ASCII}*", "\x80", False),
+    (r"[\s\S]*", "a\n\u2028\U0001f600", True),
+    (r"[\s\S]*\S[\s\S]*", " \t\n", False),
+    (r"[\s\S]*\S[\s\S]*", " \u00a0 ", True),  # \S is ASCII: a no-break space is not white
+    (r"(?i)all|[0-9]{12}", "AlL", True),
+    (r"(?i)all|[0-9]{12}", "\u212a", False),  # Java's (?i) is ASCII: no Kelvin sign
+    (r"(?i)[a-c]+", "AbC", True),
+    (r"(?s).{2}", "\n\r", True),
+    (r"\Asnap\z", "snap", True),
+    # Lookarounds (Python's re and ECMAScript run them; the models use the validators' re).
+    (r"^(?!\s*$).+", "  ", False),
+    (r"^(?!\s*$).+", " a ", True),
+    (r"^(?!\s*$).+", "", False),
+    (r"^(?![0-9_])\w+$|^_\w*[a-zA-Z0-9]\w*$", "9lives", False),
+    (r"^(?![0-9_])\w+$|^_\w*[a-zA-Z0-9]\w*$", "_x", True),
+    (r"^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$", "12345", False),
+    (r"^(?=.*[a-zA-Z_\-\.])[a-zA-Z0-9_\-\.]+$", "123a5", True),
+    (r"^(?!(.*[.\/\\]|aws:)).*$", "aws:x", False),
+    (r"^(?!(.*[.\/\\]|aws:)).*$", "my_catalog", True),
+    (r"[a-z]+(?<!-)", "abc", True),
+    (r"(-?)\d{2}\1\d{2}", "-12-34", True),  # a back-reference
+    (r"(-?)\d{2}\1\d{2}", "-1234", False),
+    (r"(-?)\d{2}\1\d{2}", "12-34", False),
+    (r"\bab\b", "ab", True),  # Java's \b: ASCII word characters, as \w
+    (r"[a-z]+\b-", "ab-", True),
+    (r"[a-z]+\B[a-z]", "abc", True),
+    (r"\d{4}(?!\d{2}\b)[0-9]*", "123456", False),
+    (r"\d{4}(?!\d{2}\b)[0-9]*", "1234567", True),
 ]
 
 
@@ -195,7 +266,12 @@ def test_python_json_schema_and_rust_forms_agree(source: str, value: str) -> Non
     assert python == json_schema == pydantic_core
 
 
-MATCHING = st.one_of([st.tuples(st.just(s), st.from_regex(re.compile(translate(s).python, re.ASCII), fullmatch=True)) for s in AGREEMENT_PATTERNS])
+MATCHING = st.one_of(
+    [
+        st.tuples(st.just(s), st.from_regex(re.compile(translate(s).python, re.ASCII), fullmatch=True))
+        for s in AGREEMENT_PATTERNS
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None, database=None)
@@ -208,17 +284,40 @@ def test_matching_values_match_in_every_form(case: tuple[str, str]) -> None:
 def test_ecmascript_unicode_mode_agrees() -> None:
     """What ajv does with a schema pattern: `new RegExp(pattern, "u").test(value)`."""
     cases = [(translate(source).json_schema, value, expected) for source, value, expected in ASCII_CASES]
-    cases += [(translate(s).json_schema, v, re.fullmatch(translate(s).python, v, re.ASCII) is not None) for s in AGREEMENT_PATTERNS for v in NODE_VALUES]
-    script = "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));" "console.log(JSON.stringify(cases.map(([p, v]) => new RegExp(p, 'u').test(v))));"
+    cases += [
+        (translate(s).json_schema, v, re.fullmatch(translate(s).python, v, re.ASCII) is not None)
+        for s in AGREEMENT_PATTERNS
+        for v in NODE_VALUES
+    ]
+    script = (
+        "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "console.log(JSON.stringify(cases.map(([p, v]) => new RegExp(p, 'u').test(v))));"
+    )
     node = shutil.which("node")
     assert node, "Node.js is not on PATH"
-    done = subprocess.run([node, "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [node, "-e", script], input=json.dumps(cases), capture_output=True, text=True, timeout=60, check=True
+    )
     got = json.loads(done.stdout)
     wrong = [(p, v, want) for (p, v, want), verdict in zip(cases, got, strict=True) if verdict != want]
     assert not wrong
 
 
-NODE_VALUES = ["", "a", "ab", "abc\n", "café", "١٢", "x y", "A-b_0", "a.b@c.com", "\u2028", "\U0001f600", "0123456789ab", "arn:aws:codepipeline:x:123456789012:y"]
+NODE_VALUES = [
+    "",
+    "a",
+    "ab",
+    "abc\n",
+    "café",
+    "١٢",
+    "x y",
+    "A-b_0",
+    "a.b@c.com",
+    "\u2028",
+    "\U0001f600",
+    "0123456789ab",
+    "arn:aws:codepipeline:x:123456789012:y",
+]
 
 
 REGEX_PIECES = list("ab.[]()\\{}*+?|^$-,09dwsDWSxuP&:=!<>") + ["\\u00", "{2,3}", "(?:", "(?=", "[^", "\\x4"]
@@ -235,6 +334,50 @@ def test_any_source_is_translated_or_refused_with_pattern_error(source: str) -> 
     re.compile(pattern.python, re.ASCII)
     re.compile(pattern.json_schema)
     rust(pattern)
+    if pattern.linear:
+        LinearPattern(pattern.rust)
+
+
+@pytest.mark.parametrize("source", LINEAR)
+def test_linear_patterns_give_the_verdict_of_the_other_forms(source: str) -> None:
+    """On short values (where backtracking still ends) the linear engine the validators use
+    agrees with Python's re and the JSON Schema form, lone surrogates included."""
+    pattern = translate(source)
+    engine = LinearPattern(pattern.rust)
+    for value in [
+        "",
+        "a",
+        "aa",
+        "ab",
+        "aab",
+        "x",
+        "xab",
+        "a-b",
+        "a1",
+        "ab*c",
+        "a/b",
+        "a\ud800",
+        "a\ufffd",
+        "ab ",
+        "ba",
+    ]:
+        python = re.compile(pattern.python, re.ASCII).fullmatch(value) is not None
+        assert (engine.fullmatch(value) is not None) == python == (re.search(pattern.json_schema, value) is not None), (
+            value
+        )
+
+
+def test_a_hostile_value_costs_linear_time_on_a_catastrophic_pattern() -> None:
+    """ECR's repository filter pattern: on `a` * n + `!` Python's re tries every split of the
+    run (2^n paths: n = 30 already takes minutes). The linear engine reads the value once:
+    a value of 200,000 characters is refused here at once, which no backtracking engine
+    could do. No clock is read: the test would not end if the engine backtracked."""
+    pattern = translate(r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$")
+    assert pattern.linear
+    engine = LinearPattern(pattern.rust)
+    for size in (30, 1_000, 200_000):
+        assert engine.fullmatch("a" * size + "!") is None
+        assert engine.fullmatch("a" * size) is not None
 
 
 def test_accepted_random_sources_compile_in_ecmascript_unicode_mode() -> None:
@@ -242,7 +385,10 @@ def test_accepted_random_sources_compile_in_ecmascript_unicode_mode() -> None:
     chooser = random.Random(20240601)
     accepted = set()
     for _ in range(3000):
-        source = "".join(chooser.choice(REGEX_PIECES + ["~", "#", "&", "\\u007E", "\\x2D", "\\u005D"]) for _ in range(chooser.randint(1, 10)))
+        source = "".join(
+            chooser.choice(REGEX_PIECES + ["~", "#", "&", "\\u007E", "\\x2D", "\\u005D"])
+            for _ in range(chooser.randint(1, 10))
+        )
         try:
             accepted.add(translate(source).json_schema)
         except PatternError:
@@ -255,5 +401,7 @@ def test_accepted_random_sources_compile_in_ecmascript_unicode_mode() -> None:
     )
     node = shutil.which("node")
     assert node, "Node.js is not on PATH"
-    done = subprocess.run([node, "-e", script], input=json.dumps(sorted(accepted)), capture_output=True, text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [node, "-e", script], input=json.dumps(sorted(accepted)), capture_output=True, text=True, timeout=60, check=True
+    )
     assert json.loads(done.stdout) == []

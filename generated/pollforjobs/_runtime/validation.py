@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Final, TypeVar
 
+from pydantic_core import SchemaValidator, core_schema
+
 MAX_LISTED_VIOLATIONS: Final = 10
 MAX_ECHOED_CHARS: Final = 1024
 # How deeply a recursive shape may nest within itself (objects and arrays, counted from the
@@ -377,3 +379,33 @@ def timestamp_wire(timestamp_format: str) -> Callable[[datetime], float | int | 
         return format_datetime(value.astimezone(UTC), usegmt=True)
 
     return write
+
+
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+
+
+class LinearPattern:
+    """A pattern Python's `re` could backtrack on for seconds, matched by pydantic-core's Rust
+    engine instead: time linear in the text's length. Rust strings cannot hold a lone
+    surrogate; the generator picks this only for patterns that treat one as U+FFFD."""
+
+    def __init__(self, anchored: str) -> None:
+        self._matches = SchemaValidator(core_schema.str_schema(pattern=anchored)).isinstance_python
+
+    def fullmatch(self, text: str) -> bool | None:
+        if not text.isascii():
+            text = _LONE_SURROGATE.sub("\ufffd", text)
+        return True if self._matches(text) else None
+
+
+def matching(python_pattern: str) -> Callable[[str], str]:
+    """For the models: a pattern with lookarounds or back-references, which pydantic-core's
+    engine does not run, checked as the validators check it."""
+    compiled = re.compile(python_pattern, re.ASCII)
+
+    def check(value: str) -> str:
+        if compiled.fullmatch(value) is None:
+            raise ValueError("String should match the pattern")
+        return value
+
+    return check

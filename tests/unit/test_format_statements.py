@@ -1,0 +1,69 @@
+"""format_generated gives black's output byte for byte: for every module the templates write,
+for every spec the project has (each kind of shape, hostile text) and for an AWS service
+imported whole, and for the statements it hands to black alone or gives up on."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import black
+import pytest
+
+from generator.format import LINE_LENGTH, format_generated
+from generator.pipeline import compile_spec, rendered_templates
+
+ROOT = Path(__file__).resolve().parents[2]
+SPECS = [ROOT / "specs" / "pollforjobs.yaml", *sorted((ROOT / "tests" / "generality").glob("*.yaml")), ROOT / "tests" / "kinds" / "shapes.yaml"]
+MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=LINE_LENGTH)
+
+
+def assert_as_black(files: dict[str, str]) -> None:
+    python = {name: text for name, text in files.items() if name.endswith(".py")}
+    assert python
+    for name, text in python.items():
+        assert format_generated(text, name) == black.format_str(text, mode=MODE), name
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_every_template_module_is_formatted_as_black_does(spec: Path) -> None:
+    assert_as_black(rendered_templates(compile_spec(spec)))
+
+
+def test_a_whole_aws_service_is_formatted_as_black_does(tmp_path: Path) -> None:
+    """Secrets Manager whole: long documentation, many enums, patterns and constraints."""
+    spec = tmp_path / "secretsmanager.yaml"
+    subprocess.run([sys.executable, "-m", "generator", "import", "--model", "botocore:secretsmanager", "--out", str(spec), "-q"], check=True, cwd=ROOT)
+    assert_as_black(rendered_templates(compile_spec(spec)))
+
+
+# Statements of each sort the module treats apart: kept as written, black alone at some
+# depth (a long line, a header, a clause of a compound statement, single quotes, a magic
+# trailing comma, a docstring), or the whole module to black (a decorator, a bare string).
+SOURCES = {
+    "kept": 'import os\n\nX = 1\n\n\ndef f(a: int) -> int:\n    """Doc."""\n    return a\n',
+    "long line": "def f(a: int) -> int:\n    if a:\n        return g(aaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccccccccccccccccccc)\n    return a\n",
+    "long header": "def f(aaaaaaaaaaaaaaaaaaaaaaa: int, bbbbbbbbbbbbbbbbbbbbbbbbbbbb: int, cccccccccccccccccccccccccc: int) -> int:\n    return 1\n",
+    "long elif": "def f(a: int) -> int:\n    if a:\n        return 1\n    elif aaaaaaaaaaaaaaaaaaaaaaaaaaaaa(bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccccccccccccccc):\n        return 2\n    else:\n        return 3\n",
+    "long except": "try:\n    pass\nexcept (AaaaaaaaaaaaaaaaaaaaaaaaaError, BbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbError, CcccccccccccccccccccccccccError):\n    pass\n",
+    "single quotes": "X = 'a'\nY = 'it\"s'\nZ = ('a', \"b\")\n",
+    "magic comma": "X = (1, 2,)\nY = (1,)\nZ = [\n    1\n]\n",
+    "empty dict": "X = {\n}\n",
+    "docstrings": 'class A:\n    """\n    First.\n    \n    Second line   \n    """\n\n    def f(self) -> None:\n        """  Padded.  """\n',
+    "module docstring": '"""\n   Module.  \n\n"""\n\nX = 1\n',
+    "decorator": "@decorate(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccccccc)\ndef f() -> None:\n    pass\n",
+    "bare string": "X = 1\n'not a docstring'\n",
+    "comment lines": "X = 1  # a comment\n# alone\nY = 2\n",
+    "unicode": 'X = "\\u2028 é"\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_each_sort_of_statement_is_formatted_as_black_does(name: str) -> None:
+    assert_as_black({f"{name}.py": SOURCES[name]})
+
+
+def test_invalid_python_is_a_generator_bug_named_by_its_file() -> None:
+    with pytest.raises(RuntimeError, match="generated broken.py is not valid Python"):
+        format_generated("def f(:\n    pass\n", "broken.py")

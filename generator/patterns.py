@@ -44,8 +44,9 @@ class PatternError(ValueError):
 class Pattern:
     source: str  # as written in the spec (and quoted in AWS's messages)
     body: str  # portable, ASCII-explicit
-    # Uses lookarounds or back-references: Python's `re` and ECMAScript run it, Rust's linear
-    # engine cannot, so the models check it with the validators' compiled pattern.
+    # Uses lookarounds or back-references (or compiles too big for Rust's engine): Python's
+    # `re` and ECMAScript run it, pydantic-core's engine does not, so the models check it with
+    # the validators' compiled pattern.
     backtracking: bool = False
     # Could backtrack catastrophically in Python's `re`: the validators match it with
     # pydantic-core's Rust engine, which runs in time linear in the value's length.
@@ -85,7 +86,19 @@ def translate(source: str) -> Pattern:
             ) from None
         _check_linear(body)
         return Pattern(source, body, linear=True)
-    return Pattern(source, body, backtracking=rewrite.backtracking)
+    return Pattern(source, body, backtracking=rewrite.backtracking or _rust_refusal(body) is not None)
+
+
+def _rust_refusal(body: str) -> str | None:
+    """Why pydantic-core's engine refuses the pattern (a compiled size over its limit, when
+    classes of Unicode categories are repeated many times), or None."""
+    from pydantic_core import SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=Pattern(body, body).rust))
+    except Exception as exc:  # noqa: BLE001 - pydantic-core reports any refusal as a SchemaError
+        return str(exc).splitlines()[-1]
+    return None
 
 
 def _check_linear(body: str) -> None:
@@ -96,12 +109,9 @@ def _check_linear(body: str) -> None:
         raise PatternError(
             "a pattern that can backtrack catastrophically is matched by a linear-time engine, and this one tells lone surrogates from U+FFFD"
         )
-    from pydantic_core import SchemaValidator, core_schema
-
-    try:
-        SchemaValidator(core_schema.str_schema(pattern=Pattern(body, body).rust))
-    except Exception as exc:  # noqa: BLE001 - pydantic-core reports any refusal as a SchemaError
-        raise PatternError(f"the linear-time engine refuses it: {str(exc).splitlines()[-1]}") from None
+    refusal = _rust_refusal(body)
+    if refusal is not None:
+        raise PatternError(f"the linear-time engine refuses it: {refusal}")
 
 
 def _reject_possessive(body: str) -> None:

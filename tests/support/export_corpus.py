@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import copy
+import itertools
 import re
+import string
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,8 +58,10 @@ def complete_instance(service: Service, shape: Shape, depth: int = 0) -> Any:
         return [copy.deepcopy(item) for _ in range(max(shape.min_length or 0, 1))][: _most(shape.max_length)]
     if isinstance(shape, MapShape):
         value = complete_instance(service, service.shape(shape.value), depth + 1)
-        key = complete_instance(service, service.shape(shape.key), depth + 1)
-        return {key: value} if _most(shape.max_length) >= 1 else {}
+        key_shape = service.shape(shape.key)
+        wanted = min(max(shape.min_length or 0, 1), _most(shape.max_length))
+        keys = distinct_strings(key_shape, wanted) if isinstance(key_shape, StringShape) else [complete_instance(service, key_shape, depth + 1)][:wanted]
+        return {key: copy.deepcopy(value) for key in keys}
     if isinstance(shape, StringShape):
         return valid_string(shape)
     if isinstance(shape, NumberShape):
@@ -102,6 +106,22 @@ def valid_near(service: Service, shape: Shape, depth: int = 0) -> st.SearchStrat
             lambda data: base64.b64encode(data).decode("ascii")
         )
     return st.booleans() if shape.kind == "boolean" else st.integers(0, 2**33)
+
+
+def distinct_strings(shape: StringShape, count: int) -> list[str]:
+    """`count` different valid strings (a map's keys, when it must have several)."""
+    if shape.enum:
+        return [e.value for e in shape.enum][:count]
+    found = [valid_string(shape)][:count]
+    if len(found) < count and shape.pattern is None:
+        letters = itertools.product(string.ascii_lowercase, repeat=shape.min_length or 1)
+        return ["".join(next(letters)) for _ in range(count)]
+    strings = st.from_regex(re.compile(shape.pattern.python, re.ASCII), fullmatch=True) if shape.pattern else st.nothing()
+    quick = settings(database=None, derandomize=True, phases=[Phase.generate], max_examples=2000)
+    low, high = shape.min_length or 1, _most(shape.max_length)
+    while len(found) < count:
+        found.append(find(strings, lambda s: low <= len(s) <= high and s not in found, settings=quick))
+    return found
 
 
 def valid_string(shape: StringShape) -> str:

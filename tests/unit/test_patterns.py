@@ -405,3 +405,13 @@ def test_accepted_random_sources_compile_in_ecmascript_unicode_mode() -> None:
         [node, "-e", script], input=json.dumps(sorted(accepted)), capture_output=True, text=True, timeout=60, check=True
     )
     assert json.loads(done.stdout) == []
+
+
+def test_a_pattern_too_big_for_the_rust_engine_is_checked_with_python_re() -> None:
+    """arc-region-switch's `.{1,65535}` compiles past pydantic-core's size limit (the package
+    did not import); the models then check it with the validators' re, with the same verdict."""
+    pattern = translate(".{1,65535}")
+    assert pattern.backtracking and not pattern.linear
+    assert verdicts(pattern, "a" * 70) == (True, True, True)
+    assert verdicts(pattern, "a\nb") == (False, False, False)
+    assert verdicts(pattern, "") == (False, False, False)

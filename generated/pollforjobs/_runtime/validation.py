@@ -385,22 +385,19 @@ _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 class LinearPattern:
-    """A pattern Python's `re` could backtrack on for seconds, matched by pydantic-core's Rust
-    engine instead: time linear in the text's length. Rust strings cannot hold a lone
-    surrogate; the generator picks this only for patterns that treat one as U+FFFD."""
+    """A pattern Python's `re` could backtrack on, matched by pydantic-core's engine in linear
+    time. A lone surrogate is read as U+FFFD (the generator checks the pattern allows it)."""
 
     def __init__(self, anchored: str) -> None:
         self._matches = SchemaValidator(core_schema.str_schema(pattern=anchored)).isinstance_python
 
     def fullmatch(self, text: str) -> bool | None:
-        if not text.isascii():
-            text = _LONE_SURROGATE.sub("\ufffd", text)
-        return True if self._matches(text) else None
+        readable = text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
+        return True if self._matches(readable) else None
 
 
 def matching(python_pattern: str) -> Callable[[str], str]:
-    """For the models: a pattern with lookarounds or back-references, which pydantic-core's
-    engine does not run, checked as the validators check it."""
+    """For the models: a pattern pydantic-core's engine does not run, checked as validators do."""
     compiled = re.compile(python_pattern, re.ASCII)
 
     def check(value: str) -> str:

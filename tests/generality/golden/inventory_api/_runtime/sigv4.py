@@ -178,7 +178,7 @@ class SigV4Verifier:
                 quote(path or "/", safe="/~"),
                 _canonical_query(query_string),
                 "".join(
-                    f"{name}:{_header_value(values.get(name, ()))}\n" for name in signed_headers
+                    [f"{name}:{_header_value(values.get(name, ()))}\n" for name in signed_headers]
                 ),
                 ";".join(signed_headers),
                 payload_hash,
@@ -268,6 +268,8 @@ class SigV4Verifier:
 
     def _check_clock(self, signed_at: float, amz_date: str) -> None:
         now = self._clock()
+        if now - self._clock_skew <= signed_at <= now + self._clock_skew:
+            return
         window = int(self._clock_skew)
         minutes = f"{self._clock_skew / 60:g} min."
         if signed_at < now - self._clock_skew:
@@ -322,8 +324,10 @@ def _parse_amz_date(value: str) -> float:
     )
 
 
-def _header_value(values: Iterable[str]) -> str:
-    return ",".join(" ".join(value.split()) for value in values)
+def _header_value(values: list[str] | tuple[()]) -> str:
+    if len(values) == 1:
+        return " ".join(values[0].split())
+    return ",".join([" ".join(value.split()) for value in values])
 
 
 def _canonical_query(query_string: bytes) -> str:

@@ -315,7 +315,8 @@ def main() -> None:
         for server, child in children.items():  # started together, read in turn
             assert child.stdout
             ports[server] = int(child.stdout.readline())
-        time.sleep(1.0)
+        for server, port in ports.items():
+            _wait_for(port, children[server])
         body = sample_request()
         for stack in names:
             check_same_answer({kind: port for (s, kind), port in ports.items() if s == stack}, body)
@@ -353,6 +354,19 @@ def main() -> None:
 
         print()
         server_stages.measure(args.quick)
+
+
+def _wait_for(port: int, child: subprocess.Popen[str]) -> None:
+    """Until uvicorn accepts connections on `port` (it prints the port before it listens)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or child.poll() is not None:
+                raise SystemExit(f"the server on port {port} did not start") from None
+            time.sleep(0.05)
 
 
 def _runner() -> Any:

@@ -40,8 +40,8 @@ from typing import Any, Final, Generic
 
 import pydantic
 
-from . import handler_threads
 from .errors import ServiceError
+from .handler_threads import HandlerThreads
 from .protocols import Codec, ProtocolError, ServerProtocol
 from .server_spec import Operation, ServerSpec, V, ViolationLike
 from .sigv4 import SignatureError, SigV4Verifier, check_clock_skew
@@ -131,6 +131,9 @@ class Application(Generic[V]):
             else None
         )
         self._sync_in_thread = sync_in_thread
+        # The app's own: another app's blocked handlers cannot take them (no thread starts before
+        # the first call).
+        self._threads = HandlerThreads()
         self._methods: dict[str, tuple[Callable[[Any], Any], bool]] = {}
         missing = []
         for key, operation in self._operations.items():
@@ -300,7 +303,7 @@ class Application(Generic[V]):
             if is_async:
                 result = await method(request)
             elif self._sync_in_thread:
-                result = await handler_threads.shared().call(method, request)
+                result = await self._threads.call(method, request)
             else:
                 result = method(request)
             if type(result) is not operation.output_model and inspect.isawaitable(result):

@@ -10,7 +10,7 @@ import time
 from typing import Any
 
 import pytest
-from runtime.handler_threads import HandlerThreads
+from runtime.handler_threads import DEFAULT_MAX_THREADS, HandlerThreads
 from runtime.protocols.aws_json import AwsJsonServer
 from runtime.server import Application
 
@@ -64,6 +64,23 @@ def serve_blocked_then_release(sync_in_thread: bool, waiting: int, patience: flo
 def test_blocking_sync_handlers_hold_up_no_other_request() -> None:
     # Four calls block until a fifth, sent after them, is answered: each needs its own thread.
     assert serve_blocked_then_release(sync_in_thread=True, waiting=4) == [1, 1, 1, 1, 2]
+
+
+def test_an_apps_blocked_handlers_hold_up_no_other_apps() -> None:
+    # As many calls as an app has threads block one app; another app's call, which releases
+    # them, still gets a thread of its own.
+    handler = WaitsForRelease(10.0)
+    blocked_app, other_app = (
+        Application(spec(AwsJsonServer("1.0", PREFIX)), handler, credentials=None, max_body_bytes=1024, clock_skew=300.0, clock=time.time, sync_in_thread=True) for _ in range(2)
+    )
+
+    async def run() -> list[int]:
+        blocked = [asyncio.ensure_future(put(blocked_app, "wait")) for _ in range(DEFAULT_MAX_THREADS)]
+        await asyncio.sleep(0.05)
+        release = asyncio.ensure_future(put(other_app, "release"))
+        return list(await asyncio.gather(*blocked, release))
+
+    assert asyncio.run(run()) == [1] * DEFAULT_MAX_THREADS + [2]
 
 
 def test_on_the_loop_a_blocking_handler_stalls_the_others() -> None:

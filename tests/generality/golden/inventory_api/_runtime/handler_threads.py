@@ -13,7 +13,6 @@ one wake-up of the loop hands over every call finished since the last: under loa
 from __future__ import annotations
 
 import asyncio
-import functools
 import os
 import threading
 from collections import deque
@@ -114,9 +113,3 @@ class HandlerThreads:
             del function, argument, future, mailbox
             with lock:
                 self._idle += 1
-
-
-@functools.cache
-def shared() -> HandlerThreads:
-    """The threads of every server app in the process, as the loop's default executor is."""
-    return HandlerThreads()

@@ -1,42 +1,44 @@
 """Server speed: requests per second of the generated server vs a bare ASGI app, same uvicorn.
 
-Run: python bench/bench_server.py [--quick] [--rounds N] [--seconds S] [--connections C]
-     python bench/bench_server.py --queue [--quick]
+Run: python bench/bench_server.py [--quick] [--rounds N] [--seconds S] [--connections C] [--no-stages]
+     python bench/bench_server.py --queue [--quick]   (the job queue alone: bench/bench_queue.py)
 
-`--queue` measures the bundled job queue alone (no HTTP): the time of one poll with 1,000 to
-100,000 jobs queued, and of draining a queue one job per poll, against a list scan (the
-queue's poll before it indexed jobs by action type and configuration setting, copied here).
+Each server runs in its own child process (one uvicorn worker, access log off), on two
+uvicorn stacks side by side when `uvicorn[standard]` is installed: `h11` (its pure-Python
+parser on asyncio's loop, the default install) and `httptools` (its C parser on uvloop). This
+process is the load generator: C keep-alive connections driven by asyncio (on uvloop when it
+is installed), each sending the same PollForJobs request (the documented sample request) and
+reading the whole answer before sending the next. Every server answers with the same bytes:
+the documented sample response (with a well-formed job id), as the generated server
+serializes it; the run stops if one does not.
 
-Each server runs in its own child process (one uvicorn worker, access log off, whatever HTTP
-parser uvicorn picks here); this process is the load generator: C keep-alive connections
-driven by asyncio, each sending the same PollForJobs request (the documented sample request)
-and reading the whole answer before sending the next. Every server answers with the same
-bytes: the documented sample response (with a well-formed job id), as the generated server
-serializes it.
-
-Contenders:
+Contenders, on each stack:
 - bare: an ASGI app that returns those bytes without looking at the request;
-- async handler: `create_app(handler)` with an `async def poll_for_jobs` returning the output
-  model — the generated server's own cost (read, parse, validate, model, dispatch, serialize);
-- sync handler, on the loop: a plain `def` handler with `sync_in_thread=False` (how
-  `python -m pollforjobs.server` runs its bundled job queue);
-- sync handler, thread pool: a plain `def` handler with the default `sync_in_thread=True`
-  (safe for handlers that block; pays a thread hop per request);
-- async + access log: the async handler with the INFO access log written to a file;
-- bare, signed request / async + SigV4: the same two fed a SigV4-signed request (three more
-  headers for uvicorn to parse), the second with `credentials=` so it verifies every signature
-  (the load generator replays one, valid for the 5-minute window). Compare these two with each
-  other.
+- sync handler (defaults): `create_app(handler)` with a plain `def poll_for_jobs` returning the
+  output model and every default: sync methods run in threads, so one that blocks holds up no
+  other request (the figure a new user gets);
+- async handler: the same with `async def poll_for_jobs`;
+- sync handler, on the loop: `sync_in_thread=False` (how `python -m pollforjobs.server` runs
+  its bundled job queue, which never blocks);
+- bare, signed request / sync + SigV4 / async + SigV4: the bare app and the two handlers fed a
+  SigV4-signed request, the handlers' apps with `credentials=` so they verify every signature
+  (the load generator replays one, valid for the 5-minute window); compare these three with
+  each other;
+- async + access log (h11 only): the async handler with the INFO access log written to a file.
 
-Rounds are interleaved (every contender once per round); the figure is the median over the
-rounds, with the spread. The load generator's CPU share is printed: near 100% it, not the
-server, is the limit, and the ratios flatter the slower contenders.
+Rounds are interleaved (every contender once per round). Each figure is the best round (the
+machine is shared: a slow round is other work, not the server) with the median beside it;
+"vs bare" divides best by best on the same stack. The load generator's CPU share is printed:
+near 100% it, not the server, is the limit, and the ratios flatter the slower contenders.
+After the table, bench/server_stages.py's figures: the server's own CPU time per request by
+stage, in process, and a profile naming where the rest goes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import importlib.util
 import json
 import os
@@ -59,14 +61,18 @@ ACCESS_KEY = "AKIDBENCHSERVER00001"
 SECRET_KEY = "bench/server/secret/0000000000000000001"
 CONTENDERS = (
     "bare",
+    "sync handler (defaults)",
     "async handler",
     "sync handler, on the loop",
-    "sync handler, thread pool",
-    "async + access log",
     "bare, signed request",
+    "sync + SigV4",
     "async + SigV4",
+    "async + access log",
 )
-SIGNED = {"bare, signed request", "async + SigV4"}
+SIGNED = {"bare, signed request", "sync + SigV4", "async + SigV4"}
+H11_ONLY = {"async + access log"}
+# uvicorn's `http` and `loop` settings of each stack.
+STACKS = {"h11": ("h11", "asyncio"), "httptools": ("httptools", "uvloop")}
 
 
 def sample_request() -> bytes:
@@ -115,12 +121,11 @@ def make_app(kind: str, log_file: str | None) -> Any:
             await send({"type": "http.response.body", "body": body})
 
         return bare
+    credentials = {ACCESS_KEY: SECRET_KEY} if kind in SIGNED else None
     if kind == "sync handler, on the loop":
         return create_app(SyncHandler(), sync_in_thread=False)
-    if kind == "sync handler, thread pool":
-        return create_app(SyncHandler())
-    if kind == "async + SigV4":
-        return create_app(AsyncHandler(), credentials={ACCESS_KEY: SECRET_KEY})
+    if kind.startswith("sync"):
+        return create_app(SyncHandler(), credentials=credentials)
     if kind == "async + access log":
         import logging
 
@@ -129,19 +134,25 @@ def make_app(kind: str, log_file: str | None) -> Any:
         logger = logging.getLogger("pollforjobs.server")
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
-    return create_app(AsyncHandler())
+    return create_app(AsyncHandler(), credentials=credentials)
 
 
-def serve(kind: str, log_file: str | None) -> None:
+def serve(kind: str, stack: str, log_file: str | None) -> None:
+    import logging
+
     import uvicorn
 
+    # The handlers serve PollForJobs only: the startup warning about the other operations is
+    # not news here.
+    logging.getLogger("pollforjobs.server").setLevel(logging.ERROR)
     app = make_app(kind, log_file)
+    http, loop = STACKS[stack]
     # IPPROTO_TCP, not 0: asyncio turns Nagle off only for sockets that say they are TCP, and
     # with Nagle on, keep-alive answers written in two parts wait for delayed ACKs (~40 ms).
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     print(sock.getsockname()[1], flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http=http, loop=loop)
     uvicorn.Server(config).run(sockets=[sock])
 
 
@@ -160,8 +171,7 @@ class _Client(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        self.transport = transport  # type: ignore[assignment]  # uvloop's is no asyncio.Transport
         transport.write(self.request)
 
     def data_received(self, data: bytes) -> None:
@@ -235,108 +245,38 @@ def check_same_answer(ports: dict[str, int], body: bytes) -> None:
             raise SystemExit(f"{kind} answers differently from bare: {answer[0]} {answer[1][:200]!r}")
 
 
-# --- the job queue alone ------------------------------------------------------------------
+def stacks() -> list[str]:
+    return [name for name in STACKS if name == "h11" or all(importlib.util.find_spec(m) for m in STACKS[name])]
 
 
-def queue_jobs(count: int) -> Any:
-    """A queue of `count` jobs of one action type, ProjectName P0..P4 in turn."""
-    from pollforjobs import jobqueue
-
-    type_id = {"category": "Test", "owner": "Custom", "provider": "BenchTool", "version": "1"}
-    queue = jobqueue.JobQueue()
-    queue.add_seed(
-        {
-            "jobs": [
-                {"data": {"actionTypeId": type_id, "actionConfiguration": {"configuration": {"ProjectName": f"P{n % 5}"}}}}
-                for n in range(count)
-            ]
-        }
-    )
-    return queue
+def best(runs: list[tuple[float, int, float]]) -> float:
+    return max(run[0] for run in runs)
 
 
-class ListScan:
-    """The queue's poll before jobs were indexed: every poll walks and rebuilds the list."""
-
-    def __init__(self, jobs: list[Any]) -> None:
-        import threading
-
-        self._lock = threading.Lock()
-        self._queued = list(jobs)
-
-    def poll_for_jobs(self, request: Any) -> Any:
-        from pollforjobs import models
-
-        limit = request.max_batch_size or 1
-        wanted = request.query_param or {}
-        with self._lock:
-            taken: list[Any] = []
-            kept: list[Any] = []
-            for job in self._queued:
-                if len(taken) < limit and _matches(job, wanted):
-                    taken.append(job)
-                else:
-                    kept.append(job)
-            self._queued = kept
-        return models.PollForJobsOutput(jobs=taken)
-
-
-def _matches(job: Any, wanted: dict[str, str]) -> bool:
-    if not wanted:
-        return True
-    config = job.data.action_configuration if job.data else None
-    values = (config.configuration if config else None) or {}
-    return all(values.get(key) == value for key, value in wanted.items())
-
-
-def _timed(call: Any) -> float:
-    """Seconds `call` takes, with the garbage collector out of the way (as timeit does)."""
-    import gc
-
-    gc.collect()
-    gc.disable()
-    try:
-        started = time.perf_counter()
-        call()
-        return time.perf_counter() - started
-    finally:
-        gc.enable()
-
-
-def per_poll_us(queue: Any, request: Any, polls: int) -> float:
-    return _timed(lambda: [queue.poll_for_jobs(request) for _ in range(polls)]) / polls * 1e6
-
-
-def drain(queue: Any, request: Any) -> int:
-    polls = 0
-    while queue.poll_for_jobs(request).jobs:
-        polls += 1
-    return polls
-
-
-def bench_queue(quick: bool) -> None:
-    from pollforjobs import models
-
-    type_id = {"category": "Test", "owner": "Custom", "provider": "BenchTool", "version": "1"}
-    plain = models.PollForJobsInput.model_validate({"actionTypeId": type_id})
-    filtered = models.PollForJobsInput.model_validate({"actionTypeId": type_id, "queryParam": {"ProjectName": "P4"}})
-    sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
-    polls = 200
-    print(f"one poll (µs, mean of {polls}) with N jobs queued   indexed queue   list scan (before)   ratio")
-    for size in sizes:
-        for name, request in (("maxBatchSize 1", plain), ("queryParam, 1 job in 5", filtered)):
-            indexed = queue_jobs(size + polls * 5)
-            scan = ListScan(indexed.pending())
-            ours, theirs = per_poll_us(indexed, request, polls), per_poll_us(scan, request, polls)
-            print(f"  N = {size:>7,}, {name:24} {ours:13.1f} {theirs:20.1f} {theirs / ours:7.0f}x")
-    print("\ndrain N jobs, one per poll (s)                 indexed queue   list scan (before)")
-    for size in sizes if quick else (1_000, 10_000, 30_000, 100_000):
-        indexed = queue_jobs(size)
-        scan = ListScan(indexed.pending())
-        ours = _timed(lambda q=indexed: drain(q, plain))
-        assert indexed.pending() == []
-        theirs = f"{_timed(lambda q=scan: drain(q, plain)):20.2f}" if size <= 30_000 else "  (not run: quadratic)"
-        print(f"  N = {size:>7,} {'':28} {ours:13.2f} {theirs}")
+def report(results: dict[tuple[str, str], list[tuple[float, int, float]]], names: list[str]) -> None:
+    print(f"{'stack':10} {'contender':26} {'req/s best':>11} {'median':>8} {'vs bare':>8} {'load gen CPU':>13}")
+    for stack in names:
+        for kind in CONTENDERS:
+            runs = results.get((stack, kind))
+            if not runs:
+                continue
+            bare = best(results[(stack, "bare, signed request" if kind in SIGNED else "bare")])
+            failures = sum(r[1] for r in runs)
+            cpu = statistics.median(r[2] for r in runs)
+            note = f"  ({failures} non-200 answers!)" if failures else ""
+            median = statistics.median(r[0] for r in runs)
+            print(f"{stack:10} {kind:26} {best(runs):11.0f} {median:8.0f} {best(runs) / bare:8.0%} {cpu:13.0%}{note}")
+        print()
+    print("targets (issue 15), best rounds:")
+    for stack in names:
+        ratio = {kind: best(results[(stack, kind)]) / best(results[(stack, "bare")]) for kind in ("sync handler (defaults)", "async handler")}
+        signed = {kind: best(results[(stack, kind)]) / best(results[(stack, "bare, signed request")]) for kind in ("sync + SigV4", "async + SigV4")}
+        wanted = {"h11": (0.80, 0.85), "httptools": (0.60, 0.60)}[stack]
+        for (kind, value), target in zip(ratio.items(), wanted, strict=True):
+            print(f"  {stack:10} {kind:26} {value:5.0%} of bare   (target >= {target:.0%}: {'met' if value >= target else 'NOT met'})")
+        for kind, plain in (("sync + SigV4", "sync handler (defaults)"), ("async + SigV4", "async handler")):
+            cost = ratio[plain] - signed[kind]
+            print(f"  {stack:10} {kind:26} {signed[kind]:5.0%} of signed bare: SigV4 costs {cost * 100:+.0f} points   (target <= 10: {'met' if cost <= 0.10 else 'NOT met'})")
 
 
 def main() -> None:
@@ -346,74 +286,96 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0, help="length of one measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--queue", action="store_true", help="the bundled job queue alone: polls and drains")
+    parser.add_argument("--no-stages", action="store_true", help="skip the per-stage CPU figures")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--stack", default="h11", help=argparse.SUPPRESS)
     parser.add_argument("--log-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.log_file)
+        serve(args.serve, args.stack, args.log_file)
         return
     if args.queue:
-        bench_queue(args.quick)
+        import bench_queue
+
+        bench_queue.bench_queue(args.quick)
         return
     if args.quick:
         args.rounds, args.seconds = 2, 1.0
-
+    names = stacks()
+    servers = [(stack, kind) for stack in names for kind in CONTENDERS if stack == "h11" or kind not in H11_ONLY]
     log_dir = tempfile.TemporaryDirectory()
-    children: dict[str, subprocess.Popen[str]] = {}
-    ports: dict[str, int] = {}
+    log_path = Path(log_dir.name) / "access.log"
+    children: dict[tuple[str, str], subprocess.Popen[str]] = {}
+    ports: dict[tuple[str, str], int] = {}
+    run_load = _runner()
     try:
-        for kind in CONTENDERS:
-            command = [sys.executable, __file__, "--serve", kind, "--log-file", str(Path(log_dir.name) / "access.log")]
-            children[kind] = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-            assert children[kind].stdout
-            ports[kind] = int(children[kind].stdout.readline())
-        time.sleep(0.5)
+        for stack, kind in servers:
+            command = [sys.executable, __file__, "--serve", kind, "--stack", stack, "--log-file", str(log_path)]
+            children[(stack, kind)] = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for server, child in children.items():  # started together, read in turn
+            assert child.stdout
+            ports[server] = int(child.stdout.readline())
+        for server, port in ports.items():
+            _wait_for(port, children[server])
         body = sample_request()
-        check_same_answer(ports, body)
-        requests = {kind: http_request(port, body, kind in SIGNED) for kind, port in ports.items()}
-        for kind in CONTENDERS:  # warm up
-            asyncio.run(_load(ports[kind], requests[kind], min(1.0, args.seconds), args.connections))
-        results: dict[str, list[tuple[float, int, float]]] = {kind: [] for kind in CONTENDERS}
+        for stack in names:
+            check_same_answer({kind: port for (s, kind), port in ports.items() if s == stack}, body)
+        requests = {server: http_request(port, body, server[1] in SIGNED) for server, port in ports.items()}
+        for server in servers:  # warm up
+            run_load(_load(ports[server], requests[server], min(1.0, args.seconds), args.connections))
+        results: dict[tuple[str, str], list[tuple[float, int, float]]] = {server: [] for server in servers}
+        loads = []
         for _ in range(args.rounds):
-            for kind in CONTENDERS:
-                results[kind].append(asyncio.run(_load(ports[kind], requests[kind], args.seconds, args.connections)))
+            loads.append(os.getloadavg()[0])
+            for server in servers:
+                results[server].append(run_load(_load(ports[server], requests[server], args.seconds, args.connections)))
     finally:
         for child in children.values():
             child.terminate()
         for child in children.values():
             child.wait(30)
-        log_lines = (
-            sum(1 for _ in (Path(log_dir.name) / "access.log").open())
-            if (Path(log_dir.name) / "access.log").exists()
-            else 0
-        )
+        log_lines = sum(1 for _ in log_path.open()) if log_path.exists() else 0
         log_dir.cleanup()
 
-    parsers = [name for name in ("httptools", "uvloop") if importlib.util.find_spec(name)]
     print(
         f"PollForJobs, {args.connections} keep-alive connections, {args.rounds} rounds of {args.seconds:g} s, "
-        f"{os.cpu_count()} CPUs, uvicorn with {', '.join(parsers) or 'h11 and asyncio (no httptools/uvloop)'}"
+        f"{os.cpu_count()} CPUs, load average {min(loads):.1f}..{max(loads):.1f} during the rounds; "
+        f"uvicorn {importlib.metadata.version('uvicorn')} stacks: "
+        + ", ".join(f"{name} (http={STACKS[name][0]}, loop={STACKS[name][1]})" for name in names)
+        + ("" if "httptools" in names else " (pip install 'uvicorn[standard]' for httptools/uvloop)")
     )
-    print(
-        f"request {len(body)} bytes, answer {len(sample_output().model_dump_json(by_alias=True, exclude_none=True))} bytes"
-    )
-    print()
-    bare = {
-        signed: statistics.median(r[0] for r in results["bare, signed request" if signed else "bare"])
-        for signed in (False, True)
-    }
-    print("vs bare: against the bare app fed the same request (signed or not)")
-    print(f"{'contender':28} {'req/s (median)':>15} {'min..max':>17} {'vs bare':>8} {'load gen CPU':>13}")
-    for kind in CONTENDERS:
-        rates = [r[0] for r in results[kind]]
-        failures = sum(r[1] for r in results[kind])
-        median = statistics.median(rates)
-        cpu = statistics.median(r[2] for r in results[kind])
-        ratio = median / bare[kind in SIGNED]
-        note = f"  ({failures} non-200 answers!)" if failures else ""
-        print(f"{kind:28} {median:15.0f} {min(rates):8.0f}..{max(rates):<8.0f} {ratio:8.0%} {cpu:13.0%}{note}")
+    print(f"request {len(body)} bytes, answer {len(sample_output().model_dump_json(by_alias=True, exclude_none=True))} bytes; "
+          "vs bare: against the bare app on the same stack fed the same request (signed or not)\n")
+    report(results, names)
     if log_lines:
         print(f"\n(access log written: {log_lines} lines)")
+    if not args.no_stages:
+        import server_stages
+
+        print()
+        server_stages.measure(args.quick)
+
+
+def _wait_for(port: int, child: subprocess.Popen[str]) -> None:
+    """Until uvicorn accepts connections on `port` (it prints the port before it listens)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if time.monotonic() > deadline or child.poll() is not None:
+                raise SystemExit(f"the server on port {port} did not start") from None
+            time.sleep(0.05)
+
+
+def _runner() -> Any:
+    """asyncio.run, on uvloop when it is installed: the load generator then costs less CPU."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
 
 
 if __name__ == "__main__":

@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Final, TypeVar
 
-from pydantic_core import SchemaValidator, core_schema
+# Re-exported: the generated validators import every helper from this module.
+from .patterns import LinearPattern as LinearPattern  # noqa: PLC0414
+from .patterns import matching as matching  # noqa: PLC0414
 
 MAX_LISTED_VIOLATIONS: Final = 10
 MAX_ECHOED_CHARS: Final = 1024
@@ -141,7 +143,8 @@ def violation(out: list[Violation], path: str, value: Any, phrase: str, sensitiv
 def null(out: list[Violation], path: str) -> None:
     out.append(
         Violation(
-            path, f"Value null at '{path}' failed to satisfy constraint: Member must not be null"
+            path,
+            f"Value null at '{path}' failed to satisfy constraint: Member must not be null",
         )
     )
 
@@ -149,7 +152,9 @@ def null(out: list[Violation], path: str) -> None:
 def wrong_type(out: list[Violation], path: str, value: Any, expected: str) -> None:
     out.append(
         Violation(
-            path, f"Unexpected {_json_type(value)} {_where(path)}: expected {expected}", "type"
+            path,
+            f"Unexpected {_json_type(value)} {_where(path)}: expected {expected}",
+            "type",
         )
     )
 
@@ -191,7 +196,11 @@ def whole_number(
         return int(value)
     if type(value) is int or (type(value) is float and value.is_integer()):
         out.append(
-            Violation(path, f"Number {_where(path)} is out of range: expected {expected}", "type")
+            Violation(
+                path,
+                f"Number {_where(path)} is out of range: expected {expected}",
+                "type",
+            )
         )
     else:
         wrong_type(out, path, value, expected)
@@ -342,7 +351,9 @@ def bad_timestamp(out: list[Violation], path: str, value: Any, timestamp_format:
     }
     out.append(
         Violation(
-            path, f"Invalid timestamp {_where(path)}: expected {expected[timestamp_format]}", "type"
+            path,
+            f"Invalid timestamp {_where(path)}: expected {expected[timestamp_format]}",
+            "type",
         )
     )
 
@@ -379,30 +390,3 @@ def timestamp_wire(timestamp_format: str) -> Callable[[datetime], float | int | 
         return format_datetime(value.astimezone(UTC), usegmt=True)
 
     return write
-
-
-_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
-
-
-class LinearPattern:
-    """A pattern Python's `re` could backtrack on, matched by pydantic-core's engine in linear
-    time. A lone surrogate is read as U+FFFD (the generator checks the pattern allows it)."""
-
-    def __init__(self, anchored: str) -> None:
-        self._matches = SchemaValidator(core_schema.str_schema(pattern=anchored)).isinstance_python
-
-    def fullmatch(self, text: str) -> bool | None:
-        readable = text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
-        return True if self._matches(readable) else None
-
-
-def matching(python_pattern: str) -> Callable[[str], str]:
-    """For the models: a pattern pydantic-core's engine does not run, checked as validators do."""
-    compiled = re.compile(python_pattern, re.ASCII)
-
-    def check(value: str) -> str:
-        if compiled.fullmatch(value) is None:
-            raise ValueError("String should match the pattern")
-        return value
-
-    return check

@@ -1,0 +1,153 @@
+"""The generated server's own CPU time per request, by stage, in this process (no HTTP).
+
+Run: python bench/server_stages.py [--quick]   (bench/bench_server.py prints it too)
+
+Each stage is timed alone on the documented sample request and response (best of 5 runs of N
+calls, the garbage collector off, as timeit does), then the whole ASGI call (`create_app`
+driven straight through its interface with the request's headers and body, answered with the
+sample output) for the async handler, the sync handler on the loop, the sync handler with the
+default threads, and with SigV4 checked: "rest" is the whole call less the stages, the ASGI
+plumbing (headers, routing, the answer's headers and the two send calls). A cProfile of the
+async handler's whole call then names the functions the time goes to: the next bottleneck.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import logging
+import pstats
+import sys
+import timeit
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+TARGET = "CodePipeline_20150709.PollForJobs"
+ACCESS_KEY = "AKIDBENCHSTAGES000001"
+SECRET_KEY = "bench/stages/secret/000000000000000001"
+
+
+def best_us(call: Callable[[], object], number: int) -> float:
+    return min(timeit.repeat(call, number=number, repeat=5)) / number * 1e6
+
+
+def signed_headers(body: bytes) -> list[tuple[bytes, bytes]]:
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET}
+    aws = AWSRequest(method="POST", url="http://127.0.0.1:8080/", data=body, headers=headers)
+    SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "codepipeline", "us-east-1").add_auth(aws)
+    pairs = [("host", "127.0.0.1:8080"), ("content-length", str(len(body)))] + list(aws.headers.items())
+    return [(name.lower().encode(), value.encode()) for name, value in pairs]
+
+
+def asgi_us(app: Any, headers: list[tuple[bytes, bytes]], body: bytes, number: int) -> float:
+    """Microseconds per request of `app` driven straight through ASGI, 8 requests at a time."""
+    scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"", "headers": headers}
+    message = {"type": "http.request", "body": body, "more_body": False}
+
+    async def receive() -> dict[str, Any]:
+        return message
+
+    async def send(_: dict[str, Any]) -> None:
+        return None
+
+    async def worker(count: int) -> None:
+        for _ in range(count):
+            await app(scope, receive, send)
+
+    async def run() -> None:
+        await asyncio.gather(*(worker(number // 8) for _ in range(8)))
+
+    return min(timeit.repeat(lambda: asyncio.run(run()), number=1, repeat=5)) / (number // 8 * 8) * 1e6
+
+
+def measure(quick: bool) -> None:
+    import bench_server
+    from pollforjobs import models, validators
+    from pollforjobs._runtime.protocols.json_codec import JSON
+    from pollforjobs._runtime.server import new_request_id
+    from pollforjobs._runtime.sigv4 import SigV4Verifier
+    from pollforjobs.server import create_app
+
+    logging.getLogger("pollforjobs.server").setLevel(logging.ERROR)
+    number = 2_000 if quick else 10_000
+    body = bench_server.sample_request()
+    output = bench_server.sample_output()
+    document = JSON.decode_request(body)
+    request = models.PollForJobsInput.model_validate(document, by_alias=True, by_name=False)
+    plain = [
+        (b"host", b"127.0.0.1:8080"),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/x-amz-json-1.1"),
+        (b"x-amz-target", TARGET.encode()),
+    ]
+    signed = signed_headers(body)
+    verifier = SigV4Verifier({ACCESS_KEY: SECRET_KEY}, service="codepipeline", clock_skew=300.0)
+
+    class Sync:
+        def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:
+            return output
+
+    class Async:
+        async def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:
+            return output
+
+    logger = logging.getLogger("pollforjobs.server")
+    stages = {
+        "parse (JSON body)": lambda: JSON.decode_request(body),
+        "validate": lambda: validators.validate_poll_for_jobs_request(document),
+        "model (input)": lambda: models.PollForJobsInput.model_validate(document, by_alias=True, by_name=False),
+        "handler (a sync call)": lambda: Sync().poll_for_jobs(request),
+        "serialize (output)": lambda: JSON.encode_model(output),
+        "request id": new_request_id,
+        "log (level check; line off)": lambda: logger.isEnabledFor(logging.INFO),
+    }
+    figures = {name: best_us(call, number) for name, call in stages.items()}
+    sign_check = best_us(lambda: verifier.verify("POST", "/", b"", signed, body), number)
+    whole = {
+        "async handler": asgi_us(create_app(Async()), plain, body, number),
+        "sync handler, on the loop": asgi_us(create_app(Sync(), sync_in_thread=False), plain, body, number),
+        "sync handler, default threads": asgi_us(create_app(Sync()), plain, body, number),
+        "async + SigV4": asgi_us(create_app(Async(), credentials={ACCESS_KEY: SECRET_KEY}), signed, body, number),
+    }
+    staged = sum(figures.values())
+    print(f"server CPU per request by stage, in process (µs, best of 5 x {number:,} calls)")
+    for name, value in figures.items():
+        print(f"  {name:34} {value:7.2f}")
+    print(f"  {'sign check (SigV4, when on)':34} {sign_check:7.2f}")
+    print(f"  {'stages together (without SigV4)':34} {staged:7.2f}")
+    for name, value in whole.items():
+        extra = sign_check if "SigV4" in name else 0.0
+        print(f"  whole ASGI call, {name:30} {value:7.2f}   (rest: {value - staged - extra:5.2f})")
+    print(f"  the thread hop (default threads less on the loop, 8 at a time): {whole['sync handler, default threads'] - whole['sync handler, on the loop']:.2f}")
+    app = create_app(Async())
+    profile = cProfile.Profile()
+    profile.enable()
+    asgi_us(app, plain, body, number)
+    profile.disable()
+    print("\nprofile of the async handler's whole call (cProfile, the functions with most own time):")
+    stats = pstats.Stats(profile)
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)  # type: ignore[attr-defined]
+    total = sum(row[1][2] for row in rows)
+    for (filename, line, function), (_, calls, own, _cumulative, _) in rows[:10]:
+        where = f"{Path(filename).name}:{line}" if line else "(built-in)"
+        print(f"  {own / total:5.1%}  {function[:60]:60} {where}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer calls")
+    measure(parser.parse_args().quick)
+
+
+if __name__ == "__main__":
+    main()

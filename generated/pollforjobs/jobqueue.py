@@ -59,6 +59,8 @@ errors name the place, counting from 1 (`jobs.2.id: ...`). A job id is used once
 from __future__ import annotations
 
 import argparse
+import base64
+import functools
 import hashlib
 import json
 import re
@@ -221,10 +223,13 @@ class Artifacts:
     bucket = LOCAL_BUCKET
 
     def credentials(self, lifetime: float) -> dict[str, str]:
+        # One read of the OS's random source for the three (8, 30 and 48 random bytes, as
+        # secrets.token_hex(8) and token_urlsafe(30) and (48) would give them).
+        raw = secrets.token_bytes(86)
         return {
-            "accessKeyId": "ASIA" + secrets.token_hex(8).upper(),
-            "secretAccessKey": secrets.token_urlsafe(30),
-            "sessionToken": secrets.token_urlsafe(48),
+            "accessKeyId": "ASIA" + raw[:8].hex().upper(),
+            "secretAccessKey": base64.urlsafe_b64encode(raw[8:38]).decode("ascii"),
+            "sessionToken": base64.urlsafe_b64encode(raw[38:]).decode("ascii"),
         }
 
     def upload(self, path: Path, key: str) -> None:
@@ -357,31 +362,46 @@ class JobQueue:
         wanted = sorted((request.query_param or {}).items())
         lane, now, rules = _lane(_key_of(type_id)), self.clock(), self.lifecycle
         with self.store.transaction() as db:
-            if not db.execute("SELECT 1 FROM lanes WHERE lane = ?", (lane,)).fetchone():
+            rows = _available(db, lane, wanted, limit, now)
+            if (
+                not rows
+                and not db.execute("SELECT 1 FROM lanes WHERE lane = ?", (lane,)).fetchone()
+            ):
                 raise errors.ActionTypeNotFoundException(NOT_FOUND_MESSAGE)
-            taken = []
-            for row in _available(db, lane, wanted, limit, now):
-                nonce = row["nonce"]
-                if row["handed_out"] and rules.fresh_nonce:
+            taken, changes = [], []
+            for seq, job_id, account_id, text, nonce, handed_out in rows:
+                data = json.loads(text)
+                if handed_out and rules.fresh_nonce:
                     nonce = _new_nonce()
-                credentials = self._issued(row, rules)
-                db.execute(
-                    "UPDATE jobs SET status = 'Dispatched', nonce = ?, handed_out = handed_out + 1,"
-                    " ready_at = ?, credentials = ?, credentials_expire_at = ?, updated_at = ?"
-                    " WHERE seq = ?",
+                # A job whose seed gave its own credentials carries them on every hand-out.
+                credentials = (
+                    {}
+                    if "artifactCredentials" in data
+                    else self.artifacts.credentials(rules.credentials_seconds)
+                )
+                if credentials:
+                    data["artifactCredentials"] = credentials
+                changes.append(
                     (
                         nonce,
                         now + rules.redelivery_seconds,
                         json.dumps(credentials),
                         now + rules.credentials_seconds,
                         now,
-                        row["seq"],
-                    ),
+                        seq,
+                    )
                 )
-                db.execute("DELETE FROM settings WHERE seq = ?", (row["seq"],))
-                db.execute("INSERT INTO events VALUES (?, 'handOut', ?)", (row["seq"], now))
-                taken.append(_job_model(row, nonce=nonce, credentials=credentials))
-        return models.PollForJobsOutput(jobs=taken)
+                taken.append({"id": job_id, "data": data, "nonce": nonce, "accountId": account_id})
+            # The trigger jobs_handed_out (jobstore.py) drops the settings and logs the hand-out.
+            db.executemany(
+                "UPDATE jobs SET status = 'Dispatched', nonce = ?, handed_out = handed_out + 1,"
+                " ready_at = ?, credentials = ?, credentials_expire_at = ?, updated_at = ?"
+                " WHERE seq = ?",
+                changes,
+            )
+        return models.PollForJobsOutput.model_validate(
+            {"jobs": taken}, by_alias=True, by_name=False
+        )
 
     def acknowledge_job(self, request: models.AcknowledgeJobInput) -> models.AcknowledgeJobOutput:
         """Confirm a hand-out: the nonce of the current hand-out makes the job InProgress."""
@@ -485,13 +505,6 @@ class JobQueue:
         return [_shown(row, events.get(row["seq"], [])) for row in rows]
 
     # The state machine's parts.
-
-    def _issued(self, row: sqlite3.Row, rules: Lifecycle) -> dict[str, str]:
-        """New artifact credentials for a hand-out; none ({}) for a job whose seed gave its
-        own, which every hand-out then carries as given."""
-        if "artifactCredentials" in json.loads(row["data"]):
-            return {}
-        return self.artifacts.credentials(rules.credentials_seconds)
 
     def _row(self, db: sqlite3.Connection, job_id: str, now: float) -> sqlite3.Row:
         _time_out(db, now)
@@ -644,6 +657,7 @@ class JobQueue:
                 )
 
 
+@functools.lru_cache(maxsize=1024)
 def _lane(key: ActionKey) -> str:
     return json.dumps(list(key))
 
@@ -652,46 +666,42 @@ def _new_nonce() -> str:
     return str(secrets.randbelow(10**9) + 1)
 
 
+# The columns a poll reads, in the order it unpacks them.
+_POLLED: Final = "seq, id, account_id, data, nonce, handed_out"
+
+
 def _available(
     db: sqlite3.Connection, lane: str, wanted: list[tuple[str, str]], limit: int, now: float
-) -> list[sqlite3.Row]:
+) -> list[tuple[Any, ...]]:
     """Up to `limit` jobs of `lane` a poll may hand out, with every setting in `wanted`: first
     those handed out and not acknowledged in time (they are older), then queued ones, oldest
-    first. Only queued jobs have rows in `settings`, so a search never walks past the jobs
-    handed out before it."""
-    found = [
-        row
-        for row in db.execute(
-            "SELECT * FROM jobs WHERE lane = ? AND status = 'Dispatched' AND ready_at <= ? ORDER BY seq",
-            (lane, now),
-        )
-        if _has_settings(row, wanted)
-    ][:limit]
-    if len(found) == limit:
-        return found
+    first; one statement. Only queued jobs have rows in `settings`, so a search never walks
+    past the jobs handed out before it; a job handed out again is matched on its data."""
+    redelivered = (
+        f"SELECT 0 AS part, {_POLLED} FROM jobs"
+        " WHERE lane = ? AND status = 'Dispatched' AND ready_at <= ?"
+        + " AND EXISTS (SELECT 1 FROM json_each(jobs.data, '$.actionConfiguration.configuration')"
+        " WHERE key = ? AND value = ?)" * len(wanted) + " ORDER BY seq LIMIT ?"
+    )
+    settings = [part for setting in wanted for part in setting]
     if not wanted:
-        query, arguments = (
-            "SELECT * FROM jobs WHERE lane = ? AND status = 'Queued' ORDER BY seq LIMIT ?",
-            [lane],
-        )
+        queued = f"SELECT 1 AS part, {_POLLED} FROM jobs WHERE lane = ? AND status = 'Queued' ORDER BY seq LIMIT ?"
+        queued_arguments = [lane]
     else:
-        (key, value), *others = wanted
-        query = (
-            "SELECT jobs.* FROM settings JOIN jobs ON jobs.seq = settings.seq"
+        queued = (
+            "SELECT 1 AS part, jobs.seq, jobs.id, jobs.account_id, jobs.data, jobs.nonce,"
+            " jobs.handed_out FROM settings JOIN jobs ON jobs.seq = settings.seq"
             " WHERE settings.key = ? AND settings.value = ? AND jobs.lane = ?"
             + " AND EXISTS (SELECT 1 FROM settings s WHERE s.seq = jobs.seq AND s.key = ? AND s.value = ?)"
-            * len(others)
+            * (len(wanted) - 1)
             + " ORDER BY settings.seq LIMIT ?"
         )
-        arguments = [key, value, lane, *(part for setting in others for part in setting)]
-    return found + db.execute(query, [*arguments, limit - len(found)]).fetchall()
-
-
-def _has_settings(row: sqlite3.Row, wanted: list[tuple[str, str]]) -> bool:
-    configuration = (json.loads(row["data"]).get("actionConfiguration") or {}).get(
-        "configuration"
-    ) or {}
-    return all(configuration.get(key) == value for key, value in wanted)
+        queued_arguments = [*settings[:2], lane, *settings[2:]]
+    rows = db.execute(
+        f"SELECT * FROM ({redelivered}) UNION ALL SELECT * FROM ({queued}) ORDER BY part, seq",
+        [lane, now, *settings, limit, *queued_arguments, limit],
+    ).fetchall()
+    return [row[1:] for row in rows[:limit]]
 
 
 def _time_out(db: sqlite3.Connection, now: float) -> None:

@@ -52,6 +52,13 @@ _SCHEMA: Final = (
     )""",
     "CREATE INDEX IF NOT EXISTS events_of_job ON events (job_seq)",
     "CREATE TABLE IF NOT EXISTS seeds (digest TEXT PRIMARY KEY)",
+    # A hand-out (the poll's UPDATE) drops the job's settings, which only queued jobs have,
+    # and logs the hand-out: one statement per job for the poll, in the same transaction.
+    """CREATE TRIGGER IF NOT EXISTS jobs_handed_out AFTER UPDATE OF handed_out ON jobs
+    BEGIN
+        DELETE FROM settings WHERE seq = new.seq;
+        INSERT INTO events VALUES (new.seq, 'handOut', new.updated_at);
+    END""",
 )
 
 

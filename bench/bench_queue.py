@@ -5,7 +5,7 @@ it indexed jobs by action type and configuration setting, copied here).
 With `--before REF` the package of that git revision (`generated/pollforjobs` there) is loaded
 beside this tree's and measured in the same run, in turn with it, best of `--repeat` rounds.
 
-Run: python bench/bench_queue.py [--quick] [--before REF] [--repeat N]
+Run: python bench/bench_queue.py [--quick] [--before REF] [--repeat N] [--sizes N ...]
      (or python bench/bench_server.py --queue)
 """
 
@@ -129,7 +129,9 @@ def drain(queue: Any, request: Any) -> int:
     return polls
 
 
-def bench_queue(quick: bool, before: str | None = None, repeat: int = 1) -> None:
+def bench_queue(
+    quick: bool, before: str | None = None, repeat: int = 1, only: tuple[int, ...] = ()
+) -> None:
     import importlib
 
     packages = [this_package()] + ([package_at(before)] if before else [])
@@ -142,7 +144,7 @@ def bench_queue(quick: bool, before: str | None = None, repeat: int = 1) -> None
         return plain, filtered
 
     asked = [requests(package) for package in packages]
-    sizes = (1_000, 10_000) if quick else (1_000, 10_000, 100_000)
+    sizes = only or ((1_000, 10_000) if quick else (1_000, 10_000, 100_000))
     polls = 200
     heads = "   this tree" + (f"  {before:>12} (before)   before/now" if before else "")
     print(f"one poll (µs, mean of {polls}, best of {repeat}) with N jobs queued{heads}   list scan   scan/now")
@@ -160,7 +162,7 @@ def bench_queue(quick: bool, before: str | None = None, repeat: int = 1) -> None
                 line += f" {best[1]:23.1f} {best[1] / best[0]:11.1f}x"
             print(f"{line} {theirs:11.1f} {theirs / best[0]:9.0f}x")
     print("\ndrain N jobs, one per poll (s)                 " + "   ".join(f"{p.__name__:>14}" for p in packages) + "   list scan")
-    for size in sizes if quick else (1_000, 10_000, 30_000, 100_000):
+    for size in sizes if quick or only else (1_000, 10_000, 30_000, 100_000):
         times = []
         for package, request in zip(packages, asked, strict=True):
             queue = queue_jobs(size, package)
@@ -176,8 +178,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer sizes")
     parser.add_argument("--before", metavar="REF", help="also measure the package of this git revision, in the same run")
     parser.add_argument("--repeat", type=int, default=1, metavar="N", help="best of N rounds per figure (default: 1)")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[], metavar="N", help="these numbers of jobs queued instead")
     args = parser.parse_args()
-    bench_queue(args.quick, args.before, args.repeat)
+    bench_queue(args.quick, args.before, args.repeat, tuple(args.sizes))
 
 
 if __name__ == "__main__":

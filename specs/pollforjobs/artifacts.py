@@ -1,4 +1,5 @@
-"""The S3 side of the local job service (`--s3`): moto's S3 server on loopback.
+"""Where the local job service's artifacts live: `Artifacts`, with no S3 behind it (the
+default), and `S3Artifacts`, the S3 side (`--s3`): moto's S3 server on loopback.
 
 `S3Artifacts.start()` runs moto's server (`moto[server]`) in a thread on 127.0.0.1 and a free
 port, and creates the artifact bucket. A hand-out's artifact credentials are temporary ones
@@ -10,14 +11,17 @@ check which keys signed, nor when they expire.
 
 from __future__ import annotations
 
+import base64
 import importlib
 import logging
+import secrets
 import threading
 from pathlib import Path
 from typing import Any, Final
 
-from .jobqueue import LOCAL_BUCKET, Artifacts
+from .jobseed import SeedError
 
+LOCAL_BUCKET: Final = "codepipeline-local-artifacts"
 REGION: Final = "us-east-1"
 ROLE_ARN: Final = "arn:aws:iam::123456789012:role/codepipeline-local-artifacts"
 # The keys this service itself uses towards its own moto server (not a secret: moto checks none).
@@ -27,6 +31,26 @@ _SERVICE_KEYS: Final = {
 }
 _MIN_SESSION_SECONDS: Final = 900
 _MAX_SESSION_SECONDS: Final = 43200
+
+
+class Artifacts:
+    """Where artifacts live: the bucket outputs are given, and the credentials of a hand-out.
+    This one has no S3 behind it; `pollforjobs.artifacts.S3Artifacts` has."""
+
+    bucket = LOCAL_BUCKET
+
+    def credentials(self, lifetime: float) -> dict[str, str]:
+        # One read of the OS's random source for the three (8, 30 and 48 random bytes, as
+        # secrets.token_hex(8) and token_urlsafe(30) and (48) would give them).
+        raw = secrets.token_bytes(86)
+        return {
+            "accessKeyId": "ASIA" + raw[:8].hex().upper(),
+            "secretAccessKey": base64.urlsafe_b64encode(raw[8:38]).decode("ascii"),
+            "sessionToken": base64.urlsafe_b64encode(raw[38:]).decode("ascii"),
+        }
+
+    def upload(self, path: Path, key: str) -> None:
+        raise SeedError(f"{path}: an artifact 'file' is uploaded to S3; start the server with --s3")
 
 
 class S3Artifacts(Artifacts):

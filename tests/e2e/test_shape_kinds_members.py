@@ -24,32 +24,18 @@ from generator import SpecError
 from generator.pipeline import build
 
 from ..conftest import ROOT
+from ..support.forest_model import BOTOCORE_METADATA, KEYS, PACKAGE, SPEC
 from ..support.generated_package import imported
 from ..support.protocol_suites import Stub
 from ..support.server_harness import Served, post
 
-SPEC = Path("tests/kinds/shapes.yaml")
-PACKAGE = "forest_api"
 TARGET = "Forest_20240101.TakeCensus"
 HEADERS = {"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.0"}
-KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret", "region_name": "us-east-1"}
 WHEN = datetime(2014, 4, 29, 18, 30, 38, tzinfo=UTC)
 # TakeCensus as a botocore model: the member timestampFormats as AWS ships them.
 BOTOCORE_MODEL: dict[str, Any] = {
     "version": "2.0",
-    "metadata": {
-        "apiVersion": "2024-01-01",
-        "endpointPrefix": "forest",
-        "jsonVersion": "1.0",
-        "protocol": "json",
-        "protocols": ["json"],
-        "serviceFullName": "Forest",
-        "serviceId": "Forest",
-        "signatureVersion": "v4",
-        "signingName": "forest",
-        "targetPrefix": "Forest_20240101",
-        "uid": "forest-2024-01-01",
-    },
+    "metadata": BOTOCORE_METADATA,
     "operations": {
         "TakeCensus": {"name": "TakeCensus", "http": {"method": "POST", "requestUri": "/"}, "input": {"shape": "Census"}, "output": {"shape": "Census"}}
     },

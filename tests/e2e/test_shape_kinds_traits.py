@@ -22,30 +22,16 @@ import pytest
 from botocore.model import ServiceModel
 from botocore.serialize import create_serializer
 
+from ..support.forest_model import BOTOCORE_METADATA, KEYS, PACKAGE, SPEC
 from ..support.generated_package import imported
 from ..support.protocol_suites import Stub, loopback_names
 from ..support.server_harness import Served, post
 
-SPEC = Path("tests/kinds/shapes.yaml")
-PACKAGE = "forest_api"
 CONTENT_TYPE = "application/x-amz-json-1.0"
-KEYS = {"aws_access_key_id": "AKIDEXAMPLE", "aws_secret_access_key": "secret", "region_name": "us-east-1"}
 # The same operations as a botocore model (service-2.json), as AWS would ship them.
 BOTOCORE_MODEL: dict[str, Any] = {
     "version": "2.0",
-    "metadata": {
-        "apiVersion": "2024-01-01",
-        "endpointPrefix": "forest",
-        "jsonVersion": "1.0",
-        "protocol": "json",
-        "protocols": ["json"],
-        "serviceFullName": "Forest",
-        "serviceId": "Forest",
-        "signatureVersion": "v4",
-        "signingName": "forest",
-        "targetPrefix": "Forest_20240101",
-        "uid": "forest-2024-01-01",
-    },
+    "metadata": BOTOCORE_METADATA,
     "operations": {
         "VisitGrove": {
             "name": "VisitGrove",

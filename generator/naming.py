@@ -11,9 +11,13 @@ from botocore import xform_name
 
 _NON_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
 
-# Attribute names pydantic's BaseModel owns; a member must not shadow them.
+# Attribute names pydantic's BaseModel owns; a member must not shadow them. The models set
+# `protected_namespaces=()`, so other `model_...` names (`ModelPackageArn`) are ordinary
+# members. Spelled out rather than read from BaseModel, so that output does not change with
+# the installed pydantic; a test checks the list covers it.
 PYDANTIC_RESERVED = frozenset(
     {"copy", "dict", "json", "schema", "schema_json", "construct", "validate", "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"}
+    | {"model_computed_fields", "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json", "model_extra", "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name", "model_post_init", "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings"}
 )
 # Names the generated modules import or define next to the shape classes.
 GENERATED_MODULE_NAMES = frozenset(
@@ -31,7 +35,8 @@ def snake_case(name: str) -> str:
 
 def member_name(wire_name: str) -> str:
     """The attribute name: snake_case, with `_` added where that is a Python keyword or a
-    name pydantic's BaseModel owns (`from` -> `from_`, `schema` -> `schema_`), as PEP 8 says.
+    name pydantic's BaseModel owns (`from` -> `from_`, `schema` -> `schema_`, `modelConfig` ->
+    `model_config_`), as PEP 8 says.
     The wire name stays the member's alias everywhere."""
     name = snake_case(wire_name)
     # Soft keywords (match, case, type, _) stay usable as attribute names; the set of them
@@ -62,8 +67,6 @@ def member_name_problem(wire_name: str) -> str | None:
     name = member_name(wire_name)
     if not name.isidentifier():
         return f"member '{wire_name}' has no usable Python name (got '{name}')"
-    if name.startswith("model_"):
-        return f"member '{wire_name}' becomes '{name}', which pydantic models reserve"
     return None
 
 

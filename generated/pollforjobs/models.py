@@ -221,6 +221,7 @@ class Unit(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
 
@@ -238,6 +239,7 @@ class AWSSessionCredentials(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     access_key_id: Annotated[AccessKeyId, Field(alias="accessKeyId", repr=False)]
@@ -262,6 +264,7 @@ class AcknowledgeJobInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
@@ -282,6 +285,7 @@ class AcknowledgeJobOutput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     status: Annotated[JobStatus | None, Field(alias="status")] = None
@@ -303,6 +307,7 @@ class ActionContext(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     name: Annotated[ActionName | None, Field(alias="name")] = None
@@ -325,6 +330,7 @@ class ActionTypeId(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     category: Annotated[ActionCategory, Field(alias="category")]
@@ -361,6 +367,7 @@ class CurrentRevision(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     revision: Annotated[Revision, Field(alias="revision")]
@@ -389,6 +396,7 @@ class EncryptionKey(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     id: Annotated[EncryptionKeyId, Field(alias="id")]
@@ -411,6 +419,7 @@ class ExecutionDetails(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     summary: Annotated[ExecutionSummary | None, Field(alias="summary")] = None
@@ -435,6 +444,7 @@ class FailureDetails(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     type: Annotated[FailureType, Field(alias="type")]
@@ -459,6 +469,7 @@ class GetJobDetailsInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
@@ -480,6 +491,7 @@ class PollForJobsInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     action_type_id: Annotated[ActionTypeId, Field(alias="actionTypeId")]
@@ -504,6 +516,7 @@ class PutJobFailureResultInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
@@ -524,6 +537,7 @@ class PutJobSuccessResultInput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     job_id: Annotated[JobId, Field(alias="jobId")]
@@ -556,6 +570,7 @@ class S3ArtifactLocation(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     bucket_name: Annotated[S3BucketName, Field(alias="bucketName")]
@@ -576,6 +591,7 @@ class StageContext(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     name: Annotated[StageName | None, Field(alias="name")] = None
@@ -592,6 +608,7 @@ class ActionConfiguration(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     configuration: Annotated[ActionConfigurationMap | None, Field(alias="configuration")] = None
@@ -608,6 +625,7 @@ class ArtifactLocation(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     type: Annotated[ArtifactLocationType | None, Field(alias="type")] = None
@@ -630,6 +648,7 @@ class PipelineContext(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     pipeline_name: Annotated[PipelineName | None, Field(alias="pipelineName")] = None
@@ -664,6 +683,7 @@ class Artifact(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     name: Annotated[ArtifactName | None, Field(alias="name")] = None
@@ -691,6 +711,7 @@ class JobData(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     action_type_id: Annotated[ActionTypeId | None, Field(alias="actionTypeId")] = None
@@ -741,6 +762,7 @@ class JobDetails(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     id: Annotated[JobId | None, Field(alias="id")] = None
@@ -765,6 +787,7 @@ class GetJobDetailsOutput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     job_details: Annotated[JobDetails | None, Field(alias="jobDetails")] = None
@@ -783,6 +806,7 @@ class Job(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     id: Annotated[JobId | None, Field(alias="id")] = None
@@ -814,6 +838,7 @@ class PollForJobsOutput(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     jobs: Annotated[JobList | None, Field(alias="jobs")] = None

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import builtins
+import importlib
 import keyword
 import re
+import warnings
+from pathlib import Path
 
+import pydantic
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import naming
+
+from ..support.generated_package import imported
 
 SNAKE = [
     ("actionTypeId", "action_type_id"),
@@ -72,9 +78,10 @@ def test_enum_member_name(value: str, python: str) -> None:
         ("Import", None),
         ("isAsync", None),
         ("async", None),
-        ("modelConfig", "pydantic models reserve"),
-        ("model_dump", "pydantic models reserve"),
-        ("modelName", "pydantic models reserve"),
+        ("modelConfig", None),  # model_config_
+        ("model_dump", None),  # model_dump_
+        ("modelName", None),
+        ("ModelPackageArn", None),
         ("json", None),  # json_
         ("schema", None),
         ("accountId", None),
@@ -104,6 +111,11 @@ def test_member_name_problem(wire: str, fragment: str | None) -> None:
         ("validate", "validate_"),
         ("fromDate", "from_date"),
         ("type", "type"),
+        ("modelConfig", "model_config_"),
+        ("ModelDump", "model_dump_"),
+        ("modelFieldsSet", "model_fields_set_"),
+        ("ModelPackageArn", "model_package_arn"),
+        ("modelName", "model_name"),
     ],
 )
 def test_keywords_and_pydantic_names_get_a_trailing_underscore(wire: str, python: str) -> None:
@@ -166,7 +178,7 @@ def test_member_names_allowed_by_the_spec_format_are_identifiers(wire: str) -> N
     assert name.isidentifier()
     problem = naming.member_name_problem(wire)
     assert not keyword.iskeyword(name) and name not in naming.PYDANTIC_RESERVED
-    assert (problem is None) == (not name.startswith("model_"))
+    assert problem is None
 
 
 @settings(max_examples=300, deadline=None, database=None)
@@ -176,3 +188,57 @@ def test_enum_member_names_are_upper_case_identifiers_but_never_keywords(value: 
     assert name.isidentifier()
     assert not keyword.iskeyword(name)
     assert name == name.upper()
+
+
+def test_every_public_attribute_of_pydantic_base_model_is_reserved() -> None:
+    """The list is spelled out so that output does not depend on the installed pydantic; a
+    pydantic that adds an attribute fails here rather than letting a member shadow it."""
+    public = {name for name in dir(pydantic.BaseModel) if not name.startswith("_")}
+    assert public <= naming.PYDANTIC_RESERVED, sorted(public - naming.PYDANTIC_RESERVED)
+
+
+MODEL_NAMES_SPEC = """
+spec_version: 1
+service:
+  name: Models
+  package: model_names_api
+  api_version: "2024-01-31"
+  protocol: awsJson1_1
+  target_prefix: Models_20240131
+  signing_name: models
+  endpoint_prefix: models
+operations:
+  PutModel:
+    input: PutModelRequest
+    output: PutModelResult
+shapes:
+  PutModelRequest:
+    type: structure
+    members:
+      ModelPackageArn: {shape: Text}
+      modelDumpFormat: {shape: Text}
+      modelConfig: {shape: Text}
+      ModelDump: {shape: Text}
+  PutModelResult:
+    type: structure
+    members:
+      modelFields: {shape: Text}
+  Text:
+    type: string
+"""
+
+
+def test_members_in_pydantics_model_namespace_generate_and_keep_their_wire_names(tmp_path: Path) -> None:
+    """SageMaker's `ModelPackageArn` and the like: ordinary fields (no protected-namespace
+    warning), and the names BaseModel really owns get a trailing `_`."""
+    spec = tmp_path / "models.yaml"
+    spec.write_text(MODEL_NAMES_SPEC, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with imported(spec, tmp_path / "out", "model_names_api"):
+            models = importlib.import_module("model_names_api.models")
+    wire = {"ModelPackageArn": "arn", "modelDumpFormat": "json", "modelConfig": "c", "ModelDump": "d"}
+    request = models.PutModelRequest.model_validate(wire)
+    assert (request.model_package_arn, request.model_dump_format, request.model_config_, request.model_dump_) == ("arn", "json", "c", "d")
+    assert request.model_dump(by_alias=True, exclude_none=True) == wire
+    assert models.PutModelResult.model_validate({"modelFields": "f"}).model_fields_ == "f"

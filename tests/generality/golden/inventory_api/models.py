@@ -43,6 +43,7 @@ class Bin(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     aisle: Annotated[Aisle, Field(alias="aisle")]
@@ -117,6 +118,7 @@ class Placement(BaseModel):
         populate_by_name=True,
         extra="allow",
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     aisle: Annotated[Aisle | None, Field(alias="aisle")] = None
@@ -198,6 +200,7 @@ class Item(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     sku: Annotated[Sku, Field(alias="sku")]
@@ -233,6 +236,7 @@ class ListItemsRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     max_results: Annotated[MaxResults | None, Field(alias="maxResults")] = None
@@ -243,6 +247,7 @@ class ListItemsResult(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     items: Annotated[ItemList | None, Field(alias="items")] = None
@@ -252,6 +257,7 @@ class PutItemRequest(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     item: Annotated[Item, Field(alias="item")]
@@ -268,6 +274,7 @@ class PutItemResult(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
         hide_input_in_errors=True,
+        protected_namespaces=(),
         ser_json_inf_nan="strings",
     )
     version: Annotated[Version | None, Field(alias="version")] = None

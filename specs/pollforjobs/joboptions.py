@@ -64,10 +64,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="let any client use the /_local/ console with 'Authorization: Bearer TOKEN' (default: loopback clients only, no token)",
     )
     defaults = Lifecycle()
-    seconds = _seconds
     group.add_argument(
         "--redelivery-seconds",
-        type=seconds,
+        type=_seconds,
         default=defaults.redelivery_seconds,
         metavar="N",
         help="hand a job out again when it is not acknowledged within N seconds (default: %(default)s)",
@@ -80,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--job-timeout-seconds",
-        type=seconds,
+        type=_seconds,
         default=defaults.job_timeout_seconds,
         metavar="N",
         help="an acknowledged job with no result after N seconds is TimedOut (default: %(default)s)",
@@ -99,7 +98,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--credentials-seconds",
-        type=seconds,
+        type=_seconds,
         default=defaults.credentials_seconds,
         metavar="N",
         help="lifetime of a hand-out's artifact credentials (default: %(default)s)",

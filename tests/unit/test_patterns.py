@@ -68,6 +68,18 @@ TRANSLATIONS = [
     (r"(?s).{0,3}", r"[\s\S]{0,3}"),
     (r"[\w-\/]+", r"[\-/-9A-Z_a-z]+"),
     (r"\Asnap\z", "^snap$"),
+    # Java's nested classes (a union) and intersections, written as the one class they make.
+    ("[a-c[x-z]]", "[a-cx-z]"),
+    ("[a-z&&[^aeiou]]", "[b-df-hj-np-tv-z]"),
+    ("[a-z&&b]", "[b]"),
+    ("[^a-z&&[^aeiou]]", "[^b-df-hj-np-tv-z]"),
+    (r"[\p{Print}&&[^|:/]]+", "[ -.0-9;-{}~]+"),
+    # An exact count of one character: the possessive form matches as the plain one.
+    ("a{2}+", "a{2}"),
+    (r"\d{12}+:[0-9A-Z]{2}+", "[0-9]{12}:[0-9A-Z]{2}"),
+    # Java's octal escapes.
+    (r"\0101\07", "A\x07"),
+    (r"[^/:|\000-\037]+", "[^/:|\x00-\x1f]+"),
 ]
 
 REJECTIONS = [
@@ -75,9 +87,6 @@ REJECTIONS = [
     ("([a-z]+", "does not compile"),
     ("abc\\", "lone backslash"),
     ("[]a]", "cannot be empty"),
-    ("[a[b]]", "nested character classes"),
-    ("[a-z&&[^x]]", "intersection (&&) is not portable"),
-    ("[a-z&&b]", "intersection (&&) is not portable"),
     ("(?<name>a)", "named groups and other '(?' constructs are not portable"),
     ("(?x)a b", "inline flags other than i and s are not supported"),
     (r"\p{Greek}", r"character property \p{Greek} is not supported"),
@@ -91,7 +100,11 @@ REJECTIONS = [
     (r"\uDC00\uD800", "half of a UTF-16 surrogate pair"),
     ("a*+b", "possessive quantifiers"),
     ("(?:ab)++", "possessive quantifiers"),
-    ("a{2}+", "possessive quantifiers"),
+    ("(a|ab){2}+", "possessive quantifiers"),  # the group's own choices would not be retried
+    ("[a&&]", "an operand of a class intersection (&&) is empty"),
+    ("[&&a]", "an operand of a class intersection (&&) is empty"),
+    (r"\09", "needs 1 to 3 octal digits"),
+    ("[a[b]", "unterminated character class"),
 ]
 
 # Repeats whose rounds can split a value many ways: Python's `re` (and ECMAScript) would take
@@ -183,6 +196,8 @@ def verdicts(pattern: Pattern, value: str) -> tuple[bool, bool, bool]:
     return python, json_schema, pydantic_core
 
 
+EMR_TEXT = r"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\r\n\t]*"
+
 ASCII_CASES = [
     (r"\w+", "abc_123", True),
     (r"\w+", "café", False),  # é is a word character to Unicode engines
@@ -247,6 +262,27 @@ ASCII_CASES = [
     (r"[a-z]+\B[a-z]", "abc", True),
     (r"\d{4}(?!\d{2}\b)[0-9]*", "123456", False),
     (r"\d{4}(?!\d{2}\b)[0-9]*", "1234567", True),
+    # Nested classes and intersections; octal escapes; an exact possessive count.
+    (r"[\p{Print}&&[^|:/]]+", "ab c~", True),
+    (r"[\p{Print}&&[^|:/]]+", "a|b", False),
+    (r"[\p{Print}&&[^|:/]]+", "é", False),
+    (r"[a-c[x-z]]+", "axz", True),
+    (r"[a-c[x-z]]+", "ad", False),
+    (r"[^a-z&&[^aeiou]]", "a", True),
+    (r"[^a-z&&[^aeiou]]", "A", True),
+    (r"[^a-z&&[^aeiou]]", "b", False),
+    (r"[^/:|\000-\037]+", "ab", True),
+    (r"[^/:|\000-\037]+", "a\x01", False),
+    (r"[^/:|\000-\037]+", "a\x00", False),
+    (r"\0101\d{2}+", "A12", True),
+    (r"\0101\d{2}+", "A1", False),
+    # EMR's class names single surrogates: a lone one in the value is matched as Java does.
+    (EMR_TEXT, "tab\tand\nnewline", True),
+    (EMR_TEXT, "\ud800", True),
+    (EMR_TEXT, "\udfff", True),
+    (EMR_TEXT, "\ud801", False),
+    (EMR_TEXT, "\U0001f600", False),  # a pair of surrogates is one character, outside the set
+    (EMR_TEXT, "\x00", False),
 ]
 
 

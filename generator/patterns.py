@@ -35,6 +35,8 @@ _HEX = set("0123456789abcdefABCDEF")
 # A repeat that may run more rounds than this is checked for ambiguous splits; fewer rounds
 # cost at most a small power of the length.
 _MAX_CHEAP_ROUNDS = 3
+# A bounded repeat with at most this many paths through it is cheap however long the value.
+_MAX_CHEAP_WAYS = 100_000
 _QUANTIFIER = re.compile(r"\{[0-9]+(,[0-9]*)?\}")
 
 
@@ -189,6 +191,13 @@ class _Rewrite:
                 out.append(_JAVA_END)
             elif char == "{":
                 match = _QUANTIFIER.match(source, i)
+                if match and out and out[-1] in ("^", "$", _JAVA_END):
+                    # Java repeats an anchor (AWS writes `${1,128}`): once is the same as any
+                    # number of times, and no times at all matches anywhere.
+                    if match.group().startswith(("{0,", "{0}")):
+                        out.pop()
+                    i = match.end()
+                    continue
                 if match and out:
                     i = match.end()
                     # `x{n}+`: an exact count of one character has one way to match, so
@@ -521,7 +530,8 @@ def _reject_nested_quantifiers(body: str) -> None:
     alike. A separator the stretching part cannot match, like the `-` in AWS's
     `(-[\\w]+)*` or the `.` in `([a-z0-9-]+\\.)+`, keeps each split unique.
     """
-    _Ambiguity(_pin_alternatives(body)).check()
+    # `\\b` is one assertion: its two spelled-out alternatives exclude each other.
+    _Ambiguity(_pin_alternatives(body.replace(_BOUNDARY, "(?=)").replace(_NOT_BOUNDARY, "(?=)"))).check()
 
 
 def _pin_alternatives(body: str) -> str:
@@ -571,8 +581,8 @@ class _Ambiguity:
         for op, arg in items:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                _, high, sub = arg
-                if high is self.maxrepeat or high > _MAX_CHEAP_ROUNDS:
+                low, high, sub = arg
+                if (high is self.maxrepeat or high > _MAX_CHEAP_ROUNDS) and not self._few_ways(low, high, sub):
                     self._check_loop(list(sub))
                 self._walk(sub)
             elif name == "SUBPATTERN":
@@ -588,35 +598,83 @@ class _Ambiguity:
         found = self._classes(self.tree)
         return all((0xD800 in chars) == (0xFFFD in chars) for chars in found)
 
+    def _few_ways(self, low: int, high: int, sub: Any) -> bool:
+        """Whether a repeat of at most `high` rounds has so few ways to match that trying
+        them all is cheap whatever the value (`(\\d{1,3}\\.?){4}`)."""
+        if high is self.maxrepeat:
+            return False
+        ways = self._ways(list(sub))
+        return ways is not None and sum(ways**rounds for rounds in range(low, high + 1)) <= _MAX_CHEAP_WAYS
+
+    def _ways(self, items: list[Any]) -> int | None:
+        """How many paths a backtracking engine can take through `items` (None: unbounded)."""
+        total = 1
+        for op, arg in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                inner = self._ways(list(arg[2]))
+                if inner is None or arg[1] is self.maxrepeat:
+                    return None
+                ways = sum(inner**rounds for rounds in range(arg[0], arg[1] + 1))
+            elif name == "SUBPATTERN":
+                found = self._ways(list(arg[-1]))
+                if found is None:
+                    return None
+                ways = found
+            elif name == "BRANCH":
+                found_each = [self._ways(list(branch)) for branch in arg[1]]
+                if None in found_each:
+                    return None
+                ways = sum(w for w in found_each if w is not None)
+            else:  # a character, or an assertion: engines never backtrack into one
+                ways = 1
+            total *= ways
+            if total > _MAX_CHEAP_WAYS:
+                return None
+        return total
+
     def _check_loop(self, body: list[Any]) -> None:
         again, _ = self._first(body)
         for index, item in enumerate(body):
             stretch = self._tail(item)
-            follow, nullable = self._first(body[index + 1 :])
-            if nullable:
-                follow = follow | again
+            follow = self._follow(body[index + 1 :], again)
             if stretch & follow:
                 raise PatternError("nested quantifiers (like (a+)+) can backtrack catastrophically")
-        for item in body:
-            if self._overlapping_branch(item):
+        for index, item in enumerate(body):
+            if self._overlapping_branch(item, self._follow(body[index + 1 :], again)):
                 raise PatternError(
                     "alternatives that can start alike, repeated (like (a|a)+), can backtrack catastrophically"
                 )
 
-    def _overlapping_branch(self, item: Any) -> bool:
+    def _follow(self, rest: list[Any], outer: frozenset[int]) -> frozenset[int]:
+        """Characters that can come next after a part followed by `rest`, then by `outer`."""
+        chars, nullable = self._first(rest)
+        return chars | outer if nullable else chars
+
+    def _overlapping_branch(self, item: Any, follow: frozenset[int]) -> bool:
         op, arg = item
         name = str(op)
         if name == "SUBPATTERN":
-            return any(self._overlapping_branch(i) for i in arg[-1])
+            inner = list(arg[-1])
+            return any(self._overlapping_branch(i, self._follow(inner[k + 1 :], follow)) for k, i in enumerate(inner))
         if name != "BRANCH":
             return False
         seen: frozenset[int] = frozenset()
         for branch in arg[1]:
             chars, _ = self._first(list(branch))
             if chars & seen:
-                return True
+                return not self._one_alternative_fits(arg[1], follow)
             seen = seen | chars
         return False
+
+    def _one_alternative_fits(self, branches: list[Any], follow: frozenset[int]) -> bool:
+        """Alternatives that cannot hold what follows them each match the whole run of text up
+        to it (`\\.` in `(\\.([a-z][a-z-]*[a-z]|[a-z]))*`); when their lengths differ, at most
+        one of them matches that run."""
+        if any(self._all(list(branch)) & follow for branch in branches):
+            return False
+        widths = sorted(branch.getwidth() for branch in branches)
+        return all(high < next_low for (_, high), (next_low, _) in zip(widths, widths[1:]))
 
     def _first(self, items: list[Any]) -> tuple[frozenset[int], bool]:
         """Characters that can start a match of `items`, and whether it can match nothing."""

@@ -80,6 +80,9 @@ TRANSLATIONS = [
     # Java's octal escapes.
     (r"\0101\07", "A\x07"),
     (r"[^/:|\000-\037]+", "[^/:|\x00-\x1f]+"),
+    # Java repeats an anchor: once is any number of times; no times matches anywhere.
+    (r"[a-z]*${1,128}", "[a-z]*$"),
+    (r"a${0,3}b", "ab"),
 ]
 
 REJECTIONS = [
@@ -123,6 +126,9 @@ LINEAR = [
     r"(\d|[0-9a-f])+",
     "(?:ab|ac)+",
     r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$",  # ECR's
+    r"(\.(a|[a-z]))*",  # the alternatives can match the same run
+    r"(a|aa)+",  # a run of a's splits as many ways as it has compositions
+    r"(a|a){40}",  # few rounds, but 2^40 paths
 ]
 
 # Repeats whose rounds split a value only one way: a separator the stretching part can't match,
@@ -138,6 +144,13 @@ SAFE = [
     r"(-[a-z]+|_[0-9]+)*",
     r"(?:[a-z]|[A-Z])+",
     r"(a+){2,3}",
+    # Alternatives alike at the start, but each must run to the next `.` and no two are as long.
+    r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*",
+    r"(x(a|aa))+",
+    # A few rounds with few paths through them, however long the value (AWS's IPv4 patterns).
+    r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}",
+    r"^((25[0-5]|(2[0-4]|1[0-9]|[1-9]|)[0-9])(\.(?!$)|$)){4}",
+    r"(a|b|ab){6}",
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
 ]
 
@@ -283,6 +296,19 @@ ASCII_CASES = [
     (EMR_TEXT, "\ud801", False),
     (EMR_TEXT, "\U0001f600", False),  # a pair of surrogates is one character, outside the set
     (EMR_TEXT, "\x00", False),
+    # Bounded repeats with few paths (SageMaker's and Storage Gateway's IPv4 patterns), Java's
+    # repeated `$` (SageMaker's `${1,128}`), Cloud Map's labels.
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "10.0.255.1", True),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "10.0.255.1.", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "256.0.0.1", False),
+    (r"^((25[0-5]|(2[0-4]|1[0-9]|[1-9]|)[0-9])(\.(?!$)|$)){4}", "192.168.0.1", True),
+    (r"^((25[0-5]|(2[0-4]|1[0-9]|[1-9]|)[0-9])(\.(?!$)|$)){4}", "192.168.0.", False),
+    (r"([\p{L}\p{N}_.:/=+\-@]*)${1,128}", "key:été", True),
+    (r"([\p{L}\p{N}_.:/=+\-@]*)${1,128}", "key!", False),
+    (r"a${0,2}b", "ab", True),
+    (r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*", ".a.bc-d.e", True),
+    (r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*", ".a..b", False),
+    (r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*", ".a-", False),
 ]
 
 

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from .pattern_sets import (
@@ -674,7 +675,7 @@ class _Ambiguity:
         if any(self._all(list(branch)) & follow for branch in branches):
             return False
         widths = sorted(branch.getwidth() for branch in branches)
-        return all(high < next_low for (_, high), (next_low, _) in zip(widths, widths[1:]))
+        return all(high < next_low for (_, high), (next_low, _) in pairwise(widths))
 
     def _first(self, items: list[Any]) -> tuple[frozenset[int], bool]:
         """Characters that can start a match of `items`, and whether it can match nothing."""

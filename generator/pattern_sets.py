@@ -16,6 +16,7 @@ from functools import cache
 Ranges = tuple[tuple[int, int], ...]
 MAX_CODE_POINT = 0x10FFFF
 SURROGATES = (0xD800, 0xDFFF)
+_LOW_SURROGATES = 0xDC00
 
 _POSIX = {
     "ASCII": "\x00-\x7f",
@@ -132,12 +133,13 @@ def case_insensitive(ranges: Ranges) -> Ranges:
     return normalize(list(ranges) + extra)
 
 
-def written(ranges: Ranges) -> str:
+def written(ranges: Ranges, partial_surrogates: bool = False) -> str:
     """A class every engine reads as exactly `ranges`.
 
     A lone surrogate can be in a Python string but not in a Rust one, and Rust refuses a
     surrogate in a class: a class holding every surrogate is written negated, one holding
-    none positive; one holding some is refused."""
+    none positive; one holding some raises PartialSurrogates unless `partial_surrogates`,
+    which writes it for Python's `re` and ECMAScript alone."""
     if not ranges:
         raise ClassError("a character class that matches nothing is not portable")
     if ranges == ((0, MAX_CODE_POINT),):
@@ -152,15 +154,26 @@ def written(ranges: Ranges) -> str:
         return "[" + _items(ranges) + "]"
     if covered == SURROGATES[1] - SURROGATES[0] + 1:
         return "[^" + _items(complement(ranges)) + "]"
-    raise ClassError("a character class holding some UTF-16 surrogates but not all is not portable")
+    if not partial_surrogates:
+        raise PartialSurrogates("a character class holding some UTF-16 surrogates but not all is not portable")
+    # ECMAScript's `u` mode reads a high surrogate's escape followed by a low one's as one
+    # astral character: the low ones go first, so none follows a high one.
+    low = tuple((max(lo, _LOW_SURROGATES), hi) for lo, hi in inside if hi >= _LOW_SURROGATES)
+    high = tuple((lo, min(hi, _LOW_SURROGATES - 1)) for lo, hi in inside if lo < _LOW_SURROGATES)
+    outside = complement(normalize([*complement(ranges), SURROGATES]))
+    return "[" + _items(outside) + _items(low, ranged=True) + _items(high, ranged=True) + "]"
 
 
-def _items(ranges: Ranges) -> str:
+class PartialSurrogates(ClassError):
+    pass
+
+
+def _items(ranges: Ranges, ranged: bool = False) -> str:
     parts = []
     for low, high in ranges:
         if low == high:
             parts.append(_char(low))
-        elif high == low + 1:
+        elif high == low + 1 and not ranged:
             parts.append(_char(low) + _char(high))
         else:
             parts.append(f"{_char(low)}-{_char(high)}")

@@ -11,11 +11,14 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from .pattern_sets import (
     SHORTHANDS,
+    SURROGATES,
     ClassError,
+    PartialSurrogates,
     Ranges,
     case_insensitive,
     complement,
@@ -33,6 +36,8 @@ _HEX = set("0123456789abcdefABCDEF")
 # A repeat that may run more rounds than this is checked for ambiguous splits; fewer rounds
 # cost at most a small power of the length.
 _MAX_CHEAP_ROUNDS = 3
+# A bounded repeat with at most this many paths through it is cheap however long the value.
+_MAX_CHEAP_WAYS = 100_000
 _QUANTIFIER = re.compile(r"\{[0-9]+(,[0-9]*)?\}")
 
 
@@ -187,9 +192,20 @@ class _Rewrite:
                 out.append(_JAVA_END)
             elif char == "{":
                 match = _QUANTIFIER.match(source, i)
-                if match and out:
-                    out.append(match.group())
+                if match and out and out[-1] in ("^", "$", _JAVA_END):
+                    # Java repeats an anchor (AWS writes `${1,128}`): once is the same as any
+                    # number of times, and no times at all matches anywhere.
+                    if match.group().startswith(("{0,", "{0}")):
+                        out.pop()
                     i = match.end()
+                    continue
+                if match and out:
+                    i = match.end()
+                    # `x{n}+`: an exact count of one character has one way to match, so
+                    # Java's possessive form is the plain one.
+                    if source.startswith("+", i) and "," not in match.group() and _one_character(out[-1]):
+                        i += 1
+                    out.append(match.group())
                     continue
                 out.append("\\{")
             elif char in "}]":
@@ -237,7 +253,7 @@ class _Rewrite:
         if i + 1 >= len(source):
             raise PatternError("regular expression ends with a lone backslash")
         letter = source[i + 1]
-        if letter in "xu":
+        if letter in "xu0":
             code, end = _code_point(source, i)
             self.out.append(
                 _literal(chr(code), False)
@@ -266,8 +282,14 @@ class _Rewrite:
         return i + 2
 
     def _written(self, ranges: Ranges) -> str:
+        ranges = case_insensitive(ranges) if "i" in self.flags[-1] else ranges
         try:
-            return written(case_insensitive(ranges) if "i" in self.flags[-1] else ranges)
+            return written(ranges)
+        except PartialSurrogates:
+            # Python's `re` and ECMAScript hold lone surrogates; Rust's engine cannot, so the
+            # models check this pattern with the validators' `re`.
+            self.backtracking = True
+            return written(ranges, partial_surrogates=True)
         except ClassError as exc:
             raise PatternError(str(exc)) from None
 
@@ -276,9 +298,10 @@ class _Rewrite:
         out as explicit ranges; any other is kept as it is written, shorthands spelled out."""
         end = _class_end(self.source, i)
         inner = self.source[i + 1 : end]
+        unescaped = inner.replace("\\\\", "")
         plain = (
             None
-            if "i" in self.flags[-1] or re.search(r"\\[pPSDW]", inner.replace("\\\\", ""))
+            if "i" in self.flags[-1] or re.search(r"\\[pPSDW]|&&|(?<!\\)\[", unescaped)
             else _plain_class(self.source, i, end)
         )
         if plain is not None and _compiles(plain):
@@ -297,6 +320,8 @@ def _compiles(body: str) -> bool:
 
 
 def _class_end(source: str, i: int) -> int:
+    """Where the class opened at source[i] closes; Java nests classes (`[a-c[x-z]]`, a union)
+    and intersects them (`[a-z&&[^aeiou]]`)."""
     j = i + 1
     if source.startswith("^", j):
         j += 1
@@ -309,14 +334,14 @@ def _class_end(source: str, i: int) -> int:
                 raise PatternError("a character class cannot be empty; escape a leading ']' as '\\]'")
             return j
         if source[j] == "[":
-            raise PatternError("nested character classes ([a[b]]) are not portable; escape the '['")
-        if source.startswith("&&", j):
-            raise PatternError("character class intersection (&&) is not portable")
+            j = _class_end(source, j)
         j += 1
     raise PatternError("unterminated character class")
 
 
-def _plain_class(source: str, i: int, end: int) -> str:
+def _plain_class(source: str, i: int, end: int) -> str | None:
+    """The class as written, or None when it must be written as ranges (it names a lone
+    surrogate)."""
     out = ["["]
     j = i + 1
     if source.startswith("^", j):
@@ -324,8 +349,10 @@ def _plain_class(source: str, i: int, end: int) -> str:
         j += 1
     while j < end:
         if source[j] == "\\":
-            if source[j + 1] in "xu":
-                code, j = _code_point(source, j)
+            if source[j + 1] in "xu0":
+                code, j = _code_point(source, j, in_class=True)
+                if SURROGATES[0] <= code <= SURROGATES[1]:
+                    return None
                 out.append(_literal(chr(code), True))
                 continue
             out.append(_escape(source[j + 1], True))
@@ -353,18 +380,51 @@ def _property_at(source: str, i: int) -> tuple[Ranges, int]:
 
 
 def _class_ranges(source: str, i: int, end: int) -> Ranges:
-    """The code points the class source[i..end] matches."""
+    """The code points the class source[i..end] matches (its `^` negates the whole class,
+    intersections included, as since JDK 9)."""
     negate = source.startswith("^", i + 1)
-    j = i + 2 if negate else i + 1
+    merged = _intersection_ranges(source, i + 2 if negate else i + 1, end)
+    return complement(merged) if negate else merged
+
+
+def _intersection_ranges(source: str, j: int, end: int) -> Ranges:
+    split = _top_level_and(source, j, end)
+    if split is None:
+        return _union_ranges(source, j, end)
+    if j == split or split + 2 == end:
+        raise PatternError("an operand of a class intersection (&&) is empty")
+    left, right = _union_ranges(source, j, split), _intersection_ranges(source, split + 2, end)
+    return complement(normalize([*complement(left), *complement(right)]))
+
+
+def _top_level_and(source: str, j: int, end: int) -> int | None:
+    while j < end:
+        if source[j] == "\\":
+            j += 2
+        elif source[j] == "[":
+            j = _class_end(source, j) + 1
+        elif source.startswith("&&", j):
+            return j
+        else:
+            j += 1
+    return None
+
+
+def _union_ranges(source: str, j: int, end: int) -> Ranges:
     atoms: list[int | str | Ranges] = []  # "-": an unescaped dash, maybe a range's
     while j < end:
+        if source[j] == "[":
+            close = _class_end(source, j)
+            atoms.append(_class_ranges(source, j, close))
+            j = close + 1
+            continue
         if source[j] != "\\":
             atoms.append("-" if source[j] == "-" else ord(source[j]))
             j += 1
             continue
         letter = source[j + 1]
-        if letter in "xu":
-            code, j = _code_point(source, j)
+        if letter in "xu0":
+            code, j = _code_point(source, j, in_class=True)
             atoms.append(code)
             continue
         if letter in "pP":
@@ -395,13 +455,19 @@ def _class_ranges(source: str, i: int, end: int) -> Ranges:
             atom = ord(atom)
         ranges += [(atom, atom)] if isinstance(atom, int) else list(atom)
         k += 1
-    merged = normalize(ranges)
-    return complement(merged) if negate else merged
+    return normalize(ranges)
 
 
-def _code_point(source: str, i: int) -> tuple[int, int]:
-    """The character a `\\xHH` or `\\uHHHH` escape at source[i] names (a UTF-16 surrogate
-    pair of `\\u` escapes is one character, as in Java), and where the escape ends."""
+def _code_point(source: str, i: int, in_class: bool = False) -> tuple[int, int]:
+    """The character a `\\xHH`, `\\uHHHH` or octal `\\0ooo` escape at source[i] names (a
+    UTF-16 surrogate pair of `\\u` escapes is one character, as in Java; in a class a lone
+    surrogate is itself), and where the escape ends."""
+    if source[i + 1] == "0":
+        # Java: \0n, \0nn or \0mnn, the longest that reads as octal with m at most 3
+        digits = re.compile("[0-3][0-7]{2}|[0-7]{1,2}").match(source, i + 2)
+        if digits is None:
+            raise PatternError("escape \\0 needs 1 to 3 octal digits naming a character")
+        return int(digits.group(), 8), digits.end()
     if source.startswith("\\x{", i):
         close = source.find("}", i)
         digits = source[i + 3 : close] if close > 0 else ""
@@ -418,9 +484,15 @@ def _code_point(source: str, i: int) -> tuple[int, int]:
         low = source[end + 2 : end + 6]
         if len(low) == 4 and all(c in _HEX for c in low) and 0xDC00 <= int(low, 16) < 0xE000:
             return 0x10000 + ((code - 0xD800) << 10) + (int(low, 16) - 0xDC00), end + 6
-    if 0xD800 <= code < 0xE000:
+    if 0xD800 <= code < 0xE000 and not in_class:
         raise PatternError(f"escape \\u{digits} is half of a UTF-16 surrogate pair")
     return code, end
+
+
+def _one_character(atom: str) -> bool:
+    """Whether `atom` (the rewritten piece before a quantifier) matches one character: not a
+    group, a lookaround or a back-reference."""
+    return not atom.endswith(")") and not re.fullmatch(r"\\[1-9]", atom)
 
 
 def _literal(char: str, in_class: bool) -> str:
@@ -459,7 +531,8 @@ def _reject_nested_quantifiers(body: str) -> None:
     alike. A separator the stretching part cannot match, like the `-` in AWS's
     `(-[\\w]+)*` or the `.` in `([a-z0-9-]+\\.)+`, keeps each split unique.
     """
-    _Ambiguity(_pin_alternatives(body)).check()
+    # `\\b` is one assertion: its two spelled-out alternatives exclude each other.
+    _Ambiguity(_pin_alternatives(body.replace(_BOUNDARY, "(?=)").replace(_NOT_BOUNDARY, "(?=)"))).check()
 
 
 def _pin_alternatives(body: str) -> str:
@@ -509,8 +582,8 @@ class _Ambiguity:
         for op, arg in items:
             name = str(op)
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                _, high, sub = arg
-                if high is self.maxrepeat or high > _MAX_CHEAP_ROUNDS:
+                low, high, sub = arg
+                if (high is self.maxrepeat or high > _MAX_CHEAP_ROUNDS) and not self._few_ways(low, high, sub):
                     self._check_loop(list(sub))
                 self._walk(sub)
             elif name == "SUBPATTERN":
@@ -526,35 +599,83 @@ class _Ambiguity:
         found = self._classes(self.tree)
         return all((0xD800 in chars) == (0xFFFD in chars) for chars in found)
 
+    def _few_ways(self, low: int, high: int, sub: Any) -> bool:
+        """Whether a repeat of at most `high` rounds has so few ways to match that trying
+        them all is cheap whatever the value (`(\\d{1,3}\\.?){4}`)."""
+        if high is self.maxrepeat:
+            return False
+        ways = self._ways(list(sub))
+        return ways is not None and sum(ways**rounds for rounds in range(low, high + 1)) <= _MAX_CHEAP_WAYS
+
+    def _ways(self, items: list[Any]) -> int | None:
+        """How many paths a backtracking engine can take through `items` (None: unbounded)."""
+        total = 1
+        for op, arg in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                inner = self._ways(list(arg[2]))
+                if inner is None or arg[1] is self.maxrepeat:
+                    return None
+                ways = sum(inner**rounds for rounds in range(arg[0], arg[1] + 1))
+            elif name == "SUBPATTERN":
+                found = self._ways(list(arg[-1]))
+                if found is None:
+                    return None
+                ways = found
+            elif name == "BRANCH":
+                found_each = [self._ways(list(branch)) for branch in arg[1]]
+                if None in found_each:
+                    return None
+                ways = sum(w for w in found_each if w is not None)
+            else:  # a character, or an assertion: engines never backtrack into one
+                ways = 1
+            total *= ways
+            if total > _MAX_CHEAP_WAYS:
+                return None
+        return total
+
     def _check_loop(self, body: list[Any]) -> None:
         again, _ = self._first(body)
         for index, item in enumerate(body):
             stretch = self._tail(item)
-            follow, nullable = self._first(body[index + 1 :])
-            if nullable:
-                follow = follow | again
+            follow = self._follow(body[index + 1 :], again)
             if stretch & follow:
                 raise PatternError("nested quantifiers (like (a+)+) can backtrack catastrophically")
-        for item in body:
-            if self._overlapping_branch(item):
+        for index, item in enumerate(body):
+            if self._overlapping_branch(item, self._follow(body[index + 1 :], again)):
                 raise PatternError(
                     "alternatives that can start alike, repeated (like (a|a)+), can backtrack catastrophically"
                 )
 
-    def _overlapping_branch(self, item: Any) -> bool:
+    def _follow(self, rest: list[Any], outer: frozenset[int]) -> frozenset[int]:
+        """Characters that can come next after a part followed by `rest`, then by `outer`."""
+        chars, nullable = self._first(rest)
+        return chars | outer if nullable else chars
+
+    def _overlapping_branch(self, item: Any, follow: frozenset[int]) -> bool:
         op, arg = item
         name = str(op)
         if name == "SUBPATTERN":
-            return any(self._overlapping_branch(i) for i in arg[-1])
+            inner = list(arg[-1])
+            return any(self._overlapping_branch(i, self._follow(inner[k + 1 :], follow)) for k, i in enumerate(inner))
         if name != "BRANCH":
             return False
         seen: frozenset[int] = frozenset()
         for branch in arg[1]:
             chars, _ = self._first(list(branch))
             if chars & seen:
-                return True
+                return not self._one_alternative_fits(arg[1], follow)
             seen = seen | chars
         return False
+
+    def _one_alternative_fits(self, branches: list[Any], follow: frozenset[int]) -> bool:
+        """Alternatives that cannot hold what follows them each match the whole run of text up
+        to it (`\\.` in `(\\.([a-z][a-z-]*[a-z]|[a-z]))*`); when their lengths differ, at most
+        one of them matches that run."""
+        if any(self._all(list(branch)) & follow for branch in branches):
+            return False
+        widths = sorted(branch.getwidth() for branch in branches)
+        return all(high < next_low for (_, high), (next_low, _) in pairwise(widths))
 
     def _first(self, items: list[Any]) -> tuple[frozenset[int], bool]:
         """Characters that can start a match of `items`, and whether it can match nothing."""

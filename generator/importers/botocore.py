@@ -277,11 +277,11 @@ class _Translator:
             value = self.fields.member(raw, key, path, (int, float), where)
             if value is None:
                 continue
-            if isinstance(value, float):
-                if not value.is_integer():
-                    model.skipped.append(Skip(key, where, f"{value} is not a whole number: the spec format's bounds are integers"))
-                    continue
+            if isinstance(value, float) and value.is_integer():
                 value = int(value)
+            elif isinstance(value, float) and kind not in ("float", "double"):
+                model.skipped.append(Skip(key, where, f"{value} is not a whole number: a {kind}'s bounds are"))
+                continue
             shape[key] = value
 
     def _structure(self, model: Model, name: str, raw: dict[str, Any], shape: dict[str, Any], path: ModelPath) -> None:

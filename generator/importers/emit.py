@@ -11,7 +11,7 @@ is returned.
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from typing import Any
 
@@ -104,7 +104,7 @@ def _scalar(value: Any, indent: int) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        return json.dumps(value)
+        return _float(value)
     if isinstance(value, dict):
         return "{}"
     if isinstance(value, list):
@@ -113,6 +113,19 @@ def _scalar(value: Any, indent: int) -> str:
     if _plain_ok(text):
         return text
     return _quoted(text)
+
+
+def _float(value: float) -> str:
+    """YAML 1.1's float form (PyYAML reads `1e-06` as text: the mantissa needs its dot)."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    mantissa, e, exponent = text.partition("e")
+    if e and "." not in mantissa:
+        text = f"{mantissa}.0e{exponent}"
+    return text
 
 
 def _plain_ok(text: str) -> bool:

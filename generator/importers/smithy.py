@@ -11,6 +11,7 @@ own. Patterns lose the `^`/`$` anchors AWS writes around them, as botocore's con
 from __future__ import annotations
 
 import difflib
+import math
 from typing import Any
 
 from .errors import ModelPath
@@ -328,10 +329,11 @@ class _Translator:
                     continue
                 if isinstance(value, float) and value.is_integer():
                     value = int(value)
-                if isinstance(value, int) and not isinstance(value, bool):
+                fractional = kind in ("float", "double") and isinstance(value, float) and math.isfinite(value)
+                if isinstance(value, int) and not isinstance(value, bool) or fractional:
                     shape[key] = value
                 else:
-                    model.skipped.append(Skip(key, where, f"{value!r} is not a whole number: the spec format's bounds are integers"))
+                    model.skipped.append(Skip(key, where, f"{value!r} is not a whole number: a {kind}'s bounds are"))
         pattern = traits.get(f"{API}pattern")
         if isinstance(pattern, str) and kind == "string" or kind == "enum" and isinstance(pattern, str):
             shape["pattern"] = _unanchored(pattern)

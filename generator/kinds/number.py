@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from ..diagnostics import Diagnostic
@@ -19,10 +21,22 @@ _NAMED = {"integer": "an integer", "long": "a long"}
 def value_constraints(name: str, raw: RawShape) -> tuple[Constraint, ...]:
     found = []
     if "max" in raw:
-        found.append(Constraint("max_value", raw["max"], f"Member must have value less than or equal to {raw['max']}", name))
+        found.append(Constraint("max_value", raw["max"], f"Member must have value less than or equal to {java_number(raw['max'])}", name))
     if "min" in raw:
-        found.append(Constraint("min_value", raw["min"], f"Member must have value greater than or equal to {raw['min']}", name))
+        found.append(Constraint("min_value", raw["min"], f"Member must have value greater than or equal to {java_number(raw['min'])}", name))
     return tuple(found)
+
+
+def java_number(value: float) -> str:
+    """A bound as AWS's Java services print it: a fraction as Double.toString does (the
+    shortest digits; scientific form below 10^-3 and from 10^7), a whole number as written."""
+    if isinstance(value, int):
+        return str(value)
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{len(text) - 1 + int(exponent)}"
 
 
 def coerced_value_lines(kind: ScalarKind, shape: Any, needs_reading: str, reading: str, path: str, sensitive: bool, calls: Calls) -> list[str]:
@@ -89,6 +103,11 @@ def non_finite_texts(shape: FloatShape) -> list[str]:
 
 class FloatKind(ScalarKind):
     spec_types = ("float", "double")
+
+    def spec_problems(self, spec: LoadedSpec, base: JsonPath, raw: RawShape) -> Iterator[Diagnostic]:
+        for key in ("min", "max"):
+            if key in raw and not math.isfinite(raw[key]):
+                yield spec.diagnostic(base + (key,), f"{key} must be a finite number, got {raw[key]}")
 
     def build(self, name: str, raw: RawShape, common: dict[str, Any], shapes: dict[str, RawShape]) -> FloatShape:
         return FloatShape(**common, constraints=value_constraints(name, raw), minimum=raw.get("min"), maximum=raw.get("max"))

@@ -68,6 +68,21 @@ TRANSLATIONS = [
     (r"(?s).{0,3}", r"[\s\S]{0,3}"),
     (r"[\w-\/]+", r"[\-/-9A-Z_a-z]+"),
     (r"\Asnap\z", "^snap$"),
+    # Java's nested classes (a union) and intersections, written as the one class they make.
+    ("[a-c[x-z]]", "[a-cx-z]"),
+    ("[a-z&&[^aeiou]]", "[b-df-hj-np-tv-z]"),
+    ("[a-z&&b]", "[b]"),
+    ("[^a-z&&[^aeiou]]", "[^b-df-hj-np-tv-z]"),
+    (r"[\p{Print}&&[^|:/]]+", "[ -.0-9;-{}~]+"),
+    # An exact count of one character: the possessive form matches as the plain one.
+    ("a{2}+", "a{2}"),
+    (r"\d{12}+:[0-9A-Z]{2}+", "[0-9]{12}:[0-9A-Z]{2}"),
+    # Java's octal escapes.
+    (r"\0101\07", "A\x07"),
+    (r"[^/:|\000-\037]+", "[^/:|\x00-\x1f]+"),
+    # Java repeats an anchor: once is any number of times; no times matches anywhere.
+    (r"[a-z]*${1,128}", "[a-z]*$"),
+    (r"a${0,3}b", "ab"),
 ]
 
 REJECTIONS = [
@@ -75,9 +90,6 @@ REJECTIONS = [
     ("([a-z]+", "does not compile"),
     ("abc\\", "lone backslash"),
     ("[]a]", "cannot be empty"),
-    ("[a[b]]", "nested character classes"),
-    ("[a-z&&[^x]]", "intersection (&&) is not portable"),
-    ("[a-z&&b]", "intersection (&&) is not portable"),
     ("(?<name>a)", "named groups and other '(?' constructs are not portable"),
     ("(?x)a b", "inline flags other than i and s are not supported"),
     (r"\p{Greek}", r"character property \p{Greek} is not supported"),
@@ -91,7 +103,11 @@ REJECTIONS = [
     (r"\uDC00\uD800", "half of a UTF-16 surrogate pair"),
     ("a*+b", "possessive quantifiers"),
     ("(?:ab)++", "possessive quantifiers"),
-    ("a{2}+", "possessive quantifiers"),
+    ("(a|ab){2}+", "possessive quantifiers"),  # the group's own choices would not be retried
+    ("[a&&]", "an operand of a class intersection (&&) is empty"),
+    ("[&&a]", "an operand of a class intersection (&&) is empty"),
+    (r"\09", "needs 1 to 3 octal digits"),
+    ("[a[b]", "unterminated character class"),
 ]
 
 # Repeats whose rounds can split a value many ways: Python's `re` (and ECMAScript) would take
@@ -110,6 +126,9 @@ LINEAR = [
     r"(\d|[0-9a-f])+",
     "(?:ab|ac)+",
     r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$",  # ECR's
+    r"(\.(a|[a-z]))*",  # the alternatives can match the same run
+    r"(a|aa)+",  # a run of a's splits as many ways as it has compositions
+    r"(a|a){40}",  # few rounds, but 2^40 paths
 ]
 
 # Repeats whose rounds split a value only one way: a separator the stretching part can't match,
@@ -125,6 +144,13 @@ SAFE = [
     r"(-[a-z]+|_[0-9]+)*",
     r"(?:[a-z]|[A-Z])+",
     r"(a+){2,3}",
+    # Alternatives alike at the start, but each must run to the next `.` and no two are as long.
+    r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*",
+    r"(x(a|aa))+",
+    # A few rounds with few paths through them, however long the value (AWS's IPv4 patterns).
+    r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}",
+    r"^((25[0-5]|(2[0-4]|1[0-9]|[1-9]|)[0-9])(\.(?!$)|$)){4}",
+    r"(a|b|ab){6}",
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
 ]
 
@@ -182,6 +208,8 @@ def verdicts(pattern: Pattern, value: str) -> tuple[bool, bool, bool]:
         pydantic_core = False
     return python, json_schema, pydantic_core
 
+
+EMR_TEXT = r"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDBFF-\uDC00\uDFFF\r\n\t]*"
 
 ASCII_CASES = [
     (r"\w+", "abc_123", True),
@@ -247,6 +275,40 @@ ASCII_CASES = [
     (r"[a-z]+\B[a-z]", "abc", True),
     (r"\d{4}(?!\d{2}\b)[0-9]*", "123456", False),
     (r"\d{4}(?!\d{2}\b)[0-9]*", "1234567", True),
+    # Nested classes and intersections; octal escapes; an exact possessive count.
+    (r"[\p{Print}&&[^|:/]]+", "ab c~", True),
+    (r"[\p{Print}&&[^|:/]]+", "a|b", False),
+    (r"[\p{Print}&&[^|:/]]+", "é", False),
+    (r"[a-c[x-z]]+", "axz", True),
+    (r"[a-c[x-z]]+", "ad", False),
+    (r"[^a-z&&[^aeiou]]", "a", True),
+    (r"[^a-z&&[^aeiou]]", "A", True),
+    (r"[^a-z&&[^aeiou]]", "b", False),
+    (r"[^/:|\000-\037]+", "ab", True),
+    (r"[^/:|\000-\037]+", "a\x01", False),
+    (r"[^/:|\000-\037]+", "a\x00", False),
+    (r"\0101\d{2}+", "A12", True),
+    (r"\0101\d{2}+", "A1", False),
+    # EMR's class names single surrogates: a lone one in the value is matched as Java does.
+    (EMR_TEXT, "tab\tand\nnewline", True),
+    (EMR_TEXT, "\ud800", True),
+    (EMR_TEXT, "\udfff", True),
+    (EMR_TEXT, "\ud801", False),
+    (EMR_TEXT, "\U0001f600", False),  # a pair of surrogates is one character, outside the set
+    (EMR_TEXT, "\x00", False),
+    # Bounded repeats with few paths (SageMaker's and Storage Gateway's IPv4 patterns), Java's
+    # repeated `$` (SageMaker's `${1,128}`), Cloud Map's labels.
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "10.0.255.1", True),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "10.0.255.1.", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "256.0.0.1", False),
+    (r"^((25[0-5]|(2[0-4]|1[0-9]|[1-9]|)[0-9])(\.(?!$)|$)){4}", "192.168.0.1", True),
+    (r"^((25[0-5]|(2[0-4]|1[0-9]|[1-9]|)[0-9])(\.(?!$)|$)){4}", "192.168.0.", False),
+    (r"([\p{L}\p{N}_.:/=+\-@]*)${1,128}", "key:été", True),
+    (r"([\p{L}\p{N}_.:/=+\-@]*)${1,128}", "key!", False),
+    (r"a${0,2}b", "ab", True),
+    (r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*", ".a.bc-d.e", True),
+    (r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*", ".a..b", False),
+    (r"(\.([a-z][a-z-]{0,61}[a-z]|[a-z]))*", ".a-", False),
 ]
 
 

@@ -114,3 +114,14 @@ def test_no_authorization_is_a_missing_token() -> None:
 def test_the_signing_name_must_be_given() -> None:
     with pytest.raises(TypeError):
         SigV4Verifier({KEY: SECRET})  # type: ignore[call-arg]
+
+
+def test_the_client_signer_adds_the_session_token_and_the_verifier_agrees() -> None:
+    credentials = Credentials(KEY, SECRET, "session-token-value").get_frozen_credentials()
+    unsigned = {"Host": HOST, "X-Amz-Target": TARGET}
+    signed = sign(credentials, "widgets", "eu-west-1", "/", BODY, unsigned)
+    assert list(signed) == ["Host", "X-Amz-Target", "X-Amz-Security-Token", "X-Amz-Date", "Authorization"]
+    assert signed["X-Amz-Security-Token"] == "session-token-value"
+    assert "x-amz-security-token" in signed["Authorization"].split("SignedHeaders=", 1)[1]
+    assert unsigned == {"Host": HOST, "X-Amz-Target": TARGET}
+    assert verify([(k.lower().encode(), v.encode()) for k, v in signed.items()]) == KEY

@@ -3,8 +3,8 @@
 
 The package's client class subclasses `ServiceClient`, sets `SPEC` (the protocol, the signing
 name, the spec's error classes, names and readers) and adds one method per operation, which
-calls `_payload` and `_invoke`. Requests are signed with SigV4 by the AWS Common Runtime's
-signer and sent over keep-alive connections; failures are retried as in the AWS SDKs'
+calls `_payload` and `_invoke`. Requests are signed with SigV4 (`signing`, byte for byte as
+botocore signs) and sent over keep-alive connections; failures are retried as in the AWS SDKs'
 standard mode (`retries.RetryPolicy`); responses are read by their wire names only. Host
 prefixes and request compression follow botocore (see `client_config` and `bodies`).
 """

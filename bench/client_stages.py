@@ -4,15 +4,17 @@ Run: python bench/client_stages.py [--quick]
 
 Each stage of `CodePipelineClient.poll_for_jobs` is timed alone on the documented sample
 request (this thread's CPU time, best of 5 runs of N calls, the garbage collector off, as
-timeit does): the request's
-names and nulls, its validation, the JSON body, the headers and the SigV4 signature through
-awscrt, and the reading of the answer into the models, for a well-formed answer (the sample
+timeit does): the request's names and nulls, its validation, the JSON body, the headers and
+the SigV4 signature, and the reading of the answer into the models, for a well-formed answer (the sample
 with a job id that satisfies the spec: one pass through pydantic-core) and for the sample as
 documented (its `...-EXAMPLE` job id breaks the id pattern, so it is read leniently). Then the
 CPU time of this thread per whole call (`time.thread_time`, which the machine's other load
 barely moves), next to a bare keep-alive POST of the same bytes, against a bare ASGI app in a
 child process (bench/bench_client.py's); the difference is the client's own work, HTTP
-included. A cProfile of the whole calls then names the functions the time goes to.
+included. Then the stages again, inside whole calls (each wrapped to add up its thread CPU
+time): a call starts after a wait on the socket, with caches the machine's other processes
+have used, so each stage costs more there than alone. A cProfile of the whole calls then
+names the functions the time goes to.
 """
 
 from __future__ import annotations
@@ -51,6 +53,44 @@ def cpu_us(call: Callable[[], object], number: int, repeat: int = 5) -> float:
     return min(figures)
 
 
+def stages_inside_calls(client: Any, call: Callable[[], object], number: int) -> dict[str, float]:
+    """Each stage's CPU time per call inside `number` whole calls, and the whole call's."""
+    import pollforjobs._runtime.client as core
+    from pollforjobs import validators
+
+    spent: dict[str, int] = {}
+
+    def timed(owner: Any, attribute: str, name: str) -> None:
+        original = getattr(owner, attribute)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.thread_time_ns()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0) + time.thread_time_ns() - start
+
+        setattr(owner, attribute, wrapper)
+
+    timed(client, "_payload", "request names and nulls")
+    timed(validators, "validate_poll_for_jobs_request", "validate request")
+    timed(client._codec, "encode_request", "serialize (JSON body)")
+    timed(core, "sign", "headers and SigV4")
+    timed(client._pool, "post", "HTTP: send, receive, read the answer")
+    timed(client, "_read", "read the answer into the models")
+    for _ in range(number // 5):
+        call()
+    spent.clear()
+    start = time.thread_time_ns()
+    for _ in range(number):
+        call()
+    whole = time.thread_time_ns() - start
+    figures = {name: value / number / 1000 for name, value in spent.items()}
+    figures["whole call"] = whole / number / 1000
+    figures["the rest (calls between the stages)"] = figures["whole call"] - sum(spent.values()) / number / 1000
+    return figures
+
+
 def measure(quick: bool) -> None:
     import bench_client
     from pollforjobs import models, validators, wire
@@ -72,7 +112,7 @@ def measure(quick: bool) -> None:
             "request names and nulls (a dict)": lambda: client._payload(request, {}, models.PollForJobsInput),
             "validate request": lambda: validators.validate_poll_for_jobs_request(payload),
             "serialize (JSON body)": lambda: JSON.encode_request(payload, models.PollForJobsInput),
-            "headers and SigV4 (awscrt)": lambda: sign(credentials, "codepipeline", client.region_name, path, body, template.copy()),
+            "headers and SigV4": lambda: sign(credentials, "codepipeline", client.region_name, path, body, template),
             "read a well-formed answer": lambda: JSON.read_model(
                 well_formed, models.PollForJobsOutput, wire.read_poll_for_jobs_response
             ),
@@ -95,6 +135,10 @@ def measure(quick: bool) -> None:
         for _ in range(calls):
             runners["generated"]()
         profile.disable()
+        inside = stages_inside_calls(client, runners["generated"], calls * 5)
+        print(f"\nthe stages inside whole calls (µs of this thread's CPU, {calls * 5:,} calls)")
+        for name, value in inside.items():
+            print(f"  {name:40} {value:7.2f}")
     finally:
         child.terminate()
         child.wait(timeout=10)

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from .client_errors import (
     MAX_ID_CHARS,
+    ConfigurationError,
     ConnectTimeoutError,
     EndpointConnectionError,
     MalformedResponseError,
@@ -103,7 +104,8 @@ def _send_request(
     conn: http.client.HTTPConnection, path: str, body: bytes, headers: Mapping[str, str]
 ) -> None:
     """`conn.request("POST", path, body, headers)`, the same bytes, without a `putheader` call
-    (and its checks) for each plain header line."""
+    (and its checks) for each plain header line; ConfigurationError, which does not show the
+    value, for a header http.client will not send."""
     conn.putrequest("POST", path, skip_host="Host" in headers, skip_accept_encoding=True)
     lines = "\r\n".join([f"{name}: {value}" for name, value in headers.items()])
     try:
@@ -122,7 +124,13 @@ def _send_request(
         conn.putheader("Accept-Encoding", "identity")
         conn.putheader("Content-Length", str(len(body)))
         for name, value in headers.items():
-            conn.putheader(name, value)
+            try:
+                conn.putheader(name, value)
+            except ValueError:  # its message shows the value: a session token, it may be
+                raise ConfigurationError(
+                    f"the {name} header cannot be sent: its value holds a line break or a "
+                    "character outside Latin-1 (the value is not shown)"
+                ) from None
     conn.endheaders(body)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from runtime import transport
+from runtime.client_errors import ConfigurationError
 
 HEADERS = {
     "Content-Type": "application/x-amz-json-1.1",
@@ -55,14 +56,13 @@ def test_a_request_is_the_bytes_http_client_writes_in_one_write(headers: dict[st
     assert len(old.writes) == 2  # what one write saves: http.client's head and body apart
 
 
-@pytest.mark.parametrize(
-    ("value", "error"),
-    [("line\r\nInjected: yes", ValueError), ("bare\nnewline", ValueError), ("snow \u2603", UnicodeEncodeError)],
-)
-def test_a_header_value_http_client_refuses_is_refused_as_it_refuses_it(value: str, error: type[Exception]) -> None:
+@pytest.mark.parametrize("value", ["line\r\nInjected: yes", "bare\nnewline", "lone\rcr", "snow \u2603"])
+def test_a_header_value_http_client_refuses_is_refused_without_showing_it(value: str) -> None:
     new = Recording(transport._Connection)
-    with pytest.raises(error):
+    with pytest.raises(ConfigurationError) as caught:
         transport._send_request(new.connection, "/", b"{}", {**HEADERS, "X-Amz-Security-Token": value})
+    assert str(caught.value).startswith("the X-Amz-Security-Token header cannot be sent")
+    assert value not in str(caught.value) and caught.value.__cause__ is None
     assert new.writes == []
 
 

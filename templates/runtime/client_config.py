@@ -1,16 +1,18 @@
 """The client's settings checked as botocore checks them, and what depends on them per call:
-host prefixes (the endpoint trait) and request compression."""
+host prefixes (the endpoint trait) and request compression; the region and credentials that
+botocore's chain finds when the arguments give none (`BotocoreSettings`)."""
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from typing import Any, Final, TypeVar
 
 from .bodies import MAX_MIN_COMPRESSION_BYTES
-from .client_errors import ConfigurationError
-from .endpoint import StaticCredentials
+from .client_errors import ConfigurationError, NoCredentialsError
+from .endpoint import StaticCredentials, is_region
 
 # botocore's HOST_PREFIX_RE: what a host label's value may hold.
 _HOST_LABEL_VALUE: Final = re.compile(r"[A-Za-z0-9.\-]+")
@@ -126,3 +128,74 @@ def expand_host_prefix(template: str, payload: Mapping[str, Any]) -> tuple[str, 
             bad.append(label)
         values[label] = value if isinstance(value, str) else ""
     return _LABEL.sub(lambda match: values[match.group(1)], template), bad
+
+
+class BotocoreSettings:
+    """The region and the credentials, from the arguments, else from botocore's chain (one
+    botocore session, made at the first need: the credentials are looked up at the first call).
+    Thread-safe."""
+
+    def __init__(self, profile_name: str | None, credentials: StaticCredentials | None) -> None:
+        self._profile_name = profile_name
+        self._session: Any = None
+        self._lock = threading.Lock()
+        self._credentials: Any = credentials
+        # Set when the credentials are the arguments: each call takes them as they are.
+        self.static = credentials
+
+    def _botocore_session(self) -> Any:
+        with self._lock:
+            if self._session is None:
+                import botocore.session  # type: ignore[import-untyped]
+
+                self._session = botocore.session.Session(profile=self._profile_name)
+            return self._session
+
+    def region(self, region_name: str | None) -> str:
+        region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+        if not region:
+            region = self._from_botocore(
+                lambda session: session.get_config_variable("region"), ConfigurationError
+            )
+        if not region:
+            raise ConfigurationError(
+                "no AWS region: pass region_name=..., set AWS_REGION or AWS_DEFAULT_REGION, "
+                "or set region in the profile of the shared config file (~/.aws/config)"
+            )
+        if not is_region(region):
+            raise ConfigurationError(f"not a valid AWS region name: {region!r}")
+        return str(region)
+
+    def _from_botocore(self, lookup: Callable[[Any], Any], error: type[ConfigurationError]) -> Any:
+        """Run a botocore lookup, turning its errors (unknown profile, bad files) into ours."""
+        import botocore.exceptions  # type: ignore[import-untyped]
+
+        try:
+            return lookup(self._botocore_session())
+        except botocore.exceptions.ProfileNotFound:
+            raise error(
+                f"the profile {self._profile_name or os.environ.get('AWS_PROFILE')!r} is in "
+                "neither the shared credentials file nor the shared config file"
+            ) from None
+        except botocore.exceptions.BotoCoreError as exc:
+            raise error(f"{type(exc).__name__}: {exc}") from None
+
+    def frozen_credentials(self) -> Any:
+        credentials = self._credentials
+        if isinstance(credentials, StaticCredentials):
+            return credentials
+        if credentials is None:
+            found = self._from_botocore(
+                lambda session: session.get_credentials(), NoCredentialsError
+            )
+            if found is None:
+                raise NoCredentialsError(
+                    "no AWS credentials found: pass aws_access_key_id and aws_secret_access_key, "
+                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in "
+                    "the shared credentials file (~/.aws/credentials)"
+                )
+            self._credentials = credentials = found
+        # Temporary credentials refresh themselves here when they are about to expire.
+        return self._from_botocore(
+            lambda _: credentials.get_frozen_credentials(), NoCredentialsError
+        )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pollforjobs.client import CodePipelineClient
+from pollforjobs.client import CodePipelineClient, ConfigurationError
 
 from ..support.aws_like_server import SAMPLE_RESPONSE_TEXT, Answer, AwsLikeServer, error, sample
 
@@ -151,3 +151,17 @@ def test_debug_logs_show_no_secrets(
         client.poll_for_jobs(REQUEST)
     assert caplog.records, "nothing was logged; the test would prove nothing"
     assert_no_secrets("\n".join(record.getMessage() for record in caplog.records))
+
+
+@pytest.mark.parametrize(
+    "token",
+    [SESSION_TOKEN + "\n", SESSION_TOKEN + "\r\nX-Injected: yes", "never-\rshow-" + SESSION_TOKEN, SESSION_TOKEN + "\u2603"],
+    ids=["trailing-newline", "header-injection", "lone-cr", "not-latin-1"],
+)
+def test_a_session_token_that_cannot_go_in_a_header_is_refused_without_showing_it(server: AwsLikeServer, token: str) -> None:
+    client = client_for(server.url, aws_session_token=token)
+    with pytest.raises(ConfigurationError) as caught:
+        client.poll_for_jobs(REQUEST)
+    assert "X-Amz-Security-Token" in str(caught.value)
+    assert_no_secrets(everything_shown(caught.value), OWN_SECRETS + (token, token[:20], "\u2603"))
+    assert server.requests == []  # nothing was sent

@@ -3,6 +3,8 @@ wording and a "did you mean"."""
 
 from __future__ import annotations
 
+import types
+
 from runtime.request_names import RequestNames, UnknownName, refusal_text
 
 NAMES = RequestNames(
@@ -54,3 +56,28 @@ def test_values_of_the_wrong_type_are_left_to_the_validators() -> None:
 def test_the_refusal_lists_ten_and_counts_the_rest() -> None:
     text = refusal_text([f"m{i}" for i in range(12)], 10)
     assert text.splitlines() == ["Parameter validation failed:", *[f"m{i}" for i in range(10)], "... and 2 more unknown parameters"]
+
+
+class Text(str):
+    pass
+
+
+def test_nulls_are_dropped_at_every_level_and_kept_where_sparse() -> None:
+    sparse = RequestNames(NAMES._members, NAMES._items, NAMES._wire_names, frozenset({"ItemMap"}))
+    request = {
+        "item": {"sku": Text("a"), "count": None},
+        "items": ({"sku": "b", "count": None}, None, {"count": 2.5}),
+        "byName": types.MappingProxyType({"x": {"count": True, "sku": None}, "y": None}),
+        "dryRun": None,
+        "maxResults": {"free": {"form": None, "kept": b"\x00"}, "list": [None, {"a": None}]},
+    }
+    expected_items = [{"sku": "b"}, None, {"count": 2.5}]
+    assert NAMES.without_nulls(request, "PutInput") == {
+        "item": {"sku": "a"},
+        "items": expected_items,
+        "byName": {"x": {"count": True}},
+        "maxResults": {"free": {"kept": b"\x00"}, "list": [None, {}]},
+    }
+    assert sparse.without_nulls(request, "PutInput")["byName"] == {"x": {"count": True}, "y": None}
+    assert type(NAMES.without_nulls(request, "PutInput")["item"]["sku"]) is Text
+    assert request["item"] == {"sku": "a", "count": None}  # the caller's request is left as it was

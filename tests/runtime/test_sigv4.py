@@ -1,8 +1,10 @@
 """SigV4 verification (runtime.sigv4) against requests signed by botocore's signer, the one
-boto3 and the AWS CLI use, and by the client's own signer (runtime.signing, awscrt)."""
+boto3 and the AWS CLI use, and by the client's own signer (runtime.signing), which must sign
+byte for byte as botocore does."""
 
 from __future__ import annotations
 
+import calendar
 import json
 import time
 from collections.abc import Callable
@@ -114,3 +116,56 @@ def test_no_authorization_is_a_missing_token() -> None:
 def test_the_signing_name_must_be_given() -> None:
     with pytest.raises(TypeError):
         SigV4Verifier({KEY: SECRET})  # type: ignore[call-arg]
+
+
+def test_the_client_signer_adds_the_session_token_and_the_verifier_agrees() -> None:
+    credentials = Credentials(KEY, SECRET, "session-token-value").get_frozen_credentials()
+    unsigned = {"Host": HOST, "X-Amz-Target": TARGET}
+    signed = sign(credentials, "widgets", "eu-west-1", "/", BODY, unsigned)
+    assert list(signed) == ["Host", "X-Amz-Target", "X-Amz-Security-Token", "X-Amz-Date", "Authorization"]
+    assert signed["X-Amz-Security-Token"] == "session-token-value"
+    assert "x-amz-security-token" in signed["Authorization"].split("SignedHeaders=", 1)[1]
+    assert unsigned == {"Host": HOST, "X-Amz-Target": TARGET}
+    assert verify([(k.lower().encode(), v.encode()) for k, v in signed.items()]) == KEY
+
+
+def botocore_signature(path: str, headers: dict[str, str], token: str | None, stamp: str) -> dict[str, str]:
+    """botocore's SigV4Auth signing at `stamp`: its own steps, given the time add_auth would read."""
+    request = AWSRequest(method="POST", url=f"https://{HOST}{path}", data=BODY, headers=headers)
+    request.context["timestamp"] = stamp
+    signer = SigV4Auth(Credentials(KEY, SECRET, token), "widgets", "eu-west-1")
+    signer._modify_request_before_signing(request)
+    canonical = signer.canonical_request(request)
+    signer._inject_signature_to_request(request, signer.signature(signer.string_to_sign(request, canonical), request))
+    return dict(request.headers.items())
+
+
+@pytest.mark.parametrize("token", [None, "session/token+value=="])
+@pytest.mark.parametrize(
+    ("path", "headers"),
+    [
+        ("/", {"Host": HOST, "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": TARGET}),
+        ("", {"Host": HOST, "X-Amz-Target": TARGET, "User-Agent": "widgets-client/1 python/3.11"}),
+        ("/service/Widgets/operation/PutWidget", {"Host": HOST, "Smithy-Protocol": "rpc-v2-cbor", "Accept": "application/cbor", "Content-Type": "application/cbor"}),
+        ("/prefix/a%20b/./c/../d//e~f/", {"Host": HOST, "X-Amz-Target": TARGET, "X-Spaced": "  two   spaces\tand a tab  "}),
+        ("/../x/..", {"Host": f"{HOST}:8443", "Content-Encoding": "gzip", "X-Amz-Target": TARGET}),
+    ],
+    ids=["json", "no path", "cbor", "dot segments and blanks", "above the root"],
+)
+def test_the_client_signer_signs_byte_for_byte_as_botocore(path: str, headers: dict[str, str], token: str | None) -> None:
+    credentials = Credentials(KEY, SECRET, token).get_frozen_credentials()
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    ours = sign(credentials, "widgets", "eu-west-1", path, BODY, headers, signed_at=stamp)
+    theirs = botocore_signature(path, headers, token, stamp)
+    assert ours["Authorization"] == theirs["Authorization"]
+    assert ours == {**headers, **theirs}
+    assert ours["X-Amz-Date"] == stamp and ("X-Amz-Security-Token" in ours) == bool(token)
+
+
+def test_the_client_signature_is_made_now_and_verifies() -> None:
+    credentials = Credentials(KEY, SECRET, None).get_frozen_credentials()
+    before = time.time()
+    signed = sign(credentials, "widgets", "eu-west-1", "/", BODY, {"Host": HOST, "X-Amz-Target": TARGET})
+    made = calendar.timegm(time.strptime(signed["X-Amz-Date"], "%Y%m%dT%H%M%SZ"))
+    assert before - 1 <= made <= time.time()
+    assert verify([(k.lower().encode(), v.encode()) for k, v in signed.items()]) == KEY

@@ -3,8 +3,8 @@
 
 The package's client class subclasses `ServiceClient`, sets `SPEC` (the protocol, the signing
 name, the spec's error classes, names and readers) and adds one method per operation, which
-calls `_payload` and `_invoke`. Requests are signed with SigV4 by the AWS Common Runtime's
-signer and sent over keep-alive connections; failures are retried as in the AWS SDKs'
+calls `_payload` and `_invoke`. Requests are signed with SigV4 (`signing`, byte for byte as
+botocore signs) and sent over keep-alive connections; failures are retried as in the AWS SDKs'
 standard mode (`retries.RetryPolicy`); responses are read by their wire names only. Host
 prefixes and request compression follow botocore (see `client_config` and `bodies`).
 """
@@ -12,7 +12,6 @@ prefixes and request compression follow botocore (see `client_config` and `bodie
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 import time
@@ -24,6 +23,7 @@ from pydantic import BaseModel
 
 from .bodies import DEFAULT_MIN_COMPRESSION_BYTES, compressed
 from .client_config import (
+    BotocoreSettings,
     chosen_protocol,
     compression_disabled,
     expand_host_prefix,
@@ -35,13 +35,11 @@ from .client_config import (
     whole,
 )
 from .client_errors import (
-    ConfigurationError,
     EndpointConnectionError,
     MalformedResponseError,
-    NoCredentialsError,
     TotalTimeoutError,
 )
-from .endpoint import StaticCredentials, configured_endpoint, is_region, parse_endpoint
+from .endpoint import configured_endpoint, parse_endpoint
 from .errors import ServiceError, error_for
 from .protocols import ClientProtocol
 from .request_names import RequestNames, UnknownName
@@ -121,13 +119,12 @@ class ServiceClient:
         self._user_agent = (
             f"{spec.user_agent} python/{sys.version_info.major}.{sys.version_info.minor}"
         )
-        self._profile_name = profile_name
-        self._session: Any = None
         self._lock = threading.Lock()
-        self._credentials: Any = explicit_credentials(
-            aws_access_key_id, aws_secret_access_key, aws_session_token
+        self._settings = BotocoreSettings(
+            profile_name,
+            explicit_credentials(aws_access_key_id, aws_secret_access_key, aws_session_token),
         )
-        self.region_name = self._resolve_region(region_name)
+        self.region_name = self._settings.region(region_name)
         scheme, self._host, port, self._path = parse_endpoint(
             endpoint_url
             or configured_endpoint(spec.endpoint_variable)
@@ -198,64 +195,8 @@ class ServiceClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    # --- configuration -------------------------------------------------------------------
-
-    def _botocore_session(self) -> Any:
-        with self._lock:
-            if self._session is None:
-                import botocore.session  # type: ignore[import-untyped]
-
-                self._session = botocore.session.Session(profile=self._profile_name)
-            return self._session
-
-    def _resolve_region(self, region_name: str | None) -> str:
-        region = region_name or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-        if not region:
-            region = self._from_botocore(
-                lambda session: session.get_config_variable("region"), ConfigurationError
-            )
-        if not region:
-            raise ConfigurationError(
-                "no AWS region: pass region_name=..., set AWS_REGION or AWS_DEFAULT_REGION, "
-                "or set region in the profile of the shared config file (~/.aws/config)"
-            )
-        if not is_region(region):
-            raise ConfigurationError(f"not a valid AWS region name: {region!r}")
-        return str(region)
-
-    def _from_botocore(self, lookup: Callable[[Any], Any], error: type[ConfigurationError]) -> Any:
-        """Run a botocore lookup, turning its errors (unknown profile, bad files) into ours."""
-        import botocore.exceptions  # type: ignore[import-untyped]
-
-        try:
-            return lookup(self._botocore_session())
-        except botocore.exceptions.ProfileNotFound:
-            raise error(
-                f"the profile {self._profile_name or os.environ.get('AWS_PROFILE')!r} is in "
-                "neither the shared credentials file nor the shared config file"
-            ) from None
-        except botocore.exceptions.BotoCoreError as exc:
-            raise error(f"{type(exc).__name__}: {exc}") from None
-
     def _frozen_credentials(self) -> Any:
-        credentials = self._credentials
-        if isinstance(credentials, StaticCredentials):
-            return credentials
-        if credentials is None:
-            found = self._from_botocore(
-                lambda session: session.get_credentials(), NoCredentialsError
-            )
-            if found is None:
-                raise NoCredentialsError(
-                    "no AWS credentials found: pass aws_access_key_id and aws_secret_access_key, "
-                    "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile in "
-                    "the shared credentials file (~/.aws/credentials)"
-                )
-            self._credentials = credentials = found
-        # Temporary credentials refresh themselves here when they are about to expire.
-        return self._from_botocore(
-            lambda _: credentials.get_frozen_credentials(), NoCredentialsError
-        )
+        return self._settings.static or self._settings.frozen_credentials()
 
     # --- one call ------------------------------------------------------------------------
 
@@ -300,21 +241,22 @@ class ServiceClient:
             path, template = self._requests[operation]
         except KeyError:
             path, template = self._request_for(operation)
-        headers = template.copy()
+        headers = template  # `sign` copies it
         pool = self._pool
         if self.inject_host_prefix and operation in self.SPEC.host_prefixes:
-            pool, headers["Host"] = self._prefixed_pool(operation, payload)
+            pool, host = self._prefixed_pool(operation, payload)
+            headers = {**headers, "Host": host}
         encodings = self.SPEC.compression.get(operation)
         if encodings and not self.disable_request_compression:
             body, encoding = compressed(body, encodings, self.request_min_compression_size_bytes)
             if encoding:
-                headers["Content-Encoding"] = encoding
+                headers = {**headers, "Content-Encoding": encoding}
         policy = self._retry
         deadline = None if self.total_timeout is None else time.monotonic() + self.total_timeout
         signing_name = self.SPEC.signing_name
         attempt, tokens = 1, 0
         while True:
-            credentials = self._frozen_credentials()
+            credentials = self._settings.static or self._settings.frozen_credentials()
             signed = sign(credentials, signing_name, self.region_name, path, body, headers)
             failure: ServiceError | EndpointConnectionError
             retry_after = None

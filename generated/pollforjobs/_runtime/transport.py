@@ -9,7 +9,6 @@ plain ASCII digits. Nothing here depends on a protocol or an operation.
 from __future__ import annotations
 
 import http.client
-import io
 import re
 import select
 import socket
@@ -23,6 +22,7 @@ from typing import Any, Final
 
 from .client_errors import (
     MAX_ID_CHARS,
+    ConfigurationError,
     ConnectTimeoutError,
     EndpointConnectionError,
     MalformedResponseError,
@@ -30,15 +30,15 @@ from .client_errors import (
     TotalTimeoutError,
     clean_text,
 )
+from .http_answers import DeadlineHTTPResponse, StrictHTTPResponse
 
 DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
-# http.client's own limits on one header line and on the header lines of one answer.
-MAX_LINE_BYTES: Final = 65536
-MAX_HEADER_LINES: Final = 100
-# Interim (1xx) answers skipped before the final one; real servers send one or two.
-MAX_INTERIM_ANSWERS: Final = 20
 _READ_PIECE: Final = 65536
-_CHUNK_SIZE: Final = re.compile(b"0*[0-9A-Fa-f]{1,16}")
+# Header lines that http.client's `putheader` takes as they are (a legal name, a value with no
+# line break); anything else goes through `putheader`, to be refused or sent as it would be.
+_PLAIN_HEADER_LINES: Final = re.compile(
+    r"[^:\s][^:\r\n]*: [^\r\n]*(?:\r\n[^:\s][^:\r\n]*: [^\r\n]*)*"
+)
 
 
 def header_text(headers: Message, name: str) -> str | None:
@@ -81,106 +81,58 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-class _DeadlineReader(io.RawIOBase):
-    """A socket's reads, each bounded by `read_timeout` and by what is left until `deadline`."""
-
-    def __init__(self, sock: socket.socket, deadline: float, read_timeout: float) -> None:
-        super().__init__()
-        self._sock = sock
-        self._raw = sock.makefile("rb", buffering=0)
-        self._deadline = deadline
-        self._read_timeout = read_timeout
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int | None:
-        remaining = self._deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError("total_timeout reached")
-        self._sock.settimeout(min(self._read_timeout, remaining))
-        return self._raw.readinto(buffer)
-
-    def close(self) -> None:
-        self._raw.close()
-        super().close()
+def _send_output_once(
+    self: http.client.HTTPConnection, message_body: Any = None, encode_chunked: bool = False
+) -> None:
+    """http.client's `_send_output` for a bytes body, in one write where http.client makes two:
+    the server is woken once, and the second packet is not sent (botocore joins them too)."""
+    buffer: list[bytes] = self._buffer  # type: ignore[attr-defined]
+    buffer.extend((b"", b""))
+    head = b"\r\n".join(buffer)
+    del buffer[:]
+    self.send(head + message_body if message_body else head)
 
 
-class _HTTPResponse(http.client.HTTPResponse):
-    """http.client's response, made to skip every interim (1xx) answer and to read the numbers
-    that frame the answer strictly. http.client itself skips only `100 Continue` and would take
-    any other 1xx (`103 Early Hints`, `102 Processing`) as the final answer, losing the real one
-    behind it; it takes `int(..., 16)` of a chunk size, so `-1` made it read to the end of the
-    connection in one piece, past any limit; and it reads trailer lines without end."""
+class _Connection(http.client.HTTPConnection):
+    _send_output = _send_output_once
 
-    def _read_status(self) -> tuple[str, int, str]:
-        header_lines = MAX_HEADER_LINES  # for all the interim answers together
-        for _ in range(MAX_INTERIM_ANSWERS + 1):
-            version, status, reason = self._status_line()
-            if status >= 200:
-                return version, status, reason
-            if status == 101:
-                # Only a request that asks for an upgrade may get one; this one asked for none.
-                raise http.client.HTTPException(
-                    "101 Switching Protocols to a request that asked for no upgrade"
-                )
-            header_lines = self._skip_lines(header_lines, "interim header")
-        raise MalformedResponseError(
-            f"more than {MAX_INTERIM_ANSWERS} interim (1xx) answers before the final one",
-            status_code=status,
-            request_id=None,
+
+class _TLSConnection(http.client.HTTPSConnection):
+    _send_output = _send_output_once
+
+
+def _send_request(
+    conn: http.client.HTTPConnection, path: str, body: bytes, headers: Mapping[str, str]
+) -> None:
+    """`conn.request("POST", path, body, headers)`, the same bytes, without a `putheader` call
+    (and its checks) for each plain header line; ConfigurationError, which does not show the
+    value, for a header http.client will not send."""
+    conn.putrequest("POST", path, skip_host="Host" in headers, skip_accept_encoding=True)
+    lines = "\r\n".join([f"{name}: {value}" for name, value in headers.items()])
+    try:
+        # As many lines as headers: no value holds a line break of its own.
+        plain = (
+            lines.count("\r\n") == len(headers) - 1
+            and bool(_PLAIN_HEADER_LINES.fullmatch(lines))
+            and lines.encode("latin-1")
         )
-
-    def _status_line(self) -> tuple[str, int, str]:
-        line = self.fp.readline(MAX_LINE_BYTES + 1)
-        if len(line) > MAX_LINE_BYTES:
-            raise http.client.LineTooLong("status line")
-        if not line:
-            raise http.client.RemoteDisconnected("Remote end closed connection without response")
-        text = line.decode("iso-8859-1")
-        version, _, rest = text.rstrip("\r\n").partition(" ")
-        status, _, reason = rest.partition(" ")
-        if not version.startswith("HTTP/") or not (
-            len(status) == 3 and status.isascii() and status.isdigit()
-        ):
-            raise http.client.BadStatusLine(text)
-        return version, int(status), reason
-
-    def _skip_lines(self, budget: int, what: str) -> int:
-        """Read lines up to an empty one, at most `budget` of them; the budget that is left."""
-        while budget >= 0:
-            line = self.fp.readline(MAX_LINE_BYTES + 1)
-            if len(line) > MAX_LINE_BYTES:
-                raise http.client.LineTooLong(f"{what} line")
-            if line in (b"\r\n", b"\n", b""):
-                return budget
-            budget -= 1
-        raise http.client.HTTPException(f"got more than {MAX_HEADER_LINES} {what} lines")
-
-    def _read_next_chunk_size(self) -> int:
-        line = self.fp.readline(MAX_LINE_BYTES + 1)
-        if len(line) > MAX_LINE_BYTES:
-            raise http.client.LineTooLong("chunk size")
-        size = line.split(b";", 1)[0].strip()
-        if not _CHUNK_SIZE.fullmatch(size):
-            raise ValueError(
-                "a chunk size is hexadecimal digits, at most 16 after leading zeros"
-            )  # -> IncompleteRead
-        return int(size, 16)
-
-    def _read_and_discard_trailer(self) -> None:
-        self._skip_lines(MAX_HEADER_LINES, "trailer")
-
-
-class _DeadlineHTTPResponse(_HTTPResponse):
-    """A response whose every read also ends by a deadline (`total_timeout`)."""
-
-    def __init__(
-        self, sock: socket.socket, *args: Any, deadline: float, read_timeout: float, **kwargs: Any
-    ) -> None:
-        super().__init__(sock, *args, **kwargs)
-        self.fp.close()
-        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, read_timeout))
+    except UnicodeEncodeError:
+        plain = False
+    if plain:
+        head = b"Accept-Encoding: identity\r\nContent-Length: %d\r\n%s" % (len(body), plain)
+        conn._buffer.append(head)  # type: ignore[attr-defined]
+    else:
+        conn.putheader("Accept-Encoding", "identity")
+        conn.putheader("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            try:
+                conn.putheader(name, value)
+            except ValueError:  # its message shows the value: a session token, it may be
+                raise ConfigurationError(
+                    f"the {name} header cannot be sent: its value holds a line break or a "
+                    "character outside Latin-1 (the value is not shown)"
+                ) from None
+    conn.endheaders(body)
 
 
 def _content_length_is_valid(answer: http.client.HTTPResponse) -> bool:
@@ -229,12 +181,12 @@ class ConnectionPool:
                 return conn
             conn.close()
         if self._https:
-            conn = http.client.HTTPSConnection(
+            conn = _TLSConnection(
                 self._host, self._port, timeout=self._connect_timeout, context=self._ssl_context
             )
         else:
-            conn = http.client.HTTPConnection(self._host, self._port, timeout=self._connect_timeout)
-        conn.response_class = _HTTPResponse
+            conn = _Connection(self._host, self._port, timeout=self._connect_timeout)
+        conn.response_class = StrictHTTPResponse
         return conn
 
     def post(
@@ -249,7 +201,7 @@ class ConnectionPool:
                 self._bound(conn, deadline)
             if conn.sock is None:
                 self._connect(conn, deadline)
-            conn.request("POST", path, body, dict(headers))
+            _send_request(conn, path, body, headers)
             answer = conn.getresponse()
             data = self._body(answer)
         except EndpointConnectionError:
@@ -278,7 +230,7 @@ class ConnectionPool:
             if deadline is not None and conn.sock is not None:
                 conn.sock.settimeout(self._read_timeout)
                 conn.timeout = self._connect_timeout
-                conn.response_class = _HTTPResponse
+                conn.response_class = StrictHTTPResponse
             self._idle.append(conn)
         return Response(answer.status, answer.reason, answer.headers, data)
 
@@ -290,7 +242,7 @@ class ConnectionPool:
         conn.timeout = min(self._connect_timeout, remaining)
         if conn.sock is not None:
             conn.sock.settimeout(min(self._read_timeout, remaining))
-        conn.response_class = partial(_DeadlineHTTPResponse, deadline=deadline, read_timeout=self._read_timeout)  # type: ignore[assignment]
+        conn.response_class = partial(DeadlineHTTPResponse, deadline=deadline, read_timeout=self._read_timeout)  # type: ignore[assignment]
 
     def _body(self, answer: http.client.HTTPResponse) -> bytes:
         """The whole body, or MalformedResponseError past `max_response_bytes` (nothing more is read)."""

@@ -7,8 +7,8 @@
 
 Requests are checked before they are sent: a name the operation does not have always raises
 ParamValidationError (as in boto3), a broken constraint ValidationFailedError unless
-`validate_requests=False`. They are signed with SigV4 by the AWS Common Runtime's signer and
-sent over keep-alive connections, as AWS JSON 1.1. Failures are retried as in the AWS
+`validate_requests=False`. They are signed with SigV4 (as botocore signs them) and sent
+over keep-alive connections, as AWS JSON 1.1. Failures are retried as in the AWS
 SDKs' standard mode (see `_runtime/retries.py`). Responses are read by their wire names only.
 Errors raise `errors.ServiceError` subclasses; see the README for the whole story.
 """

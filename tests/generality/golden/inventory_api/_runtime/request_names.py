@@ -12,6 +12,8 @@ from .client_errors import clean_text
 
 MAX_SHOWN_NAME: Final = 100
 _NOT_A_MEMBER: Final = "\x00not a member"
+# Values that hold no names and no nulls, by exact type.
+_PLAIN: Final = frozenset({str, int, float, bool, bytes})
 
 
 class UnknownName(NamedTuple):
@@ -46,22 +48,27 @@ class RequestNames:
     def without_nulls(self, value: Any, shape: str | None) -> Any:
         """A wire value of `shape` with null members dropped: `null` means "not set" and is
         never sent; in a sparse list or map it is a value, and stays."""
-        members = self._members.get(shape) if shape is not None else None
-        if isinstance(value, Mapping):
+        kind = type(value)
+        if kind in _PLAIN:  # most values: returned before the (slow) Mapping check
+            return value
+        if kind is dict or isinstance(value, Mapping):
+            members = self._members.get(shape) if shape is not None else None
             if members is not None:
                 return {
-                    k: self.without_nulls(v, members.get(k))
+                    k: v if type(v) in _PLAIN else self.without_nulls(v, members.get(k))
                     for k, v in value.items()
                     if v is not None
                 }
             keep = shape in self._sparse
             item = self._items.get(shape) if shape is not None else None
             return {
-                k: self.without_nulls(v, item) for k, v in value.items() if keep or v is not None
+                k: v if type(v) in _PLAIN else self.without_nulls(v, item)
+                for k, v in value.items()
+                if keep or v is not None
             }
         if isinstance(value, (list, tuple)):
             item = self._items.get(shape) if shape is not None else None
-            return [self.without_nulls(v, item) for v in value]
+            return [v if type(v) in _PLAIN else self.without_nulls(v, item) for v in value]
         return value
 
     def unknown(self, value: object, shape: str) -> list[UnknownName]:

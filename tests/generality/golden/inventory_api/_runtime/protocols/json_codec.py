@@ -39,6 +39,8 @@ def _refuse_constant(name: str) -> Any:
 
 
 _DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+# One encoder for every body: `json.dumps` with options makes a new one each call.
+_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), allow_nan=False)
 
 
 def _has_lone_surrogate(document: Any) -> bool:
@@ -79,7 +81,7 @@ class JsonCodec:
 
     def encode(self, value: object) -> bytes:
         try:
-            return json.dumps(value, separators=(",", ":"), allow_nan=False).encode()
+            return _ENCODER.encode(value).encode()
         except ValueError:
             # NaN or an infinity, which JSON has no number for: AWS JSON writes them as text.
             return json.dumps(_non_finite_as_text(value), separators=(",", ":")).encode()

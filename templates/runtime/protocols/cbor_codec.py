@@ -1,15 +1,16 @@
-"""CBOR bodies (RFC 8949), as Smithy RPC v2 CBOR writes them, encoded and decoded by cbor2.
+"""CBOR bodies (RFC 8949), as Smithy RPC v2 CBOR writes them: read by cbor2, written by
+libipld's native encoder where it writes what cbor2 would (else by cbor2).
 
 cbor2 reads a body held to these rules (what it would let through by default, such as bytes
 after the item, duplicate keys or the tags it knows, among them shared references, is
 refused), and a body it refuses is checked item by item for a message that says what and
-where: a truncated item, a length larger than the
-rest of the body, an indefinite length on an item that has none or a chunk of the wrong kind,
-a break outside an indefinite-length item, reserved or simple values, a tag other than 1
-(epoch-seconds timestamps, which must hold a number), a map key that is not a text string, a
-key twice in one map, nesting deeper than MAX_DEPTH, text that is not UTF-8 and bytes after the
-item. (An indefinite-length map key is well-formed CBOR and read, though the item-by-item
-check, which only words messages, would not accept one.) NaN and the infinities are floats as in any CBOR.
+where: a truncated item, a length larger than the rest of the body, an indefinite length on
+an item that has none or a chunk of the wrong kind, a break outside an indefinite-length item,
+reserved or simple values, a tag other than 1 (epoch-seconds timestamps, which must hold a
+number), a map key that is not a text string, a key twice in one map, nesting deeper than
+MAX_DEPTH, text that is not UTF-8 and bytes after the item. (An indefinite-length map key is
+well-formed CBOR and read, though the item-by-item check, which only words messages, would not
+accept one.) NaN and the infinities are floats as in any CBOR.
 
 The values handed on are those of the JSON protocols, so the package's validators, models and
 readers serve both: a timestamp is its number of epoch seconds and a blob (a byte string) its
@@ -41,14 +42,8 @@ _TIMESTAMP_TAG: Final = 1
 _SIMPLE_VALUES: Final = frozenset({20, 21, 22})
 _FLOATS: Final = frozenset({25, 26, 27})
 _MAJOR_NAMES: Final = (
-    "an unsigned integer",
-    "a negative integer",
-    "a byte string",
-    "a text string",
-    "an array",
-    "a map",
-    "a tag",
-    "a simple value or float",
+    *("an unsigned integer", "a negative integer", "a byte string", "a text string"),
+    *("an array", "a map", "a tag", "a simple value or float"),
 )
 
 
@@ -277,18 +272,17 @@ def _wire_value(value: Any, depth: int) -> Any:
     raise _Refused(f"a value the protocol does not carry ({kind.__name__})")
 
 
-# What libipld's encoder writes unlike cbor2's, besides map keys in RFC 8949's deterministic
-# order (shorter keys first): a byte string that looks like a CID as tag 42, -0.0 as 0.0.
+# libipld writes map keys in RFC 8949's deterministic order (shorter first), which no reader may
+# rely on, and unlike cbor2 a byte string that looks like a CID as tag 42 and -0.0 as 0.0.
 _TAG_42: Final = b"\xd8\x2a"
 _ZERO: Final = b"\xfb" + bytes(8)
 
 
 def _native(value: object) -> bytes | None:
-    """`value` as libipld's DAG-CBOR encoder writes it (five times faster than cbor2's for an
-    answer: it visits no Python code per item), when that is what cbor2 would write; None
-    when it is not or libipld cannot write it (NaN, an infinity, a datetime, an integer
-    past 64 bits, a tuple, a key that is not text). Where a body holds a byte that could
-    start tag 42 or 0.0 (a one-byte search), cbor2 writes it instead."""
+    """`value` as libipld's DAG-CBOR encoder writes it (five times cbor2's speed: no Python
+    step per item) when cbor2 would write the same; else None, also for what it cannot write
+    (NaN, an infinity, a datetime, an integer past 64 bits, a tuple, a key that is not text)
+    and for a body with a byte that could start tag 42 or 0.0 (one-byte searches first)."""
     try:
         written = libipld.encode_dag_cbor(value)
     except (ValueError, RecursionError):
@@ -300,8 +294,8 @@ def _native(value: object) -> bytes | None:
 
 @functools.cache
 def _has_timestamps(model: type[pydantic.BaseModel]) -> bool:
-    """Whether a model may hold datetimes (a timestamp member at any depth), which only cbor2
-    writes (tag 1): they then skip libipld's attempt. Speed alone hangs on the answer."""
+    """Whether a model may hold datetimes (a timestamp member at any depth), which libipld
+    cannot write: cbor2 writes its answers at once. A wrong guess costs time, not bytes."""
     return "'type': 'datetime'" in repr(model.__pydantic_core_schema__)
 
 
@@ -317,8 +311,7 @@ class CborCodec:
         return self._encode(value, True)
 
     def _encode(self, value: object, native: bool) -> bytes:
-        written = _native(value) if native else None
-        if written is not None:
+        if native and (written := _native(value)) is not None:
             return written
         try:
             return self._dumps(value)

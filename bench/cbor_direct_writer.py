@@ -1,10 +1,12 @@
 """A prototype, measured by bench_cbor.py and not used by the packages: a model instance
 written straight to CBOR, meant to give the bytes of
-`cbor2.dumps(model.model_dump(by_alias=True, exclude_none=True))` (how `CborCodec` writes an
-answer) without the dict in between.
+`cbor2.dumps(model.model_dump(by_alias=True, exclude_none=True))` (how `CborCodec` wrote an
+answer before libipld; it now gives the same value, with the keys in another order) without
+the dict in between.
 
 pydantic-core writes a JSON answer in one native pass; a CBOR answer takes a native dump to
-Python values and a second native pass (cbor2) over them. This writer does one Python pass:
+Python values and a second native pass (libipld, else cbor2) over them. This writer does one
+Python pass:
 each model class's members (attribute, encoded wire name) listed once, the heads of short
 strings, arrays and maps looked up, byte pieces appended to one list and joined once; what it
 does not know (big integers, the non-finite floats, datetimes) goes to cbor2 one item at a

@@ -8,9 +8,11 @@ import json
 import math
 import threading
 import time
+from datetime import UTC, datetime
 from email.message import Message
 
 import cbor2
+import pydantic
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -168,6 +170,50 @@ def test_bodies_are_written_as_cbor() -> None:
     for thread in threads:
         thread.join()
     assert sorted(cbor2.loads(b)["n"] for b in seen) == list(range(8))
+
+
+def exactly(value: object) -> object:
+    """`value` compared by kind as well: -0.0 is not 0.0, NaN is NaN, a byte string is not a tag."""
+    if isinstance(value, float):
+        return ("float", math.copysign(1.0, value), "NaN" if math.isnan(value) else value)
+    if isinstance(value, dict):
+        return {key: exactly(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [exactly(item) for item in value]
+    return (type(value).__name__, value.tag, exactly(value.value)) if isinstance(value, cbor2.CBORTag) else (type(value).__name__, value)
+
+
+# A byte string that libipld's DAG-CBOR encoder would take for a CID and write as tag 42.
+CID_LIKE = bytes.fromhex("01711220") + bytes(range(32))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"z": -0.0}, {"z": [0.0, -0.0]}, {"b": CID_LIKE}, {"n": math.nan, "i": -math.inf}, {"big": 2**64}, {"t": (1, 2)}, {"k": "\u0634", "x": b"\xd8\x2a"}],
+    ids=["minus-zero", "zeros", "cid-like-blob", "non-finite", "big-integer", "tuple", "tag-42-bytes-in-text"],
+)
+def test_answers_hold_what_cbor2_would_write_where_libipld_would_write_otherwise(value: dict[str, object]) -> None:
+    assert exactly(cbor2.loads(CBOR.encode(value))) == exactly(cbor2.loads(cbor2.dumps(value)))
+
+
+class Stamped(pydantic.BaseModel):
+    at: datetime | None = None
+    name: str | None = None
+
+
+def test_a_timestamp_in_an_answer_is_tag_1() -> None:
+    body = CBOR.encode_model(Stamped(at=datetime(2020, 1, 2, tzinfo=UTC), name="n"))
+    assert cbor2.loads(body, tag_hook=lambda _, tag: tag, semantic_decoders={1: lambda v, _: ("tag 1", v)}) == {"at": ("tag 1", 1577923200), "name": "n"}
+    assert cbor2.loads(CBOR.encode_model(Stamped(name="n"))) == {"name": "n"}
+
+
+leaves = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | st.binary(max_size=40) | st.just(CID_LIKE)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(leaves, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20))
+def test_every_value_is_written_as_cbor2_writes_it_but_for_the_order_of_map_keys(value: object) -> None:
+    assert exactly(cbor2.loads(CBOR.encode({"v": value}))) == exactly(cbor2.loads(cbor2.dumps({"v": value})))
 
 
 def app(*protocols: object, **options: object) -> Application:  # type: ignore[type-arg]

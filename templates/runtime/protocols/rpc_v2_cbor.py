@@ -86,10 +86,7 @@ class RpcV2CborServer(_ServiceCodec):
             raise ProtocolError("UnknownOperationException", "Only POST is supported.", 405)
 
     def route(self, path: str, headers: Mapping[bytes, str]) -> str | None:
-        found = _route(path)
-        if found is None or "." in found[1]:
-            return None
-        return f"{found[0]}.{found[1]}"
+        return _key(path)
 
     def unknown_operation(self, key: str | None) -> ProtocolError:
         message = (
@@ -126,9 +123,16 @@ class RpcV2CborServer(_ServiceCodec):
 @lru_cache(maxsize=256)
 def _route(path: str) -> tuple[str, str] | None:
     """The service and operation a path names (looked up once per path: every request asks
-    three times, and most name the same few operations)."""
+    more than once, and most name the same few operations)."""
     found = _ROUTE.search(path)
     return (found[1], found[2]) if found else None
+
+
+@lru_cache(maxsize=256)
+def _key(path: str) -> str | None:
+    """The operation key a path names (None when it names none)."""
+    found = _route(path)
+    return None if found is None or "." in found[1] else f"{found[0]}.{found[1]}"
 
 
 def _accepts_cbor(accept: str) -> bool:

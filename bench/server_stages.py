@@ -3,7 +3,9 @@
 Run: python bench/server_stages.py [--quick]   (bench/bench_server.py prints it too)
 
 Each stage is timed alone on the documented sample request and response (best of 5 runs of N
-calls, the garbage collector off, as timeit does), then the whole ASGI call (`create_app`
+calls, the garbage collector off, as timeit does), in CPU time (`time.process_time`, every
+thread of the process: a shared machine's other work then inflates the figures far less than
+it does wall time), then the whole ASGI call (`create_app`
 driven straight through its interface with the request's headers and body, answered with the
 sample output) for the async handler, the sync handler on the loop, the sync handler with the
 default threads, and with SigV4 checked: "rest" is the whole call less the stages, the ASGI
@@ -19,6 +21,7 @@ import cProfile
 import logging
 import pstats
 import sys
+import time
 import timeit
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +37,7 @@ SECRET_KEY = "bench/stages/secret/000000000000000001"
 
 
 def best_us(call: Callable[[], object], number: int) -> float:
-    return min(timeit.repeat(call, number=number, repeat=5)) / number * 1e6
+    return min(timeit.repeat(call, number=number, repeat=5, timer=time.process_time)) / number * 1e6
 
 
 def signed_headers(body: bytes) -> list[tuple[bytes, bytes]]:
@@ -67,7 +70,8 @@ def asgi_us(app: Any, headers: list[tuple[bytes, bytes]], body: bytes, number: i
     async def run() -> None:
         await asyncio.gather(*(worker(number // 8) for _ in range(8)))
 
-    return min(timeit.repeat(lambda: asyncio.run(run()), number=1, repeat=5)) / (number // 8 * 8) * 1e6
+    runs = timeit.repeat(lambda: asyncio.run(run()), number=1, repeat=5, timer=time.process_time)
+    return min(runs) / (number // 8 * 8) * 1e6
 
 
 def measure(quick: bool) -> None:
@@ -118,9 +122,10 @@ def measure(quick: bool) -> None:
         "sync handler, on the loop": asgi_us(create_app(Sync(), sync_in_thread=False), plain, body, number),
         "sync handler, default threads": asgi_us(create_app(Sync()), plain, body, number),
         "async + SigV4": asgi_us(create_app(Async(), credentials={ACCESS_KEY: SECRET_KEY}), signed, body, number),
+        "sync + SigV4": asgi_us(create_app(Sync(), credentials={ACCESS_KEY: SECRET_KEY}), signed, body, number),
     }
     staged = sum(figures.values())
-    print(f"server CPU per request by stage, in process (µs, best of 5 x {number:,} calls)")
+    print(f"server CPU per request by stage, in process (µs of CPU time, best of 5 x {number:,} calls)")
     for name, value in figures.items():
         print(f"  {name:34} {value:7.2f}")
     print(f"  {'sign check (SigV4, when on)':34} {sign_check:7.2f}")
@@ -129,6 +134,10 @@ def measure(quick: bool) -> None:
         extra = sign_check if "SigV4" in name else 0.0
         print(f"  whole ASGI call, {name:30} {value:7.2f}   (rest: {value - staged - extra:5.2f})")
     print(f"  the thread hop (default threads less on the loop, 8 at a time): {whole['sync handler, default threads'] - whole['sync handler, on the loop']:.2f}")
+    print(f"  sync + SigV4 less async + SigV4 (the hop with signatures on): {whole['sync + SigV4'] - whole['async + SigV4']:.2f}")
+    costs = {**figures, "sign check (SigV4, when on)": sign_check, "the thread hop": whole["sync handler, default threads"] - whole["sync handler, on the loop"]}
+    slowest = sorted(costs.items(), key=lambda item: item[1], reverse=True)[:3]
+    print("  next bottlenecks: " + ", ".join(f"{name} {value:.1f}" for name, value in slowest))
     app = create_app(Async())
     profile = cProfile.Profile()
     profile.enable()

@@ -1,6 +1,8 @@
 """The generated server's own CPU time per request, by stage, in this process (no HTTP).
 
 Run: python bench/server_stages.py [--quick]   (bench/bench_server.py prints it too)
+     python bench/server_stages.py --before REF [--rounds N]   (the whole calls of a git
+     revision's package beside this tree's, alternated in one process: steadier than two runs)
 
 Each stage is timed alone on the documented sample request and response (best of 5 runs of N
 calls, the garbage collector off, as timeit does), in CPU time (`time.process_time`, every
@@ -152,10 +154,79 @@ def measure(quick: bool) -> None:
         print(f"  {own / total:5.1%}  {function[:60]:60} {where}")
 
 
+def whole_calls(package: Any, number: int) -> dict[str, Callable[[], float]]:
+    """The whole ASGI call of each app kind, for `package` (this tree's or another revision's)."""
+    import importlib
+    import json
+
+    import bench_server
+    from tests.conftest import WELL_FORMED_JOB_ID, reference_samples
+
+    models = importlib.import_module(package.__name__ + ".models")
+    create_app = importlib.import_module(package.__name__ + ".server").create_app
+    text = reference_samples()[1].replace('"ef66c259-64f9-EXAMPLE"', json.dumps(WELL_FORMED_JOB_ID))
+    output = models.PollForJobsOutput.model_validate(json.loads(text))
+    body = bench_server.sample_request()
+    plain = [
+        (b"host", b"127.0.0.1:8080"),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/x-amz-json-1.1"),
+        (b"x-amz-target", TARGET.encode()),
+    ]
+    signed = signed_headers(body)
+    credentials = {ACCESS_KEY: SECRET_KEY}
+
+    class Sync:
+        def poll_for_jobs(self, request: Any) -> Any:
+            return output
+
+    class Async:
+        async def poll_for_jobs(self, request: Any) -> Any:
+            return output
+
+    apps = {
+        "sync handler, every default (threads)": (create_app(Sync()), plain),
+        "async handler": (create_app(Async()), plain),
+        "sync handler on the loop": (create_app(Sync(), sync_in_thread=False), plain),
+        "async handler + SigV4": (create_app(Async(), credentials=credentials), signed),
+        "sync handler + SigV4": (create_app(Sync(), credentials=credentials), signed),
+    }
+    return {name: (lambda app=app, headers=headers: asgi_us(app, headers, body, number)) for name, (app, headers) in apps.items()}
+
+
+def before_and_after(ref: str, quick: bool, rounds: int) -> None:
+    """The whole ASGI calls of this tree and of git revision `ref`, alternated in one process."""
+    import bench_queue
+
+    logging.getLogger("pollforjobs").setLevel(logging.ERROR)
+    number = 2_000 if quick else 8_000
+    import pollforjobs
+
+    now = whole_calls(pollforjobs, number)
+    package = bench_queue.package_at(ref)
+    logging.getLogger(package.__name__).setLevel(logging.ERROR)
+    then = whole_calls(package, number)
+    best: dict[str, list[float]] = {name: [float("inf"), float("inf")] for name in now}
+    for _ in range(rounds):
+        for name in now:
+            best[name][0] = min(best[name][0], then[name]())
+            best[name][1] = min(best[name][1], now[name]())
+    print(f"whole ASGI call, µs of CPU time per request, in process (8 at a time, best of {rounds} alternated rounds x 5)")
+    print(f"  {'':40} {ref:>12} {'this tree':>10}")
+    for name, (before, after) in best.items():
+        print(f"  {name:40} {before:12.1f} {after:10.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls")
-    measure(parser.parse_args().quick)
+    parser.add_argument("--before", metavar="REF", help="the whole calls of this git revision beside this tree's, alternated")
+    parser.add_argument("--rounds", type=int, default=3, help="alternated rounds for --before")
+    args = parser.parse_args()
+    if args.before:
+        before_and_after(args.before, args.quick, args.rounds)
+    else:
+        measure(args.quick)
 
 
 if __name__ == "__main__":

@@ -295,18 +295,19 @@ def report(results: dict[tuple[str, str], list[Run]], names: list[str]) -> None:
             )
         print()
     print("targets (issue 15): req/s, best rounds | by the server's CPU per request, least of the rounds")
-    for stack in names:
-        def ratios(kind: str, bare: str) -> tuple[float, float]:
-            runs, bare_runs = results[(stack, kind)], results[(stack, bare)]
-            return best(runs) / best(bare_runs), least_cpu(bare_runs) / least_cpu(runs)
 
+    def ratios(stack: str, kind: str, bare: str) -> tuple[float, float]:
+        runs, bare_runs = results[(stack, kind)], results[(stack, bare)]
+        return best(runs) / best(bare_runs), least_cpu(bare_runs) / least_cpu(runs)
+
+    for stack in names:
         wanted = {"h11": (0.80, 0.85), "httptools": (0.60, 0.60)}[stack]
-        plain = {kind: ratios(kind, "bare") for kind in ("sync handler (defaults)", "async handler")}
+        plain = {kind: ratios(stack, kind, "bare") for kind in ("sync handler (defaults)", "async handler")}
         for (kind, (rate, cpu)), target in zip(plain.items(), wanted, strict=True):
             verdict = " / ".join("met" if value >= target else "NOT met" for value in (rate, cpu))
             print(f"  {stack:10} {kind:26} {rate:5.0%} | {cpu:5.0%} of bare   (target >= {target:.0%}: {verdict})")
         for kind, base in (("sync + SigV4", "sync handler (defaults)"), ("async + SigV4", "async handler")):
-            rate, cpu = ratios(kind, "bare, signed request")
+            rate, cpu = ratios(stack, kind, "bare, signed request")
             costs = ((plain[base][0] - rate) * 100, (plain[base][1] - cpu) * 100)
             verdict = " / ".join("met" if cost <= 10 else "NOT met" for cost in costs)
             print(

@@ -160,6 +160,7 @@ def whole_calls(package: Any, number: int) -> dict[str, Callable[[], float]]:
     import json
 
     import bench_server
+
     from tests.conftest import WELL_FORMED_JOB_ID, reference_samples
 
     models = importlib.import_module(package.__name__ + ".models")

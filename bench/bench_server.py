@@ -28,7 +28,10 @@ Contenders, on each stack:
 
 Rounds are interleaved (every contender once per round). Each figure is the best round (the
 machine is shared: a slow round is other work, not the server) with the median beside it;
-"vs bare" divides best by best on the same stack. The load generator's CPU share is printed:
+"vs bare" divides best by best on the same stack. Beside it, the server process's own CPU time
+per request answered (user and system, from /proc; the least of the rounds) and the bare app's
+over it: what the server costs whatever else the machine runs, the ratio its requests per
+second would have where the server's core is the limit, as on a quiet machine. The load generator's CPU share is printed:
 near 100% it, not the server, is the limit, and the ratios flatter the slower contenders.
 After the table, bench/server_stages.py's figures: the server's own CPU time per request by
 stage, in process, and a profile naming where the rest goes.
@@ -41,6 +44,7 @@ import asyncio
 import importlib.metadata
 import importlib.util
 import json
+import math
 import os
 import socket
 import statistics
@@ -71,6 +75,8 @@ CONTENDERS = (
 )
 SIGNED = {"bare, signed request", "sync + SigV4", "async + SigV4"}
 H11_ONLY = {"async + access log"}
+# requests/s, non-200 answers, the load generator's CPU share, the server's CPU µs per request
+Run = tuple[float, int, float, float]
 # uvicorn's `http` and `loop` settings of each stack.
 STACKS = {"h11": ("h11", "asyncio"), "httptools": ("httptools", "uvloop")}
 
@@ -199,9 +205,19 @@ class _Client(asyncio.Protocol):
             self.done.set_result(None)
 
 
-async def _load(port: int, request: bytes, seconds: float, connections: int) -> tuple[float, int, float]:
+def server_cpu(pid: int) -> float:
+    """Seconds of CPU time (user and system) process `pid` has used; NaN where /proc is not."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _load(port: int, request: bytes, seconds: float, connections: int, pid: int = 0) -> Run:
     loop = asyncio.get_running_loop()
     counts = [0, 0]
+    server_before = server_cpu(pid) if pid else math.nan
     cpu, started = time.process_time(), time.perf_counter()
     stop_at = started + seconds
     finished = []
@@ -211,7 +227,8 @@ async def _load(port: int, request: bytes, seconds: float, connections: int) -> 
         finished.append(done)
     await asyncio.gather(*finished)
     wall = time.perf_counter() - started
-    return counts[0] / wall, counts[1], (time.process_time() - cpu) / wall
+    served = (server_cpu(pid) - server_before) / max(counts[0], 1) * 1e6 if pid else math.nan
+    return counts[0] / wall, counts[1], (time.process_time() - cpu) / wall, served
 
 
 def http_request(port: int, body: bytes, signed: bool) -> bytes:
@@ -249,34 +266,54 @@ def stacks() -> list[str]:
     return [name for name in STACKS if name == "h11" or all(importlib.util.find_spec(m) for m in STACKS[name])]
 
 
-def best(runs: list[tuple[float, int, float]]) -> float:
+def best(runs: list[Run]) -> float:
     return max(run[0] for run in runs)
 
 
-def report(results: dict[tuple[str, str], list[tuple[float, int, float]]], names: list[str]) -> None:
-    print(f"{'stack':10} {'contender':26} {'req/s best':>11} {'median':>8} {'vs bare':>8} {'load gen CPU':>13}")
+def least_cpu(runs: list[Run]) -> float:
+    return min(run[3] for run in runs)
+
+
+def report(results: dict[tuple[str, str], list[Run]], names: list[str]) -> None:
+    print(
+        f"{'stack':10} {'contender':26} {'req/s best':>11} {'median':>8} {'vs bare':>8} "
+        f"{'server CPU µs/req':>18} {'vs bare':>8} {'load gen CPU':>13}"
+    )
     for stack in names:
         for kind in CONTENDERS:
             runs = results.get((stack, kind))
             if not runs:
                 continue
-            bare = best(results[(stack, "bare, signed request" if kind in SIGNED else "bare")])
+            bare_runs = results[(stack, "bare, signed request" if kind in SIGNED else "bare")]
             failures = sum(r[1] for r in runs)
             cpu = statistics.median(r[2] for r in runs)
             note = f"  ({failures} non-200 answers!)" if failures else ""
             median = statistics.median(r[0] for r in runs)
-            print(f"{stack:10} {kind:26} {best(runs):11.0f} {median:8.0f} {best(runs) / bare:8.0%} {cpu:13.0%}{note}")
+            print(
+                f"{stack:10} {kind:26} {best(runs):11.0f} {median:8.0f} {best(runs) / best(bare_runs):8.0%} "
+                f"{least_cpu(runs):18.1f} {least_cpu(bare_runs) / least_cpu(runs):8.0%} {cpu:13.0%}{note}"
+            )
         print()
-    print("targets (issue 15), best rounds:")
+    print("targets (issue 15): req/s, best rounds | by the server's CPU per request, least of the rounds")
+
+    def ratios(stack: str, kind: str, bare: str) -> tuple[float, float]:
+        runs, bare_runs = results[(stack, kind)], results[(stack, bare)]
+        return best(runs) / best(bare_runs), least_cpu(bare_runs) / least_cpu(runs)
+
     for stack in names:
-        ratio = {kind: best(results[(stack, kind)]) / best(results[(stack, "bare")]) for kind in ("sync handler (defaults)", "async handler")}
-        signed = {kind: best(results[(stack, kind)]) / best(results[(stack, "bare, signed request")]) for kind in ("sync + SigV4", "async + SigV4")}
         wanted = {"h11": (0.80, 0.85), "httptools": (0.60, 0.60)}[stack]
-        for (kind, value), target in zip(ratio.items(), wanted, strict=True):
-            print(f"  {stack:10} {kind:26} {value:5.0%} of bare   (target >= {target:.0%}: {'met' if value >= target else 'NOT met'})")
-        for kind, plain in (("sync + SigV4", "sync handler (defaults)"), ("async + SigV4", "async handler")):
-            cost = ratio[plain] - signed[kind]
-            print(f"  {stack:10} {kind:26} {signed[kind]:5.0%} of signed bare: SigV4 costs {cost * 100:+.0f} points   (target <= 10: {'met' if cost <= 0.10 else 'NOT met'})")
+        plain = {kind: ratios(stack, kind, "bare") for kind in ("sync handler (defaults)", "async handler")}
+        for (kind, (rate, cpu)), target in zip(plain.items(), wanted, strict=True):
+            verdict = " / ".join("met" if value >= target else "NOT met" for value in (rate, cpu))
+            print(f"  {stack:10} {kind:26} {rate:5.0%} | {cpu:5.0%} of bare   (target >= {target:.0%}: {verdict})")
+        for kind, base in (("sync + SigV4", "sync handler (defaults)"), ("async + SigV4", "async handler")):
+            rate, cpu = ratios(stack, kind, "bare, signed request")
+            costs = ((plain[base][0] - rate) * 100, (plain[base][1] - cpu) * 100)
+            verdict = " / ".join("met" if cost <= 10 else "NOT met" for cost in costs)
+            print(
+                f"  {stack:10} {kind:26} {rate:5.0%} | {cpu:5.0%} of signed bare: SigV4 costs "
+                f"{costs[0]:+.0f} | {costs[1]:+.0f} points   (target <= 10: {verdict})"
+            )
 
 
 def main() -> None:
@@ -323,12 +360,13 @@ def main() -> None:
         requests = {server: http_request(port, body, server[1] in SIGNED) for server, port in ports.items()}
         for server in servers:  # warm up
             run_load(_load(ports[server], requests[server], min(1.0, args.seconds), args.connections))
-        results: dict[tuple[str, str], list[tuple[float, int, float]]] = {server: [] for server in servers}
+        results: dict[tuple[str, str], list[Run]] = {server: [] for server in servers}
         loads = []
         for _ in range(args.rounds):
             loads.append(os.getloadavg()[0])
             for server in servers:
-                results[server].append(run_load(_load(ports[server], requests[server], args.seconds, args.connections)))
+                pid = children[server].pid
+                results[server].append(run_load(_load(ports[server], requests[server], args.seconds, args.connections, pid)))
     finally:
         for child in children.values():
             child.terminate()

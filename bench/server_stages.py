@@ -1,9 +1,13 @@
 """The generated server's own CPU time per request, by stage, in this process (no HTTP).
 
 Run: python bench/server_stages.py [--quick]   (bench/bench_server.py prints it too)
+     python bench/server_stages.py --before REF [--rounds N]   (the whole calls of a git
+     revision's package beside this tree's, alternated in one process: steadier than two runs)
 
 Each stage is timed alone on the documented sample request and response (best of 5 runs of N
-calls, the garbage collector off, as timeit does), then the whole ASGI call (`create_app`
+calls, the garbage collector off, as timeit does), in CPU time (`time.process_time`, every
+thread of the process: a shared machine's other work then inflates the figures far less than
+it does wall time), then the whole ASGI call (`create_app`
 driven straight through its interface with the request's headers and body, answered with the
 sample output) for the async handler, the sync handler on the loop, the sync handler with the
 default threads, and with SigV4 checked: "rest" is the whole call less the stages, the ASGI
@@ -19,6 +23,7 @@ import cProfile
 import logging
 import pstats
 import sys
+import time
 import timeit
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +39,7 @@ SECRET_KEY = "bench/stages/secret/000000000000000001"
 
 
 def best_us(call: Callable[[], object], number: int) -> float:
-    return min(timeit.repeat(call, number=number, repeat=5)) / number * 1e6
+    return min(timeit.repeat(call, number=number, repeat=5, timer=time.process_time)) / number * 1e6
 
 
 def signed_headers(body: bytes) -> list[tuple[bytes, bytes]]:
@@ -67,7 +72,8 @@ def asgi_us(app: Any, headers: list[tuple[bytes, bytes]], body: bytes, number: i
     async def run() -> None:
         await asyncio.gather(*(worker(number // 8) for _ in range(8)))
 
-    return min(timeit.repeat(lambda: asyncio.run(run()), number=1, repeat=5)) / (number // 8 * 8) * 1e6
+    runs = timeit.repeat(lambda: asyncio.run(run()), number=1, repeat=5, timer=time.process_time)
+    return min(runs) / (number // 8 * 8) * 1e6
 
 
 def measure(quick: bool) -> None:
@@ -118,9 +124,10 @@ def measure(quick: bool) -> None:
         "sync handler, on the loop": asgi_us(create_app(Sync(), sync_in_thread=False), plain, body, number),
         "sync handler, default threads": asgi_us(create_app(Sync()), plain, body, number),
         "async + SigV4": asgi_us(create_app(Async(), credentials={ACCESS_KEY: SECRET_KEY}), signed, body, number),
+        "sync + SigV4": asgi_us(create_app(Sync(), credentials={ACCESS_KEY: SECRET_KEY}), signed, body, number),
     }
     staged = sum(figures.values())
-    print(f"server CPU per request by stage, in process (µs, best of 5 x {number:,} calls)")
+    print(f"server CPU per request by stage, in process (µs of CPU time, best of 5 x {number:,} calls)")
     for name, value in figures.items():
         print(f"  {name:34} {value:7.2f}")
     print(f"  {'sign check (SigV4, when on)':34} {sign_check:7.2f}")
@@ -129,6 +136,10 @@ def measure(quick: bool) -> None:
         extra = sign_check if "SigV4" in name else 0.0
         print(f"  whole ASGI call, {name:30} {value:7.2f}   (rest: {value - staged - extra:5.2f})")
     print(f"  the thread hop (default threads less on the loop, 8 at a time): {whole['sync handler, default threads'] - whole['sync handler, on the loop']:.2f}")
+    print(f"  sync + SigV4 less async + SigV4 (the hop with signatures on): {whole['sync + SigV4'] - whole['async + SigV4']:.2f}")
+    costs = {**figures, "sign check (SigV4, when on)": sign_check, "the thread hop": whole["sync handler, default threads"] - whole["sync handler, on the loop"]}
+    slowest = sorted(costs.items(), key=lambda item: item[1], reverse=True)[:3]
+    print("  next bottlenecks: " + ", ".join(f"{name} {value:.1f}" for name, value in slowest))
     app = create_app(Async())
     profile = cProfile.Profile()
     profile.enable()
@@ -143,10 +154,80 @@ def measure(quick: bool) -> None:
         print(f"  {own / total:5.1%}  {function[:60]:60} {where}")
 
 
+def whole_calls(package: Any, number: int) -> dict[str, Callable[[], float]]:
+    """The whole ASGI call of each app kind, for `package` (this tree's or another revision's)."""
+    import importlib
+    import json
+
+    import bench_server
+
+    from tests.conftest import WELL_FORMED_JOB_ID, reference_samples
+
+    models = importlib.import_module(package.__name__ + ".models")
+    create_app = importlib.import_module(package.__name__ + ".server").create_app
+    text = reference_samples()[1].replace('"ef66c259-64f9-EXAMPLE"', json.dumps(WELL_FORMED_JOB_ID))
+    output = models.PollForJobsOutput.model_validate(json.loads(text))
+    body = bench_server.sample_request()
+    plain = [
+        (b"host", b"127.0.0.1:8080"),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/x-amz-json-1.1"),
+        (b"x-amz-target", TARGET.encode()),
+    ]
+    signed = signed_headers(body)
+    credentials = {ACCESS_KEY: SECRET_KEY}
+
+    class Sync:
+        def poll_for_jobs(self, request: Any) -> Any:
+            return output
+
+    class Async:
+        async def poll_for_jobs(self, request: Any) -> Any:
+            return output
+
+    apps = {
+        "sync handler, every default (threads)": (create_app(Sync()), plain),
+        "async handler": (create_app(Async()), plain),
+        "sync handler on the loop": (create_app(Sync(), sync_in_thread=False), plain),
+        "async handler + SigV4": (create_app(Async(), credentials=credentials), signed),
+        "sync handler + SigV4": (create_app(Sync(), credentials=credentials), signed),
+    }
+    return {name: (lambda app=app, headers=headers: asgi_us(app, headers, body, number)) for name, (app, headers) in apps.items()}
+
+
+def before_and_after(ref: str, quick: bool, rounds: int) -> None:
+    """The whole ASGI calls of this tree and of git revision `ref`, alternated in one process."""
+    import bench_queue
+
+    logging.getLogger("pollforjobs").setLevel(logging.ERROR)
+    number = 2_000 if quick else 8_000
+    import pollforjobs
+
+    now = whole_calls(pollforjobs, number)
+    package = bench_queue.package_at(ref)
+    logging.getLogger(package.__name__).setLevel(logging.ERROR)
+    then = whole_calls(package, number)
+    best: dict[str, list[float]] = {name: [float("inf"), float("inf")] for name in now}
+    for _ in range(rounds):
+        for name in now:
+            best[name][0] = min(best[name][0], then[name]())
+            best[name][1] = min(best[name][1], now[name]())
+    print(f"whole ASGI call, µs of CPU time per request, in process (8 at a time, best of {rounds} alternated rounds x 5)")
+    print(f"  {'':40} {ref:>12} {'this tree':>10}")
+    for name, (before, after) in best.items():
+        print(f"  {name:40} {before:12.1f} {after:10.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls")
-    measure(parser.parse_args().quick)
+    parser.add_argument("--before", metavar="REF", help="the whole calls of this git revision beside this tree's, alternated")
+    parser.add_argument("--rounds", type=int, default=3, help="alternated rounds for --before")
+    args = parser.parse_args()
+    if args.before:
+        before_and_after(args.before, args.quick, args.rounds)
+    else:
+        measure(args.quick)
 
 
 if __name__ == "__main__":

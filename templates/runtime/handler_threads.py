@@ -106,9 +106,12 @@ class HandlerThreads:
                         return
                 continue
             try:
-                mailbox.post(future, True, function(argument))
+                ok, value = True, function(argument)
             except BaseException as exc:  # noqa: BLE001 - the caller's await raises it
-                mailbox.post(future, False, exc)
-            del function, argument, future, mailbox
+                ok, value = False, exc
+            # Idle before the answer is posted: posting lets go of the GIL, and the loop may
+            # take it and make its next call before this thread has it back.
             with lock:
                 self._idle += 1
+            mailbox.post(future, ok, value)
+            del function, argument, future, mailbox, value

@@ -40,6 +40,8 @@ from functools import lru_cache
 from typing import Final
 from urllib.parse import quote
 
+from .sigv4_canonical import Mac, canonical_query, derive_signing_key, header_value
+
 ALGORITHM: Final = "AWS4-HMAC-SHA256"
 DEFAULT_CLOCK_SKEW: Final = 300.0
 # X-Amz-Date counts whole seconds, so under a second nearly every signature would have expired.
@@ -58,6 +60,7 @@ _AMZ_DATE: Final = re.compile(r"[0-9]{8}T[0-9]{6}Z", re.ASCII)
 _SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,20}", re.ASCII)
 _SCOPE_DATE: Final = re.compile(r"[0-9]{8}", re.ASCII)
 _REGION: Final = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
+_HEX_SIGNATURE: Final = re.compile(r"[0-9a-f]{64}", re.ASCII)
 
 
 class SignatureError(Exception):
@@ -95,12 +98,38 @@ def check_clock_skew(seconds: float) -> float:
     return float(seconds)
 
 
-def _hmac(key: bytes, message: str) -> bytes:
-    return hmac.digest(key, message.encode("utf-8"), "sha256")
-
-
 def _basic_iso(epoch: float) -> str:
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(epoch))
+
+
+class _Authorization:
+    """The parts of an Authorization header less its signature, with what every canonical
+    request made with them needs, worked out once."""
+
+    __slots__ = (
+        "access_key",
+        "credential_scope",
+        "scope",
+        "signed",
+        "signed_keys",
+        "signed_list",
+    )
+
+    def __init__(self, access_key: str, scope: tuple[str, ...], signed_headers: list[str]) -> None:
+        self.access_key = access_key
+        self.scope = scope
+        self.credential_scope = "/".join(scope)
+        # (name, its key among the request's headers: None when latin-1 cannot spell it)
+        self.signed = [(name, _header_key(name)) for name in signed_headers]
+        self.signed_keys = frozenset(key for _, key in self.signed if key is not None)
+        self.signed_list = ";".join(signed_headers)
+
+
+def _header_key(name: str) -> bytes | None:
+    try:
+        return name.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
 
 
 class SigV4Verifier:
@@ -117,7 +146,10 @@ class SigV4Verifier:
     ) -> None:
         self._secrets = dict(credentials)
         # Keys derived per (access key id, date, region, service, terminator) that verified.
-        self._signing_keys: dict[tuple[str, ...], bytes] = {}
+        self._signing_keys: dict[tuple[str, ...], Mac] = {}
+        # Authorization headers up to ", Signature=" whose signature verified, parsed: a client
+        # sends the same one until the date changes.
+        self._authorizations: dict[str, _Authorization] = {}
         self._service = service
         self._clock_skew = check_clock_skew(clock_skew)
         self._clock = clock
@@ -135,15 +167,23 @@ class SigV4Verifier:
         body: bytes,
     ) -> str:
         """The access key id that signed the request; raises SignatureError otherwise."""
-        values: dict[str, list[str]] = {}
+        # Names lower-cased as latin-1 text; a repeated header reads as its values joined
+        # with commas, and `repeated` keeps each value for the canonical request.
+        values: dict[bytes, bytes] = {}
+        repeated: dict[bytes, list[bytes]] = {}
         for raw_name, raw_value in headers:
-            name = raw_name.decode("latin-1").lower()
+            name = (
+                raw_name.lower()
+                if raw_name.isascii()
+                else raw_name.decode("latin-1").lower().encode("latin-1")
+            )
             found = values.get(name)
             if found is None:
-                values[name] = [raw_value.decode("latin-1")]
+                values[name] = raw_value
             else:
-                found.append(raw_value.decode("latin-1"))
-        authorization = ",".join(values.get("authorization", ())).strip()
+                repeated.setdefault(name, [found]).append(raw_value)
+                values[name] = found + b"," + raw_value
+        authorization = values.get(b"authorization", b"").decode("latin-1").strip()
         if not authorization:
             if b"X-Amz-Signature=" in query_string or b"X-Amz-Algorithm=" in query_string:
                 raise _incomplete(
@@ -153,9 +193,18 @@ class SigV4Verifier:
             raise SignatureError(
                 "MissingAuthenticationTokenException", "Missing Authentication Token"
             )
-        access_key, scope, signed_headers, signature = self._parse(authorization)
-        _check_signed(values, signed_headers)
-        amz_date = ",".join(values.get("x-amz-date", ())).strip()
+        # The parts before the signature parse the same whatever 64 hex digits follow them.
+        head, separator, signature = authorization.rpartition(", Signature=")
+        cacheable = bool(separator) and _HEX_SIGNATURE.fullmatch(signature) is not None
+        parsed = self._authorizations.get(head) if cacheable else None
+        if parsed is None:
+            access_key, scope, signed_headers, signature = self._parse(authorization)
+            parsed = _Authorization(access_key, scope, signed_headers)
+            known = False
+        else:
+            known = True
+        _check_signed(values, parsed.signed_keys)
+        amz_date = values.get(b"x-amz-date", b"").decode("latin-1").strip()
         if not amz_date:
             raise _incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
         # Requests signed in the same second share their date: parse it once.
@@ -163,7 +212,13 @@ class SigV4Verifier:
         if amz_date != last_date:
             signed_at = _parse_amz_date(amz_date)
             self._last_date = (amz_date, signed_at)
-        self._check_scope(scope, amz_date)
+        scope = parsed.scope
+        if known:  # the rest of the scope passed when it verified
+            if scope[0] != amz_date[:8]:
+                self._check_scope(scope, amz_date)
+        else:
+            self._check_scope(scope, amz_date)
+        access_key = parsed.access_key
         secret = self._secrets.get(access_key)
         if secret is None:
             raise SignatureError(
@@ -171,42 +226,46 @@ class SigV4Verifier:
                 "The security token included in the request is invalid.",
             )
         self._check_clock(signed_at, amz_date)
-        payload_hash = _payload_hash(values, body)
+        payload_hash = _payload_hash(values.get(b"x-amz-content-sha256"), body)
+        canonical_headers = "".join(
+            [f"{name}:{header_value(key, values, repeated)}\n" for name, key in parsed.signed]
+        )
         canonical = "\n".join(
             (
                 method.upper(),
                 _canonical_path(path),
-                _canonical_query(query_string),
-                "".join(
-                    [f"{name}:{_header_value(values.get(name, ()))}\n" for name in signed_headers]
-                ),
-                ";".join(signed_headers),
+                canonical_query(query_string),
+                canonical_headers,
+                parsed.signed_list,
                 payload_hash,
             )
         )
-        credential_scope = "/".join(scope)
         string_to_sign = "\n".join(
             (
                 ALGORITHM,
                 amz_date,
-                credential_scope,
+                parsed.credential_scope,
                 hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
             )
         )
         # Derived keys change once a day per region: cache them, as the AWS SDKs do, but only
         # once they have verified a signature, so that unauthenticated requests cannot fill it.
         cache_key = (access_key, *scope)
-        signing_key = self._signing_keys.get(cache_key)
-        derived = signing_key is None
-        if signing_key is None:
-            signing_key = _derive_signing_key(secret, scope)
-        expected = hmac.digest(signing_key, string_to_sign.encode("utf-8"), "sha256").hex()
+        mac = self._signing_keys.get(cache_key)
+        derived = mac is None
+        if mac is None:
+            mac = Mac(derive_signing_key(secret, scope))
+        expected = mac.digest(string_to_sign.encode("utf-8")).hex()
         if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
             raise _invalid(SIGNATURE_MISMATCH)
         if derived:
             if len(self._signing_keys) >= MAX_CACHED_SIGNING_KEYS:
                 self._signing_keys.clear()
-            self._signing_keys[cache_key] = signing_key
+            self._signing_keys[cache_key] = mac
+        if cacheable and not known:
+            if len(self._authorizations) >= MAX_CACHED_SIGNING_KEYS:
+                self._authorizations.clear()
+            self._authorizations[head] = parsed
         return access_key
 
     @staticmethod
@@ -284,24 +343,15 @@ class SigV4Verifier:
             )
 
 
-def _derive_signing_key(secret: str, scope: tuple[str, ...]) -> bytes:
-    key = ("AWS4" + secret).encode("utf-8")
-    for part in scope:
-        key = _hmac(key, part)
-    return key
-
-
-def _check_signed(values: Mapping[str, list[str]], signed_headers: list[str]) -> None:
-    signed = set(signed_headers)
+def _check_signed(values: Mapping[bytes, bytes], signed: frozenset[bytes]) -> None:
     unsigned = [
         name
         for name in values
-        if name not in signed and (name == "content-type" or name.startswith("x-amz-"))
+        if name not in signed and (name == b"content-type" or name.startswith(b"x-amz-"))
     ]
     if unsigned:
-        raise _incomplete(
-            f"'{_shown(min(unsigned))}' must be a 'SignedHeader' in the AWS Authorization."
-        )
+        name = min(unsigned).decode("latin-1")
+        raise _incomplete(f"'{_shown(name)}' must be a 'SignedHeader' in the AWS Authorization.")
 
 
 @lru_cache(maxsize=256)
@@ -331,27 +381,9 @@ def _parse_amz_date(value: str) -> float:
     )
 
 
-def _header_value(values: list[str] | tuple[()]) -> str:
-    if len(values) == 1:
-        return " ".join(values[0].split())
-    return ",".join([" ".join(value.split()) for value in values])
-
-
-def _canonical_query(query_string: bytes) -> str:
-    if not query_string:
-        return ""
-    pairs = sorted(
-        (name, value)
-        for name, _, value in (
-            pair.partition("=") for pair in query_string.decode("latin-1").split("&")
-        )
-    )
-    return "&".join(f"{name}={value}" for name, value in pairs)
-
-
-def _payload_hash(values: Mapping[str, list[str]], body: bytes) -> str:
+def _payload_hash(declared_header: bytes | None, body: bytes) -> str:
     actual = hashlib.sha256(body).hexdigest()
-    declared = ",".join(values.get("x-amz-content-sha256", ())).strip()
+    declared = declared_header.decode("latin-1").strip() if declared_header else ""
     if not declared or declared == actual:
         return actual
     if declared == UNSIGNED_PAYLOAD:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import calendar
 import json
+import sys
+import threading
 import time
 from collections.abc import Callable
 
@@ -169,3 +171,69 @@ def test_the_client_signature_is_made_now_and_verifies() -> None:
     made = calendar.timegm(time.strptime(signed["X-Amz-Date"], "%Y%m%dT%H%M%SZ"))
     assert before - 1 <= made <= time.time()
     assert verify([(k.lower().encode(), v.encode()) for k, v in signed.items()]) == KEY
+
+
+def test_a_verifier_that_has_seen_a_valid_signature_refuses_the_same_tampering() -> None:
+    """The parts of an Authorization header before its signature are parsed once they have
+    verified: every later request under them is still checked whole."""
+    verifier = SigV4Verifier({KEY: SECRET}, service="widgets")
+    good = botocore_signed()
+
+    def code(headers: Headers, body: bytes = BODY) -> str:
+        try:
+            return verifier.verify("POST", "/", b"", headers, body)
+        except SignatureError as failure:
+            return failure.code
+
+    assert code(good) == KEY
+    assert len(verifier._authorizations) == 1
+    changed_target = [(k, b"Widgets_20240101.DeleteWidget" if k == b"x-amz-target" else v) for k, v in good]
+    other_day = [(k, b"20200101" + v[8:] if k == b"x-amz-date" else v) for k, v in good]
+    assert code(good, BODY + b" ") == "InvalidSignatureException"
+    assert code(changed_target) == "InvalidSignatureException"
+    assert code(botocore_signed(secret="not/the/secret")) == "InvalidSignatureException"
+    assert code(good + [(b"x-amz-extra", b"1")]) == "IncompleteSignatureException"
+    assert code(good + [(b"x-amz-target", b"Widgets_20240101.DeleteWidget")]) == "InvalidSignatureException"
+    assert code(other_day) == "InvalidSignatureException"
+    assert code([(k, v) for k, v in good if k != b"x-amz-date"]) == "IncompleteSignatureException"
+    assert code(good) == KEY
+
+
+def test_only_authorizations_whose_signature_verified_are_kept() -> None:
+    verifier = SigV4Verifier({KEY: SECRET}, service="widgets")
+    for number in range(50):
+        headers = botocore_signed(secret=f"wrong/{number}", service="widgets")
+        with pytest.raises(SignatureError):
+            verifier.verify("POST", "/", b"", headers + [(b"x-amz-meta", str(number).encode())], BODY)
+    assert verifier._authorizations == {}
+
+
+def test_checking_a_signature_never_lets_go_of_the_gil() -> None:
+    """A handler thread waiting for the GIL takes it whenever the event loop lets go of it,
+    and the loop then waits for it back: `hmac.digest` let go on every call, so each signed
+    request cost the loop two thread switches. With the switch interval raised past the
+    test's length, a waiting thread can run only if the verifier lets go of the GIL."""
+    headers = botocore_signed()
+    verifier = SigV4Verifier({KEY: SECRET}, service="widgets")
+    verifier.verify("POST", "/", b"", headers, BODY)
+    gate = threading.Lock()
+    gate.acquire()
+    ran: list[bool] = []
+
+    def waiting() -> None:
+        with gate:
+            ran.append(True)
+
+    thread = threading.Thread(target=waiting)
+    thread.start()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    try:
+        gate.release()  # the thread wakes and then waits for the GIL
+        for _ in range(300):
+            verifier.verify("POST", "/", b"", headers, BODY)
+        took_it = bool(ran)
+    finally:
+        sys.setswitchinterval(interval)
+    thread.join()
+    assert not took_it

@@ -38,15 +38,20 @@ def compressed(body: bytes, encodings: tuple[str, ...], min_size: int) -> tuple[
 
 
 async def read_body(
-    receive: Callable[[], Awaitable[dict[str, Any]]], length: str | None, limit: int
+    receive: Callable[[], Awaitable[dict[str, Any]]],
+    length: str | None,
+    limit: int,
+    first: dict[str, Any] | None = None,
 ) -> bytes:
-    """The whole request body from ASGI `receive`; 413 past `limit` bytes."""
+    """The whole request body from ASGI `receive` (after the message `first`, when one has
+    been received already); 413 past `limit` bytes."""
     if length is not None and length.isdigit() and int(length) > limit:
         raise too_large(limit)
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        message = first if first is not None else await receive()
+        first = None
         if message["type"] != "http.request":
             raise ProtocolError("SerializationException", "The client went away.", close=True)
         chunk: bytes = message.get("body", b"")

@@ -42,7 +42,7 @@ from typing import Any, Final, Generic
 
 import pydantic
 
-from .bodies import decoded, read_body
+from .bodies import decoded, read_body, too_large
 from .errors import ServiceError
 from .handler_threads import HandlerThreads
 from .protocols import Codec, ProtocolError, ServerProtocol
@@ -187,19 +187,23 @@ class Application(Generic[V]):
             elif name == b"content-encoding":
                 text = value.decode("latin-1")
                 encoding = f"{encoding},{text}" if encoding else text
-        speaker = self._single or self._speaker_for(scope["path"], found)
+        path = scope["path"]
+        speaker = self._single or self._speaker_for(path, found)
         protocol = speaker.protocol
-        key = protocol.route(scope["path"], found)
-        headers = speaker.answer_headers + [(b"x-amzn-requestid", request_id.encode("ascii"))]
+        key = protocol.route(path, found)
         code = ""
-        extra: list[tuple[bytes, bytes]] = []
         try:
             if chunked and length is not None:
                 raise ProtocolError("SerializationException", FRAMED_TWICE_MESSAGE, close=True)
-            status, body = 200, await self._answer(
-                speaker, scope, receive, key, found, (length, encoding)
-            )
+            body = await self._answer(speaker, scope, receive, key, found, (length, encoding))
+            status = 200
+            headers = [
+                *speaker.answer_headers,
+                (b"x-amzn-requestid", request_id.encode("ascii")),
+                (b"content-length", str(len(body)).encode("ascii")),
+            ]
         except (ProtocolError, ServiceError) as failure:
+            headers = [*speaker.answer_headers, (b"x-amzn-requestid", request_id.encode("ascii"))]
             if isinstance(failure, ProtocolError):
                 error = self._spec.error(failure.code, failure.message, failure.status)
                 if failure.close:
@@ -208,11 +212,10 @@ class Application(Generic[V]):
                 error = failure
             code, status = error.code, error.status_code
             extra, body = protocol.error_answer(code, error.message, error.wire_members())
-        headers.append((b"content-length", str(len(body)).encode("ascii")))
-        if extra:
+            headers.append((b"content-length", str(len(body)).encode("ascii")))
             headers.extend(extra)
         await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": body, "more_body": False})
         if self._logger.isEnabledFor(logging.INFO):
             self._logger.info(
                 "target=%s status=%d error=%s latency_ms=%.2f request_id=%s",
@@ -243,7 +246,14 @@ class Application(Generic[V]):
         protocol = speaker.protocol
         protocol.check_request_line(scope["method"], scope["path"])
         length, encoding = framing
-        body = await read_body(receive, length, self.max_body_bytes)
+        limit = self.max_body_bytes
+        if length is not None and length.isdigit() and int(length) > limit:
+            raise too_large(limit)
+        # Most bodies come whole in the first message: read_body joins the rest.
+        first = await receive()
+        body = first.get("body", b"")
+        if first.get("more_body", False) or first["type"] != "http.request" or len(body) > limit:
+            body = await read_body(receive, length, limit, first)
         if self._verifier is not None:
             try:
                 query = scope.get("query_string", b"")
@@ -268,7 +278,9 @@ class Application(Generic[V]):
         try:
             # By wire names only: the validators checked those, and a Python name
             # (`max_batch_size`) is an unknown member on the wire.
-            request = operation.input_model.model_validate(document, by_alias=True, by_name=False)
+            request = operation.input_model.__pydantic_validator__.validate_python(
+                document, by_alias=True, by_name=False
+            )
         except pydantic.ValidationError as exc:
             # The generated validators passed it, so the two disagree: a generator bug. The
             # locations would hold map keys from the body: log only pydantic's error kinds.
@@ -305,7 +317,7 @@ class Application(Generic[V]):
             raise spec.error("InternalFailure", INTERNAL_FAILURE_MESSAGE) from None
 
     def _output(self, operation: Operation[V], result: object) -> pydantic.BaseModel | None:
-        if isinstance(result, operation.output_model):
+        if type(result) is operation.output_model or isinstance(result, operation.output_model):
             output = result
         elif isinstance(result, Mapping):
             output = operation.read_output(_wire_dict(result))

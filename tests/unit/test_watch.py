@@ -139,7 +139,7 @@ def test_a_broken_configuration_is_reported_and_watched(project: Path) -> None:
         assert "pyproject.toml:4:1: error: unknown key 'exprots' in [tool.aws-binding-generator]; did you mean 'exports'?" in watcher.until("nothing was written")
         edit(pyproject, "exprots = []", "exports = []")
         lines = watcher.until("bindings/:")
-        assert "bindings/: 1 package written (inventory_api, 34 files)" in lines, "no exports any more"
+        assert "bindings/: 1 package written (inventory_api, 35 files)" in lines, "no exports any more"
     finally:
         code, output = watcher.stop()
     assert code == 0, output

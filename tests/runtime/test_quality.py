@@ -15,7 +15,7 @@ from .conftest import RUNTIME, TEMPLATES
 
 MODULES = sorted(RUNTIME.rglob("*.py"))
 # What a generated package may need at run time besides the standard library.
-THIRD_PARTY = {"pydantic", "pydantic_core", "awscrt", "botocore", "uvicorn", "cbor2", "libipld"}
+THIRD_PARTY = {"pydantic", "pydantic_core", "botocore", "uvicorn", "cbor2", "libipld"}
 MAX_LINES = 400
 
 

@@ -127,25 +127,24 @@ def _kept_exploded(statement: _Statement, written: list[str], line_length: int) 
         if token.type not in (tokenize.NL, tokenize.NEWLINE):
             rows.setdefault(token.start[0], []).append(token)
     first_row = statement.first + 1
-    lines = [rows.get(first_row + offset) for offset in range(len(written))]
-    if any(line is None for line in lines):
+    found = [rows.get(first_row + offset) for offset in range(len(written))]
+    lines = [line for line in found if line is not None]
+    if len(lines) != len(found):
         return False  # a blank line inside the brackets
     base = statement.tokens[0].start[1]
     if base % 4 or any(_width(text.rstrip("\n")) > line_length and not _unsplittable(tokens) for text, tokens in zip(written, lines)):
         return False
     head = lines[0]
-    assert head is not None
     if not _opens_collection(head, at_start=False) or not _plain_tokens(head[:-1]):
         return False
     closer = _EXPLODED_OPENERS[head[-1].string]
     end = _collection_end(lines, 1, base + 4, closer, _fewest(head[-1].string))
-    return end == len(lines) - 1 and [t.string for t in lines[-1]] == [closer] and lines[-1][0].start[1] == base  # type: ignore[index]
+    return end == len(lines) - 1 and [t.string for t in lines[-1]] == [closer] and lines[-1][0].start[1] == base
 
 
-def _unsplittable(tokens: list[tokenize.TokenInfo] | None) -> bool:
+def _unsplittable(tokens: list[tokenize.TokenInfo]) -> bool:
     """An element black leaves on its line however long: strings, names and a dict key's `:`,
     then its comma (no bracket, operator or dot to split at)."""
-    assert tokens is not None
     if tokens[-1].string != ",":
         return False
     return all(t.type in (tokenize.STRING, tokenize.NAME) or t.string == ":" for t in tokens[:-1])
@@ -173,14 +172,13 @@ def _fewest(opener: str) -> int:
     return 2 if opener == "(" else 1
 
 
-def _collection_end(lines: list[list[tokenize.TokenInfo] | None], row: int, indent: int, closer: str, fewest: int) -> int | None:
+def _collection_end(lines: list[list[tokenize.TokenInfo]], row: int, indent: int, closer: str, fewest: int) -> int | None:
     """The index of the line closing a collection whose elements start at lines[row], each at
     `indent`; None unless every element is one plain line ending in a comma, or a nested
     collection of the same form closed by `closer,`. At least `fewest` elements."""
     elements = 0
     while row < len(lines):
         tokens = lines[row]
-        assert tokens is not None
         if tokens[0].start[1] != indent or tokens[0].string in _CLOSERS:
             break
         if _opens_collection(tokens, at_start=True):
@@ -188,7 +186,7 @@ def _collection_end(lines: list[list[tokenize.TokenInfo] | None], row: int, inde
                 return None
             inner = _EXPLODED_OPENERS[tokens[-1].string]
             nested = _collection_end(lines, row + 1, indent + 4, inner, _fewest(tokens[-1].string))
-            if nested is None or [t.string for t in lines[nested]] != [inner, ","]:  # type: ignore[union-attr]
+            if nested is None or [t.string for t in lines[nested]] != [inner, ","]:
                 return None
             row = nested + 1
         elif tokens[-1].string == "," and _depth(tokens) == 0 and _plain_tokens(tokens[:-1]) and tokens[0].string != ",":
@@ -196,7 +194,7 @@ def _collection_end(lines: list[list[tokenize.TokenInfo] | None], row: int, inde
         else:
             return None
         elements += 1
-    if elements < fewest or row >= len(lines) or lines[row][0].start[1] != indent - 4 or lines[row][0].string != closer:  # type: ignore[index]
+    if elements < fewest or row >= len(lines) or lines[row][0].start[1] != indent - 4 or lines[row][0].string != closer:
         return None
     return row
 

@@ -276,7 +276,9 @@ class _Rewrite:
             at_end = end == len(source)
             if kept:
                 self.backtracking |= not at_end and letter != "A"
-                self.out.append("^" if letter == "A" else "$" if at_end else "(?![\\s\\S])" if letter == "z" else _JAVA_END)
+                self.out.append(
+                    "^" if letter == "A" else "$" if at_end else "(?![\\s\\S])" if letter == "z" else _JAVA_END
+                )
             return end
         if letter in "123456789":
             self.backtracking = True

@@ -236,6 +236,11 @@ def _split_call(statement: _Statement, line: str, line_length: int) -> str | Non
     if len(inner) + _width(body) <= line_length:
         return f"{head}\n{inner}{body}\n{indent}{tail}\n"
     commas = [t for t in tokens[opening + 1 : -1] if t.string == ","]
+    if not commas:
+        # One argument too long for its own line: black leaves a string there as it is, with
+        # no trailing comma (it adds one only where it splits at commas); anything else it splits.
+        lone = tokens[opening + 1 : -1]
+        return f"{head}\n{inner}{body}\n{indent}{tail}\n" if len(lone) == 1 and lone[0].type == tokenize.STRING else None
     starts = [tokens[opening].end[1], *(t.end[1] for t in commas)]
     ends = [*(t.start[1] for t in commas), tokens[-1].start[1]]
     arguments = [line[a:b].strip() + "," for a, b in zip(starts, ends)]

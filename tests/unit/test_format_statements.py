@@ -59,6 +59,8 @@ SOURCES = {
     # Black measures East Asian wide characters twice: 84 characters, 120 columns.
     "wide characters": 'X = frozenset(("' + "日" * 40 + '", "' + "本" * 20 + '"))\n',
     "wide characters in a call": 'X = f(aaaa, "' + "日" * 45 + '")\n',
+    # SageMaker's long patterns: one string argument too long for any line, and its near misses.
+    "one long string argument": 'X: Final = LinearPattern("' + "a" * 120 + '")\nY = f("' + "b" * 120 + '", re.ASCII)\nZ = f(g("' + "c" * 120 + '"))\n',
     # Collections written one element a line with a trailing comma, and their near misses.
     "exploded dict": 'X: Final[dict[str, dict[str, str | None]]] = {\n    "A": {\n        "b": None,\n        "c": "C",\n    },\n    "D": {},\n}\n',
     "exploded call and tuple": 'X = {\n    "a": Op(\n        "a",\n        f.g,\n    ),\n    "b": (\n        E,\n        F,\n    ),\n}\n',

@@ -33,11 +33,19 @@ def folder() -> Path | None:
 
 def cached(kind: str, key: list[str], compute: Callable[[], str]) -> str:
     """`compute()`, or what it returned before for the same `kind` and `key`."""
-    root = folder()
-    if root is None:
-        return compute()
-    digest = hashlib.sha256("\0".join([kind, *key]).encode("utf-8", "surrogatepass")).hexdigest()
-    entry = root / kind / digest[:2] / digest
+    found = lookup(kind, key)
+    if found is not None:
+        return found
+    text = compute()  # a missing, damaged or unreadable entry is computed again
+    store(kind, key, text)
+    return text
+
+
+def lookup(kind: str, key: list[str]) -> str | None:
+    """What was stored for `kind` and `key`, or None (also with the cache off)."""
+    entry = _entry(kind, key)
+    if entry is None:
+        return None
     try:
         stored = entry.read_bytes()
         check, _, data = stored.partition(b"\n")
@@ -45,7 +53,13 @@ def cached(kind: str, key: list[str], compute: Callable[[], str]) -> str:
             return data.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         pass
-    text = compute()  # a missing, damaged or unreadable entry is computed again
+    return None
+
+
+def store(kind: str, key: list[str], text: str) -> None:
+    entry = _entry(kind, key)
+    if entry is None:
+        return
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
@@ -55,4 +69,11 @@ def cached(kind: str, key: list[str], compute: Callable[[], str]) -> str:
         os.replace(temporary, entry)  # whole or not at all, for a reader at the same time
     except OSError:
         pass
-    return text
+
+
+def _entry(kind: str, key: list[str]) -> Path | None:
+    root = folder()
+    if root is None:
+        return None
+    digest = hashlib.sha256("\0".join([kind, *key]).encode("utf-8", "surrogatepass")).hexdigest()
+    return root / kind / digest[:2] / digest

@@ -28,6 +28,16 @@ def format_generated(source: str, name: str) -> str:
     return cache.cached("black", [SETTINGS, source], lambda: _by_statement(source, name))
 
 
+def remember(source: str, formatted: str) -> None:
+    """Black's output for `source`, obtained elsewhere (the worker), for the cache."""
+    cache.store("black", [SETTINGS, source], formatted)
+
+
+def black_whole(source: str, name: str) -> str:
+    """format_python without the cache: for a job in the worker."""
+    return _black(source, name)
+
+
 def _by_statement(source: str, name: str) -> str:
     try:
         return format_module(source, LINE_LENGTH, _black_or_value_error)

@@ -53,7 +53,7 @@ def _format(source: str, line_length: int, black_text: Callable[[str], str]) -> 
     for statement in _statements(source):
         out.extend(lines[done : statement.first])  # blank lines and comment lines, as written
         written = lines[statement.first : statement.last + 1]
-        if _needs_black(statement, written, line_length):
+        if _needs_black(statement, written, line_length) and not _kept_exploded(statement, written, line_length):
             out.append(_split_call(statement, written[0], line_length) or _black_alone(statement, written, previous, black_text))
         else:
             out.extend(written)
@@ -79,17 +79,137 @@ def _statements(source: str) -> Iterator[_Statement]:
 
 
 def _needs_black(statement: _Statement, written: list[str], line_length: int) -> bool:
-    if statement.first != statement.last or len(written[0].rstrip("\n")) > line_length:
+    if statement.first != statement.last or _width(written[0].rstrip("\n")) > line_length:
         return True
     tokens = statement.tokens
     if tokens[0].type == tokenize.STRING:
         return True  # black rewrites a docstring's spacing; a bare string is handled apart
+    return not _plain_tokens(tokens)
+
+
+def _plain_tokens(tokens: tuple[tokenize.TokenInfo, ...] | list[tokenize.TokenInfo]) -> bool:
+    """No string in quotes black changes, and no trailing comma black decides about."""
     for index, token in enumerate(tokens):
         if token.type == tokenize.STRING and _quote_of(token.string) == "'":
-            return True
+            return False
         if token.string == "," and index + 1 < len(tokens) and tokens[index + 1].string in _CLOSERS:
-            return True  # black keeps or explodes a trailing comma by rules of its own
-    return False
+            return False  # black keeps or explodes a trailing comma by rules of its own
+    return True
+
+
+def _width(line: str) -> int:
+    """The width black gives a line: East Asian wide characters count twice."""
+    if line.isascii():
+        return len(line)
+    from black.strings import str_width
+
+    return int(str_width(line))
+
+
+_EXPLODED_OPENERS = {"{": "}", "[": "]", "(": ")"}
+
+
+def _kept_exploded(statement: _Statement, written: list[str], line_length: int) -> bool:
+    """Whether black leaves as written a statement that ends in a dict, set or list written one
+    element a line with a trailing comma (which black keeps exploded: a magic trailing comma).
+
+    The first line holds the statement up to the opening bracket (`NAME: TYPE = {`,
+    `return [`), the last the closing bracket alone; each line between is one element that
+    fits, ending in a comma, or opens a nested collection written the same way (`"key": {`
+    ... `},`). No comments, blank lines or strings over several lines. Black splits such a
+    statement at that last bracket and each collection at its commas, so its lines stay."""
+    if statement.first == statement.last:
+        return False
+    rows: dict[int, list[tokenize.TokenInfo]] = {}
+    for token in statement.tokens:
+        if token.type == tokenize.COMMENT or token.start[0] != token.end[0]:
+            return False
+        if token.type not in (tokenize.NL, tokenize.NEWLINE):
+            rows.setdefault(token.start[0], []).append(token)
+    first_row = statement.first + 1
+    found = [rows.get(first_row + offset) for offset in range(len(written))]
+    lines = [line for line in found if line is not None]
+    if len(lines) != len(found):
+        return False  # a blank line inside the brackets
+    base = statement.tokens[0].start[1]
+    if base % 4 or any(_width(text.rstrip("\n")) > line_length and not _unsplittable(tokens) for text, tokens in zip(written, lines)):
+        return False
+    head = lines[0]
+    if not _opens_collection(head, at_start=False) or not _plain_tokens(head[:-1]):
+        return False
+    closer = _EXPLODED_OPENERS[head[-1].string]
+    end = _collection_end(lines, 1, base + 4, closer, _fewest(head[-1].string))
+    return end == len(lines) - 1 and [t.string for t in lines[-1]] == [closer] and lines[-1][0].start[1] == base
+
+
+def _unsplittable(tokens: list[tokenize.TokenInfo]) -> bool:
+    """An element black leaves on its line however long: strings, names and a dict key's `:`,
+    then its comma (no bracket, operator or dot to split at)."""
+    if tokens[-1].string != ",":
+        return False
+    return all(t.type in (tokenize.STRING, tokenize.NAME) or t.string == ":" for t in tokens[:-1])
+
+
+def _opens_collection(tokens: list[tokenize.TokenInfo], *, at_start: bool) -> bool:
+    """A line whose brackets all close on it but the last token, which opens a dict, set or
+    list display (after `=` or `return` in a statement's first line; after a dict key's `:`,
+    or alone, in an element's; not a subscript) or a call's arguments (after a name)."""
+    last = tokens[-1]
+    if last.type != tokenize.OP or last.string not in _EXPLODED_OPENERS:
+        return False
+    if len(tokens) == 1:
+        return at_start and last.string != "("
+    if _depth(tokens[:-1]) != 0 or (tokens[0].string in _KEYWORDS_OF_A_HEADER and tokens[0].string != "return"):
+        return False
+    before = tokens[-2]
+    if last.string == "(" and before.type == tokenize.NAME:
+        return before.string not in _KEYWORDS_OF_A_HEADER and before.string not in ("in", "not", "and", "or", "is", "lambda")
+    return before.string in ((":",) if at_start else ("=", "return"))
+
+
+def _fewest(opener: str) -> int:
+    """Elements a collection needs for its trailing comma to be magic: a one-tuple's is not."""
+    return 2 if opener == "(" else 1
+
+
+def _collection_end(lines: list[list[tokenize.TokenInfo]], row: int, indent: int, closer: str, fewest: int) -> int | None:
+    """The index of the line closing a collection whose elements start at lines[row], each at
+    `indent`; None unless every element is one plain line ending in a comma, or a nested
+    collection of the same form closed by `closer,`. At least `fewest` elements."""
+    elements = 0
+    while row < len(lines):
+        tokens = lines[row]
+        if tokens[0].start[1] != indent or tokens[0].string in _CLOSERS:
+            break
+        if _opens_collection(tokens, at_start=True):
+            if not _plain_tokens(tokens[:-1]):
+                return None
+            inner = _EXPLODED_OPENERS[tokens[-1].string]
+            nested = _collection_end(lines, row + 1, indent + 4, inner, _fewest(tokens[-1].string))
+            if nested is None or [t.string for t in lines[nested]] != [inner, ","]:
+                return None
+            row = nested + 1
+        elif tokens[-1].string == "," and _depth(tokens) == 0 and _plain_tokens(tokens[:-1]) and tokens[0].string != ",":
+            row += 1
+        else:
+            return None
+        elements += 1
+    if elements < fewest or row >= len(lines) or lines[row][0].start[1] != indent - 4 or lines[row][0].string != closer:
+        return None
+    return row
+
+
+def _depth(tokens: list[tokenize.TokenInfo]) -> int:
+    """How many brackets stay open after `tokens` (-1 when one closes that did not open)."""
+    depth = 0
+    for token in tokens:
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+            if depth < 0:
+                return -1
+    return depth
 
 
 def _split_call(statement: _Statement, line: str, line_length: int) -> str | None:
@@ -110,18 +230,23 @@ def _split_call(statement: _Statement, line: str, line_length: int) -> str | Non
     indent = line[: tokens[0].start[1]]
     head, tail = line[: tokens[opening].end[1]], line[tokens[-1].start[1] : tokens[-1].end[1]]
     body = line[tokens[opening].end[1] : tokens[-1].start[1]].strip()
-    if body.endswith(",") or len(head) > line_length:
+    if body.endswith(",") or _width(head) > line_length:
         return None
     inner = indent + "    "
-    if len(inner) + len(body) <= line_length:
+    if len(inner) + _width(body) <= line_length:
         return f"{head}\n{inner}{body}\n{indent}{tail}\n"
     commas = [t for t in tokens[opening + 1 : -1] if t.string == ","]
+    if not commas:
+        # One argument too long for its own line: black leaves a string there as it is, with
+        # no trailing comma (it adds one only where it splits at commas); anything else it splits.
+        lone = tokens[opening + 1 : -1]
+        return f"{head}\n{inner}{body}\n{indent}{tail}\n" if len(lone) == 1 and lone[0].type == tokenize.STRING else None
     starts = [tokens[opening].end[1], *(t.end[1] for t in commas)]
     ends = [*(t.start[1] for t in commas), tokens[-1].start[1]]
     arguments = [line[a:b].strip() + "," for a, b in zip(starts, ends)]
     pieces = [[t for t in tokens[opening + 1 : -1] if a <= t.start[1] < b] for a, b in zip(starts, ends)]
     # Black leaves a string it cannot split on a line too long; anything else it splits further.
-    if any(len(inner) + len(argument) > line_length and not (len(piece) == 1 and piece[0].type == tokenize.STRING) for argument, piece in zip(arguments, pieces)):
+    if any(len(inner) + _width(argument) > line_length and not (len(piece) == 1 and piece[0].type == tokenize.STRING) for argument, piece in zip(arguments, pieces)):
         return None
     return "".join([f"{head}\n", *(f"{inner}{argument}\n" for argument in arguments), f"{indent}{tail}\n"])
 

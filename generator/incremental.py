@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fingerprint
+from . import cache, fingerprint, worker
 from .outcome import Outcome
 from .outputs import EVERYTHING, Outputs
 from .ownership import MARKER, recorded_files
@@ -51,19 +51,28 @@ def run(jobs: Sequence[Job], out_dir: Path, *, check: bool = False, owned_only: 
             for package, count in sorted(counts.items()):
                 reporter.line(f"{out_dir / package}: up to date by its fingerprint ({count} files, nothing rendered)")
         return Outcome(out_dir, dict(sorted(counts.items())), (), ())
-    from . import pipeline  # only now: the whole generator, for the packages that are not current
+    # A models job is sure to come (no cache to answer it): the worker starts its imports now,
+    # beside this process's.
+    with worker.started(_warm_up, eager=cache.folder() is None and len(current) < len(jobs)):
+        from . import pipeline  # only now: the whole generator, for the packages that are not current
 
-    by_spec = {job.spec: job for job in jobs}
+        by_spec = {job.spec: job for job in jobs}
 
-    def build_one(spec: Path) -> dict[str, str]:
-        if spec in current:
-            return current[spec]
-        job = by_spec[spec]
-        if reporter is not None:
-            reporter.subject = display_path(spec)
-        return pipeline.build(spec, job.outputs, job.package)[1]
+        def build_one(spec: Path) -> dict[str, str]:
+            if spec in current:
+                return current[spec]
+            job = by_spec[spec]
+            if reporter is not None:
+                reporter.subject = display_path(spec)
+            return pipeline.build(spec, job.outputs, job.package)[1]
 
-    return pipeline.run([job.spec for job in jobs], out_dir, check=check, owned_only=owned_only, build_one=build_one)
+        return pipeline.run([job.spec for job in jobs], out_dir, check=check, owned_only=owned_only, build_one=build_one)
+
+
+def _warm_up() -> None:
+    from .models import warm_up
+
+    warm_up()
 
 
 def _current(out_dir: Path, recorded: fingerprint.Recorded, job: Job) -> tuple[dict[str, str] | None, str]:

@@ -7,10 +7,12 @@ import re
 import sys
 import warnings
 from collections import defaultdict
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
-from . import cache
+from . import cache, worker
+from .format import black_whole, format_python, remember
 from .resources import TEMPLATE_ROOT
 
 # Overrides of datamodel-code-generator's own templates, where its defaults fall short.
@@ -33,6 +35,42 @@ UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\n
 
 def render_models(service: Service) -> str:
     """Python source of models.py, before the project's header and black."""
+    document, aliases, template_data, key = _inputs(service)
+    return cache.cached("models", key, lambda: _generate(document, aliases, template_data))
+
+
+def start_models(service: Service, top: str, name: str) -> Callable[[], str]:
+    """models.py as written (`top`, then the tool's models, through black), started now: in
+    the run's worker when it has one (worker.py). The function returned gives the text."""
+    document, aliases, template_data, key = _inputs(service)
+    known = cache.lookup("models", key)
+    if known is not None:
+        return lambda: format_python(top + known, name)
+    pending = worker.submit(_models_and_black, document, aliases, template_data, top, name)
+
+    def finish() -> str:
+        source, formatted = pending.result()
+        cache.store("models", key, source)
+        remember(top + source, formatted)
+        return formatted
+
+    return finish
+
+
+def warm_up() -> None:
+    """The worker's first task, while the spec is read: the imports of the tool and of black,
+    by a run of each on a tiny input."""
+    _generate({"title": "Warm", "type": "object", "properties": {"a": {"type": "string"}}}, {}, {})
+    black_whole("x = 1\n", "warm-up")
+
+
+def _models_and_black(document: dict[str, Any], aliases: dict[str, str], template_data: dict[str, dict[str, Any]], top: str, name: str) -> tuple[str, str]:
+    source = _generate(document, aliases, template_data)
+    return source, black_whole(top + source, name)
+
+
+def _inputs(service: Service) -> tuple[dict[str, Any], dict[str, str], dict[str, dict[str, Any]], list[str]]:
+    """The model document, aliases and template data, and the cache key of their models."""
     aliases = {wire: python for shape in service.shapes for wire, python in kind_of(shape).model_aliases(shape).items()}
     template_data = {shape.class_name: data for shape in service.shapes if (data := kind_of(shape).model_template_data(shape))}
     document = model_document(service)
@@ -42,7 +80,7 @@ def render_models(service: Service) -> str:
     # templates/datamodel/), and the document, aliases and template data themselves.
     tools = [f"{name} {metadata.version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]
     key = [*tools, generator_record()["source"], json.dumps([document, aliases, template_data], sort_keys=True)]
-    return cache.cached("models", key, lambda: _generate(document, aliases, template_data))
+    return document, aliases, template_data, key
 
 
 def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dict[str, dict[str, Any]]) -> str:

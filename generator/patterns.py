@@ -56,6 +56,9 @@ class Pattern:
     # Could backtrack catastrophically in Python's `re`: the validators match it with
     # pydantic-core's Rust engine, which runs in time linear in the value's length.
     linear: bool = False
+    # The body for that engine where it differs: Java's `\b` as the engine's own ASCII word
+    # boundary, which it runs without lookarounds.
+    rust_body: str | None = None
 
     @property
     def python(self) -> str:
@@ -70,7 +73,7 @@ class Pattern:
     @property
     def rust(self) -> str:
         """pydantic-core's engine: `$` is the end of the text."""
-        return f"^(?:{self.body})$"
+        return f"^(?:{self.rust_body or self.body})$"
 
 
 @cache
@@ -89,9 +92,11 @@ def translate(source: str) -> Pattern:
             raise PatternError(
                 f"{exc}, and it uses lookarounds or back-references, which no linear-time engine runs"
             ) from None
-        _check_linear(body)
-        return Pattern(source, body, linear=True)
-    return Pattern(source, body, backtracking=rewrite.backtracking or _rust_refusal(body) is not None)
+        rust_body = _Rewrite(source, rust_boundaries=True).run() if rewrite.boundaries else None
+        _check_linear(body, rust_body or body)
+        return Pattern(source, body, linear=True, rust_body=rust_body)
+    backtracking = rewrite.backtracking or rewrite.boundaries
+    return Pattern(source, body, backtracking=backtracking or _rust_refusal(body) is not None)
 
 
 def _rust_refusal(body: str) -> str | None:
@@ -106,7 +111,7 @@ def _rust_refusal(body: str) -> str | None:
     return None
 
 
-def _check_linear(body: str) -> None:
+def _check_linear(body: str, rust_body: str) -> None:
     """The Rust engine reads a lone surrogate as U+FFFD (it cannot hold one): right only when
     no class tells them apart."""
     ambiguity = _Ambiguity(body)
@@ -114,7 +119,7 @@ def _check_linear(body: str) -> None:
         raise PatternError(
             "a pattern that can backtrack catastrophically is matched by a linear-time engine, and this one tells lone surrogates from U+FFFD"
         )
-    refusal = _rust_refusal(body)
+    refusal = _rust_refusal(rust_body)
     if refusal is not None:
         raise PatternError(f"the linear-time engine refuses it: {refusal}")
 
@@ -149,18 +154,25 @@ _LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 _WORD = "[A-Za-z0-9_]"
 _BOUNDARY = f"(?:(?<={_WORD})(?!{_WORD})|(?<!{_WORD})(?={_WORD}))"
 _NOT_BOUNDARY = f"(?:(?<={_WORD})(?={_WORD})|(?<!{_WORD})(?!{_WORD}))"
+# The same for the Rust engine: its ASCII word boundary (Unicode mode off) is Java's.
+_RUST_BOUNDARY, _RUST_NOT_BOUNDARY = "(?-u:\\b)", "(?-u:\\B)"
+# A repeat after a zero-width assertion: Java repeats it like any atom (`${1,128}` in AWS's
+# models), Python and ECMAScript refuse it. Group 1: the fewest rounds of `{n,m}`.
+_ASSERTION_REPEAT = re.compile(r"(?:[*+?]|\{([0-9]+)(?:,[0-9]*)?\})[?+]?")
 
 
 class _Rewrite:
     """One pass over a Java pattern. Inline flags (`(?i)`, `(?s)`, `(?i:...)`) are applied by
     rewriting (`a` -> `[Aa]`, `.` -> any character), as no other engine spells them alike."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, rust_boundaries: bool = False) -> None:
         self.source = source
         self.out: list[str] = []
         self.flags: list[frozenset[str]] = [frozenset()]
         self.lookaround: list[bool] = [False]
-        self.backtracking = False
+        self.backtracking = False  # lookarounds or back-references
+        self.boundaries = False  # `\b` or `\B`, spelled with lookarounds unless rust_boundaries
+        self.rust_boundaries = rust_boundaries
 
     def run(self) -> str:
         source, out = self.source, self.out
@@ -188,17 +200,13 @@ class _Rewrite:
                 out.append(char)
             elif char == ".":
                 out.append("[\\s\\S]" if "s" in flags else _DOT)
-            elif char == "$" and self.lookaround[-1]:
-                out.append(_JAVA_END)
+            elif char in "^$":
+                kept, i = self._assertion_kept(i + 1)
+                if kept:
+                    out.append(_JAVA_END if char == "$" and self.lookaround[-1] else char)
+                continue
             elif char == "{":
                 match = _QUANTIFIER.match(source, i)
-                if match and out and out[-1] in ("^", "$", _JAVA_END):
-                    # Java repeats an anchor (AWS writes `${1,128}`): once is the same as any
-                    # number of times, and no times at all matches anywhere.
-                    if match.group().startswith(("{0,", "{0}")):
-                        out.pop()
-                    i = match.end()
-                    continue
                 if match and out:
                     i = match.end()
                     # `x{n}+`: an exact count of one character has one way to match, so
@@ -266,20 +274,39 @@ class _Rewrite:
             self.out.append(self._written(ranges))
             return end
         if letter in "bB":
-            self.backtracking = True
-            self.out.append(_BOUNDARY if letter == "b" else _NOT_BOUNDARY)
-            return i + 2
+            kept, end = self._assertion_kept(i + 2)
+            if kept:
+                self.boundaries = True
+                spelled = (_RUST_BOUNDARY, _RUST_NOT_BOUNDARY) if self.rust_boundaries else (_BOUNDARY, _NOT_BOUNDARY)
+                self.out.append(spelled[letter == "B"])
+            return end
         if letter in "AzZ":
-            at_end = i + 2 == len(source)
-            self.backtracking |= not at_end and letter != "A"
-            self.out.append("^" if letter == "A" else "$" if at_end else "(?![\\s\\S])" if letter == "z" else _JAVA_END)
-            return i + 2
+            kept, end = self._assertion_kept(i + 2)
+            at_end = end == len(source)
+            if kept:
+                self.backtracking |= not at_end and letter != "A"
+                self.out.append(
+                    "^" if letter == "A" else "$" if at_end else "(?![\\s\\S])" if letter == "z" else _JAVA_END
+                )
+            return end
         if letter in "123456789":
             self.backtracking = True
             self.out.append("\\" + letter)
             return i + 2
         self.out.append(_escape(letter, False))
         return i + 2
+
+    def _assertion_kept(self, end: int) -> tuple[bool, int]:
+        """For a zero-width assertion ending at `end`: whether it stays, and where it ends with
+        any repeat of it. Repeated, it asserts the same thing: as Java does, one round or more
+        is the assertion itself; a repeat that allows none (`*`, `?`, `{0,m}`) drops it."""
+        repeat = _ASSERTION_REPEAT.match(self.source, end)
+        if repeat is None:
+            return True, end
+        if _ASSERTION_REPEAT.match(self.source, repeat.end()):
+            raise PatternError("a repeat of a repeat is not portable (Python and ECMAScript refuse it)")
+        fewest = int(repeat.group(1)) if repeat.group(1) is not None else (1 if repeat.group()[0] == "+" else 0)
+        return fewest > 0, repeat.end()
 
     def _written(self, ranges: Ranges) -> str:
         ranges = case_insensitive(ranges) if "i" in self.flags[-1] else ranges

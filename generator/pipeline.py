@@ -21,7 +21,7 @@ from .ir import LocalHandler, Service
 from .load import LoadedSpec, load_spec
 from .lowering import reader_module, validators_module
 from .meta_errors import schema_diagnostics
-from .models import render_models
+from .models import start_models
 from .outcome import Outcome
 from .outputs import EVERYTHING, Outputs
 from .ownership import OwnershipError, claim, unrecorded_problems, with_marker
@@ -69,10 +69,14 @@ def build(spec_path: Path, outputs: Outputs = EVERYTHING, package: str | None = 
         service = compile_spec(spec_path)
     if package is not None or not outputs.local_handler:
         service = replace(service, package=package or service.package, local_handler=service.local_handler if outputs.local_handler else None)
+    with stage("models"):  # started: in the run's worker when it has one (worker.py)
+        models = start_models(service, header(service), f"{service.package}/models.py")
     files = render_files(service, outputs)
     shipped: dict[str, str] = {}
     if service.local_handler is not None:
         files = _add_local_handler(service, service.local_handler, spec_path, files, shipped)
+    with stage("models (the rest of the wait)"):
+        files = dict(sorted({**files, f"{service.package}/models.py": models()}.items()))
     # A spec that changed while it was built gets no fingerprint: the next run builds it again.
     fresh = spec_sha256 is not None and _digest_of(spec_path) == spec_sha256
     inputs = inputs_record(spec_path, spec_sha256, shipped, outputs, package) if fresh and spec_sha256 else None
@@ -125,20 +129,18 @@ def runtime_header(service: Service, source: str) -> str:
 
 
 def render_files(service: Service, outputs: Outputs = EVERYTHING) -> dict[str, str]:
-    top, prefix = header(service), f"{service.package}/"
+    """Every file but models.py (start_models)."""
+    prefix = f"{service.package}/"
     with stage("templates"):
         files = rendered_templates(service, outputs)
         runtime = runtime_files(service, lambda source: runtime_header(service, source))
-    with stage("models"):
-        models = {f"{prefix}models.py": top + render_models(service)}
     with stage("exports"):
         exported = export_files(service, generated_by(service), list(outputs.exports)) if outputs.exports else {}
         files.update({f"{prefix}{name}": text for name, text in exported.items()})
     with stage("black"):
-        # Black whole for the models (datamodel-code-generator's layout, not ours); for the
-        # modules the templates write, only on the statements it would change.
+        # Only on the statements it would change, in the modules the templates write (the
+        # models get black whole: datamodel-code-generator's layout is not ours).
         files = {name: (format_generated(text, name) if name.endswith(".py") else text) for name, text in files.items()}
-        files.update({name: format_python(text, name) for name, text in models.items()})
     # The runtime is copied as it stands: templates/runtime/ is black-formatted where it lives
     # (tests/runtime checks it with the same settings), and a comment line before it changes
     # nothing black would do.

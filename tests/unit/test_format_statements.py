@@ -56,6 +56,25 @@ SOURCES = {
     "bare string": "X = 1\n'not a docstring'\n",
     "comment lines": "X = 1  # a comment\n# alone\nY = 2\n",
     "unicode": 'X = "\\u2028 é"\n',
+    # Black measures East Asian wide characters twice: 84 characters, 120 columns.
+    "wide characters": 'X = frozenset(("' + "日" * 40 + '", "' + "本" * 20 + '"))\n',
+    "wide characters in a call": 'X = f(aaaa, "' + "日" * 45 + '")\n',
+    # SageMaker's long patterns: one string argument too long for any line, and its near misses.
+    "one long string argument": 'X: Final = LinearPattern("' + "a" * 120 + '")\nY = f("' + "b" * 120 + '", re.ASCII)\nZ = f(g("' + "c" * 120 + '"))\n',
+    # Collections written one element a line with a trailing comma, and their near misses.
+    "exploded dict": 'X: Final[dict[str, dict[str, str | None]]] = {\n    "A": {\n        "b": None,\n        "c": "C",\n    },\n    "D": {},\n}\n',
+    "exploded call and tuple": 'X = {\n    "a": Op(\n        "a",\n        f.g,\n    ),\n    "b": (\n        E,\n        F,\n    ),\n}\n',
+    "exploded one-tuple": 'X = {\n    "a": (\n        E,\n    ),\n    "b": (E,),\n}\n',
+    "exploded call of one": 'X = [\n    f(\n        a,\n    ),\n]\n',
+    "exploded empty": 'X = {\n    "a": {\n    },\n}\n',
+    "exploded long string": 'X = {\n    "' + "a" * 120 + '": None,\n    "b": "' + "c" * 120 + '",\n}\n',
+    "exploded long expression": 'X = [\n    aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa + bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb + cccccccccccccccccccccccccccccccccc,\n]\n',
+    "exploded subscript": 'X: Final[\n    int,\n] = 1\nY = z[\n    1,\n]\n',
+    "exploded return": 'def f() -> list[int]:\n    return [\n        1,\n        2,\n    ]\n',
+    "exploded with a comment": 'X = [\n    1,  # one\n    2,\n]\n',
+    "exploded with a blank line": 'X = [\n    1,\n\n    2,\n]\n',
+    "exploded single quotes": "X = [\n    'a',\n]\n",
+    "exploded inner magic comma": 'X = [\n    (1, 2,),\n]\n',
 }
 
 
@@ -67,3 +86,15 @@ def test_each_sort_of_statement_is_formatted_as_black_does(name: str) -> None:
 def test_invalid_python_is_a_generator_bug_named_by_its_file() -> None:
     with pytest.raises(RuntimeError, match="generated broken.py is not valid Python"):
         format_generated("def f(:\n    pass\n", "broken.py")
+
+
+def test_a_collection_black_keeps_exploded_is_not_sent_to_black() -> None:
+    """The client's and server's tables (one entry a line, trailing commas) are kept as
+    written: black would leave them, and is slow on them."""
+    from generator.format_statements import format_module
+
+    def no_black(source: str) -> str:
+        raise AssertionError(f"black was asked for {source!r}")
+
+    source = SOURCES["exploded dict"] + SOURCES["exploded call and tuple"] + 'Y = [\n    "' + "a" * 120 + '",\n]\n'
+    assert format_module(source, LINE_LENGTH, no_black) == source == black.format_str(source, mode=MODE)

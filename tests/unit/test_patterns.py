@@ -312,6 +312,102 @@ ASCII_CASES = [
 ]
 
 
+# Java 25's `Pattern.matches` on each: word boundaries inside repeats that may backtrack
+# catastrophically (SageMaker's IP address patterns; the linear engine runs them with its own
+# ASCII `\b`), and zero-width assertions under a repeat (SageMaker's `${1,128}`: Java repeats
+# them like atoms, so one round or more is the assertion, and a repeat that allows none drops it).
+JAVA_VERDICTS = [
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-10-0-0-1.ec2", True),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-10-0-0-1-.ec2", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-255-255-255-255.x", True),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-256-0-0-1.x", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-1-2-3-4.", True),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-1234.x", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-1-2-3.x", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-01-2-3-4.x", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-1-2-3-4x.y", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-1-2-3-4.\n", False),
+    (r"ip-((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)-?\b){4}\..*", "ip-1-2-3-4", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "10.0.0.1", True),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "10.0.0.1.", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "1000", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "255.255.255.255", True),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "1.2.3", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "1.2.3.4.5", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "01.2.3.4", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "1.2.3.4\n", False),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "192.168.1.100", True),
+    (r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b){4}", "1..2.3", False),
+    (r"([a-z]+\b\.?)+", "abc", True),
+    (r"([a-z]+\b\.?)+", "abc.", True),
+    (r"([a-z]+\b\.?)+", "abc.def", True),
+    (r"([a-z]+\b\.?)+", "abc.def.", True),
+    (r"([a-z]+\b\.?)+", "a.b.c", True),
+    (r"([a-z]+\b\.?)+", "", False),
+    (r"([a-z]+\b\.?)+", ".", False),
+    (r"([a-z]+\b\.?)+", "ab..c", False),
+    (r"([a-z]+\b\.?)+", "abcé", False),
+    (r"([a-z]+\b\.?)+", "a1", False),
+    (r"(a|ab)+\B.", "aa", True),
+    (r"(a|ab)+\B.", "aab", True),
+    (r"(a|ab)+\B.", "ab.", False),
+    (r"(a|ab)+\B.", "abab-", False),
+    (r"(a|ab)+\B.", "a", False),
+    (r"(a|ab)+\B.", "aba", True),
+    (r"(a|ab)+\B.", "abx", True),
+    (r"(a|ab)+\B.", "abé", False),
+    (r"(?:[0-9]+\b-?)+x", "1x", False),
+    (r"(?:[0-9]+\b-?)+x", "1-x", True),
+    (r"(?:[0-9]+\b-?)+x", "12-34-x", True),
+    (r"(?:[0-9]+\b-?)+x", "12-34x", False),
+    (r"(?:[0-9]+\b-?)+x", "x", False),
+    (r"(?:[0-9]+\b-?)+x", "1-2-3-4-5-6-7-8-9-x", True),
+    (r"(?:[0-9]+\b-?)+x", "1--x", False),
+    (r"(?:[0-9]+\b-?)+x", "-x", False),
+    (r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}", "", True),
+    (r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}", "abc", True),
+    (r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}", "abc\n", False),
+    (r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}", "ab c:d", True),
+    (r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}", "x#", False),
+    (r"([\p{L}\p{Z}\p{N}_.:\/=+\-@]*)${1,128}", "Projet été 2024", True),
+    (r"a$?b", "ab", True),
+    (r"a$?b", "a", False),
+    (r"a$?b", "b", False),
+    (r"\b*a", "a", True),
+    (r"\b*a", "", False),
+    (r"a\b+", "a", True),
+    (r"a\b+", "", False),
+    (r"a\b+b", "ab", False),
+    (r"^{2}a", "a", True),
+    (r"a\z{3}", "a", True),
+    (r"a\z{3}", "a\n", False),
+    (r"a\Z{3}", "a", True),
+    (r"a\Z{3}", "a\n", False),
+    (r"a\B{0}b", "ab", True),
+    (r"ab\B{1,}c", "abc", True),
+]
+
+
+@pytest.mark.parametrize(("source", "value", "expected"), JAVA_VERDICTS)
+def test_boundaries_in_catastrophic_repeats_and_repeated_assertions_give_javas_verdict(source: str, value: str, expected: bool) -> None:
+    assert verdicts(translate(source), value) == (expected, expected, expected)
+
+
+def test_word_boundaries_alone_do_not_keep_a_catastrophic_pattern_from_the_linear_engine() -> None:
+    # Any number of rounds (with `{4}`, as AWS writes it, the few paths make it cheap in `re`).
+    pattern = translate(r"((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b)+")
+    assert pattern.linear and not pattern.backtracking
+    assert "(?<" not in pattern.rust and "(?-u:\\b)" in pattern.rust
+    assert LinearPattern(pattern.rust).fullmatch("10.0.0.1") and LinearPattern(pattern.rust).fullmatch("10.0.0.1.") is None
+    with pytest.raises(PatternError, match="lookarounds or back-references"):
+        translate(r"(?=1)((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b)+")
+
+
+def test_a_repeated_assertion_repeated_again_is_refused() -> None:
+    with pytest.raises(PatternError, match="a repeat of a repeat"):
+        translate("a$?{2}")
+
+
 @pytest.mark.parametrize(("source", "value", "expected"), ASCII_CASES)
 def test_ascii_whole_value_semantics_in_every_form(source: str, value: str, expected: bool) -> None:
     assert verdicts(translate(source), value) == (expected, expected, expected)
@@ -345,7 +441,7 @@ def test_matching_values_match_in_every_form(case: tuple[str, str]) -> None:
 
 def test_ecmascript_unicode_mode_agrees() -> None:
     """What ajv does with a schema pattern: `new RegExp(pattern, "u").test(value)`."""
-    cases = [(translate(source).json_schema, value, expected) for source, value, expected in ASCII_CASES]
+    cases = [(translate(source).json_schema, value, expected) for source, value, expected in ASCII_CASES + JAVA_VERDICTS]
     cases += [
         (translate(s).json_schema, v, re.fullmatch(translate(s).python, v, re.ASCII) is not None)
         for s in AGREEMENT_PATTERNS

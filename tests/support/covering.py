@@ -6,8 +6,9 @@ and map; a shape met again below itself gets its smallest valid instance instead
 shapes end after one full level. `covering_corpus` mutates each shape once per direction
 (requests, responses): at the shallowest place it occupies in the smallest instance that
 holds it, with every replacement `corpus._replacements` makes for its constraints; each
-structure there also has each member dropped and each set to null. Every instance is
-yielded with the root it belongs to.
+structure there also has each member dropped and each set to null. Around the place, a
+mutant holds only what leads to it and what the constraints require, so each is validated
+whole but costs little. Every instance is yielded with the root it belongs to.
 """
 
 from __future__ import annotations
@@ -83,7 +84,14 @@ def _keys(service: Service, shape: MapShape, wanted: int) -> list[str]:
     return distinct_strings(key_shape, min(wanted, _most(shape.max_length)))
 
 
+_STRINGS: dict[StringShape, str] = {}  # hypothesis finds a pattern's string slowly: once per shape
+
+
 def _scalar(shape: Shape) -> Any:
+    if isinstance(shape, StringShape) and not shape.enum:
+        if shape not in _STRINGS:
+            _STRINGS[shape] = valid_string(shape)
+        return _STRINGS[shape]
     if isinstance(shape, DocumentShape):
         return {"kept": ["as", 1, None, True]}
     if isinstance(shape, StringShape):
@@ -110,6 +118,30 @@ def _places(
     elif isinstance(shape, MapShape) and isinstance(value, dict) and value:
         key = next(iter(value))
         yield from _places(service, service.shape(shape.value), value[key], (*path, key), below)
+
+
+def _slim(service: Service, shape: Shape, value: Any, path: Path, above: frozenset[str]) -> Any:
+    """`value` cut down to what leads to `path`: above the place, only what the constraints
+    require besides the way down (so each mutant is validated whole, but small); at the place,
+    the value as it was."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    below = above | {shape.name}
+    if isinstance(shape, StructureShape):
+        member = next(m for m in shape.members if m.wire_name == head)
+        kept = {} if isinstance(shape, UnionShape) else smallest_instance(service, shape, above)
+        kept[head] = _slim(service, service.shape(member.shape), value[head], rest, below)
+        return kept
+    if isinstance(shape, ListShape):
+        member_shape = service.shape(shape.member)
+        others = [smallest_instance(service, member_shape, below) for _ in range((shape.min_length or 1) - 1)]
+        return [_slim(service, member_shape, value[head], rest, below), *others]
+    assert isinstance(shape, MapShape)
+    value_shape, wanted = service.shape(shape.value), shape.min_length or 0
+    others = [k for k in _keys(service, shape, wanted) if k != head][: max(wanted - 1, 0)]
+    slim = {head: _slim(service, value_shape, value[head], rest, below)}
+    return {**slim, **{k: smallest_instance(service, value_shape, below) for k in others}}
 
 
 def _at(value: Any, path: Path) -> Any:
@@ -156,7 +188,8 @@ def covering_corpus(service: Service, roots: Sequence[tuple[str, str, Any]]) -> 
         for value in WRONG_TYPES:
             yield root, value
     for _, (_, index, path, shape) in sorted(chosen.items(), key=lambda item: item[0]):
-        root, _, valid = bases[index]
+        root, _, full = bases[index]
+        valid = _slim(service, service.shape(root), full, path, frozenset())
         current = _at(valid, path)
         for replacement in _replacements(service, shape, current):
             yield root, put_at(valid, path, replacement)

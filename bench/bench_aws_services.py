@@ -26,7 +26,7 @@ from generator.pipeline import compile_spec, generate
 from tests.e2e import test_aws_services as harness
 from tests.support.covering import covering_instance
 
-TWELVE = [*harness.CI_SERVICES, *harness.SLOW_SERVICES]
+TWELVE = harness.SERVICES
 
 
 def _cpu() -> float:

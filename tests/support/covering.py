@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
+
+from hypothesis import Phase, find, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample
 
 from generator.ir import (
     BlobShape,
@@ -85,12 +90,27 @@ def _keys(service: Service, shape: MapShape, wanted: int) -> list[str]:
 
 
 _STRINGS: dict[StringShape, str] = {}  # hypothesis finds a pattern's string slowly: once per shape
+_QUICK = settings(database=None, derandomize=True, phases=[Phase.generate], max_examples=200)
+
+
+def _pattern_string(shape: StringShape) -> str:
+    """A short match, or one of its characters repeated to the minimum length (`^[a-f0-9]+$`
+    with min 64), before export_corpus.valid_string's search for a long match (seconds)."""
+    assert shape.pattern is not None
+    low, high = shape.min_length or 1, _most(shape.max_length)
+    compiled = re.compile(shape.pattern.python, re.ASCII)
+    try:
+        short: str = find(st.from_regex(compiled, fullmatch=True), lambda s: len(s) > 0, settings=_QUICK)
+    except NoSuchExample:
+        return valid_string(shape)
+    fits = [text for text in (short, *(c * low for c in dict.fromkeys(short))) if low <= len(text) <= high]
+    return next((text for text in fits if compiled.fullmatch(text)), None) or valid_string(shape)
 
 
 def _scalar(shape: Shape) -> Any:
-    if isinstance(shape, StringShape) and not shape.enum:
+    if isinstance(shape, StringShape) and not shape.enum and shape.pattern is not None:
         if shape not in _STRINGS:
-            _STRINGS[shape] = valid_string(shape)
+            _STRINGS[shape] = _pattern_string(shape)
         return _STRINGS[shape]
     if isinstance(shape, DocumentShape):
         return {"kept": ["as", 1, None, True]}

@@ -62,6 +62,14 @@ SERVICES = [
 # mypy --strict on the three largest packages takes longer than the CI budget allows: slow.
 SLOW_TO_TYPE_CHECK = {"ecs", "ssm", "glue"}
 TYPE_CHECKED = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_TO_TYPE_CHECK else s for s in SERVICES]
+# A known defect, not fixed yet: a required member whose shape is a document (Glue's
+# IcebergStructField.Type) set to JSON null is refused by the validators (AWS reads null as
+# absent) but accepted by the JSON Schema export and the pydantic models. Strict: this fails
+# the run once the three agree.
+REQUIRED_DOCUMENT_NULL = pytest.mark.xfail(
+    strict=True, reason="a required document member set to null: the validators refuse it, the export and models accept it"
+)
+CORPUS_SERVICES = [pytest.param(s, marks=REQUIRED_DOCUMENT_NULL) if s == "glue" else s for s in SERVICES]
 
 
 @dataclass
@@ -143,7 +151,7 @@ def _verdicts(
     return verdicts
 
 
-@pytest.mark.parametrize("package", SERVICES, indirect=True)
+@pytest.mark.parametrize("package", CORPUS_SERVICES, indirect=True)
 def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType]) -> None:
     """The corpus is tests/support/covering.py's: each shape's constraints once per direction,
     at its shallowest place in the smallest instance holding it; every operation's input and

@@ -65,12 +65,16 @@ TYPE_CHECKED = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_TO_TYPE_CHE
 # A known defect, not fixed yet: a document set to JSON null where null is not allowed (a
 # required member, Glue's IcebergStructField.Type; an item of a list that is not sparse,
 # GetEntityRecordsResponse.Records) is refused by the validators (AWS reads a null member as
-# absent) but accepted by the JSON Schema export and the pydantic models. Strict: this fails
-# the run once the three agree.
-DOCUMENT_NULL = pytest.mark.xfail(
-    strict=True, reason="a document set to null where null is not allowed: the validators refuse it, the export and models accept it"
-)
-CORPUS_SERVICES = [pytest.param(s, marks=DOCUMENT_NULL) if s == "glue" else s for s in SERVICES]
+# absent) but accepted by the JSON Schema export and the pydantic models. Each is named by
+# its root and the validators' one violation path; the test fails on any other
+# disagreement, and on these no longer being found (update this when it is fixed).
+DOCUMENT_NULL: dict[str, set[tuple[str, str]]] = {
+    "glue": {
+        ("CreateTableRequest", "OpenTableFormatInput.IcebergInput.CreateIcebergTableInput.Schema.Fields.1.member.Type"),
+        ("GetTableResponse", "Table.IcebergTableMetadata.Schemas.1.member.Fields.1.member.Type"),
+        ("GetEntityRecordsResponse", "Records.1.member"),
+    }
+}
 
 
 @dataclass
@@ -152,7 +156,7 @@ def _verdicts(
     return verdicts
 
 
-@pytest.mark.parametrize("package", CORPUS_SERVICES, indirect=True)
+@pytest.mark.parametrize("package", SERVICES, indirect=True)
 def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType]) -> None:
     """The corpus is tests/support/covering.py's: each shape's constraints once per direction,
     at its shallowest place in the smallest instance holding it; every operation's input and
@@ -173,17 +177,23 @@ def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType
             checks[root] = (bound, jsonschema.Draft202012Validator(schema), getattr(models, root))
             roots.append((root, direction, made.complete[root]))
     disagreements: list[str] = []
+    known, found = DOCUMENT_NULL.get(made.botocore_name, set()), set()
     counts = [0, 0]
     for root, instance in covering_corpus(service, roots):
         verdicts = _verdicts(*checks[root], instance)
         counts[verdicts["generated validators"]] += 1
         if len(set(verdicts.values())) > 1:
+            paths = [v.path for v in checks[root][0](instance)]
+            if not verdicts["generated validators"] and len(paths) == 1 and (root, paths[0]) in known:
+                found.add((root, paths[0]))
+                continue
             disagreements.append(f"{root}: {json.dumps(instance)[:300]} -> {verdicts}")
     print(
-        f"{made.botocore_name}: {sum(counts)} instances, {counts[1]} valid, {counts[0]} invalid, {len(disagreements)} disagreements"
+        f"{made.botocore_name}: {sum(counts)} instances, {counts[1]} valid, {counts[0]} invalid, {len(disagreements)} disagreements, {len(found)} known (DOCUMENT_NULL)"
     )
     assert counts[1] >= len(roots) and counts[0] > len(roots)
     assert disagreements[:5] == []
+    assert found == known, "the known disagreements changed: update DOCUMENT_NULL"
 
 
 def _as_python(service: Service, shape_name: str, value: Any) -> Any:

@@ -73,9 +73,11 @@ class MapKind(CompositeKind):
         return Function(f"_check_{shape.name}", "None", tuple(body))
 
     def reader(self, service: Service, shape: MapShape, calls: Calls) -> Function:
-        value = service.shape(shape.value)
+        value, key_shape = service.shape(shape.value), service.shape(shape.key)
         read = kind_of(value).read(value, "item", fstring("{path}.{key}"), calls)
+        # An enum's keys as the model's enum (unknown ones stay strings), as pydantic parses them.
+        key = kind_of(key_shape).read(key_shape, "key", "path", calls) if isinstance(key_shape, StringShape) and key_shape.enum else "key"
         items = f"for key, item in {calls('as_object', 'value', 'path')}.items()"
         if shape.sparse:
-            return Function(f"_read_{shape.name}", "dict[str, Any]", ("return {", f"    key: None if item is None else {read}", f"    {items}", "}"))
-        return Function(f"_read_{shape.name}", "dict[str, Any]", ("return {", f"    key: {read}", f"    {items}", "    if item is not None", "}"))
+            return Function(f"_read_{shape.name}", "dict[str, Any]", ("return {", f"    {key}: None if item is None else {read}", f"    {items}", "}"))
+        return Function(f"_read_{shape.name}", "dict[str, Any]", ("return {", f"    {key}: {read}", f"    {items}", "    if item is not None", "}"))

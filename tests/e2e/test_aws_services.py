@@ -4,8 +4,8 @@ and the pydantic models give one verdict on a constraint corpus; and for every o
 sends generated valid parameters to the generated server, whose handler sees exactly what
 boto3 sent and answers a generated valid output that boto3 reads back equal.
 
-Each service is imported and generated once per test session. The small ones run in CI; the
-others are marked `slow` (generation takes tens of seconds each): run them with
+Each service is imported and generated once per test session. All twelve run in CI; mypy
+and ruff on the three largest packages (ECS, SSM, Glue) are marked `slow`: run them with
 `python -m pytest -m slow tests/e2e/test_aws_services.py`. boto3 reaches the server as
 services.example.com, which resolves to 127.0.0.1 in this process, so that operations with a
 host prefix reach it too (Step Functions' StartSyncExecution goes to sync-services.example.com).
@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import jsonschema
@@ -34,14 +35,46 @@ from botocore import xform_name
 from generator.ir import BlobShape, ListShape, MapShape, Service, StructureShape, UnionShape
 from generator.pipeline import compile_spec, generate
 
-from ..support.corpus import has_integral_float, has_lone_surrogate, mutants
-from ..support.export_corpus import complete_instance
+from ..support.corpus import has_integral_float, has_lone_surrogate
+from ..support.covering import covering_corpus, covering_instance
 from ..support.protocol_suites import loopback_names
 from ..support.server_harness import Served, post
 
-CI_SERVICES = ["secretsmanager", "kms", "ecr"]
-SLOW_SERVICES = ["dynamodb", "kinesis", "logs", "stepfunctions", "ssm", "glue", "ecs", "codebuild", "codepipeline"]
-ALL = [*CI_SERVICES, *(pytest.param(s, marks=pytest.mark.slow) for s in SLOW_SERVICES)]
+# A warning (pydantic's serializer meeting a value its model does not declare) is a defect.
+pytestmark = pytest.mark.filterwarnings("error")
+
+# Issue 10's set: DynamoDB (awsJson1_0, a recursive union), Kinesis (blobs), CloudWatch Logs,
+# Step Functions, SSM, ECR, Secrets Manager, KMS, Glue, ECS, CodeBuild and CodePipeline whole.
+SERVICES = [
+    "secretsmanager",
+    "kms",
+    "ecr",
+    "kinesis",
+    "logs",
+    "stepfunctions",
+    "codebuild",
+    "codepipeline",
+    "dynamodb",
+    "ecs",
+    "ssm",
+    "glue",
+]
+# mypy --strict on the three largest packages takes longer than the CI budget allows: slow.
+SLOW_TO_TYPE_CHECK = {"ecs", "ssm", "glue"}
+TYPE_CHECKED = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_TO_TYPE_CHECK else s for s in SERVICES]
+# A known defect, not fixed yet: a document set to JSON null where null is not allowed (a
+# required member, Glue's IcebergStructField.Type; an item of a list that is not sparse,
+# GetEntityRecordsResponse.Records) is refused by the validators (AWS reads a null member as
+# absent) but accepted by the JSON Schema export and the pydantic models. Each is named by
+# its root and the validators' one violation path; the test fails on any other
+# disagreement, and on these no longer being found (update this when it is fixed).
+DOCUMENT_NULL: dict[str, set[tuple[str, str]]] = {
+    "glue": {
+        ("CreateTableRequest", "OpenTableFormatInput.IcebergInput.CreateIcebergTableInput.Schema.Fields.1.member.Type"),
+        ("GetTableResponse", "Table.IcebergTableMetadata.Schemas.1.member.Fields.1.member.Type"),
+        ("GetEntityRecordsResponse", "Records.1.member"),
+    }
+}
 
 
 @dataclass
@@ -77,7 +110,7 @@ def generated(name: str, folder: Path) -> Generated:
         generate(spec, out)
         service = compile_spec(spec)
         complete = {
-            root: complete_instance(service, service.shape(root))
+            root: covering_instance(service, service.shape(root))
             for op in service.operations
             for root in (op.input, op.output)
         }
@@ -97,7 +130,7 @@ def package(request: pytest.FixtureRequest, services_dir: Path) -> Iterator[tupl
             del sys.modules[module]
 
 
-@pytest.mark.parametrize("package", ALL, indirect=True)
+@pytest.mark.parametrize("package", TYPE_CHECKED, indirect=True)
 def test_package_passes_mypy_and_ruff(package: tuple[Generated, ModuleType]) -> None:
     made, _ = package
     for command in (
@@ -123,32 +156,44 @@ def _verdicts(
     return verdicts
 
 
-@pytest.mark.parametrize("package", ALL, indirect=True)
+@pytest.mark.parametrize("package", SERVICES, indirect=True)
 def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType]) -> None:
+    """The corpus is tests/support/covering.py's: each shape's constraints once per direction,
+    at its shallowest place in the smallest instance holding it; every operation's input and
+    output gets its valid instance and wrong JSON types."""
     made, api = package
     models = importlib.import_module(f"{made.package}.models")
     service = made.service
-    disagreements: list[str] = []
-    counts = [0, 0]
+    checks: dict[str, tuple[Any, jsonschema.Draft202012Validator, type[pydantic.BaseModel]]] = {}
+    roots: list[tuple[str, str, Any]] = []
     for op in service.operations:
-        for root, validate in ((op.input, api.validate_request), (op.output, api.validate_response)):
+        for root, direction, validate in ((op.input, "input", api.validate_request), (op.output, "output", api.validate_response)):
+            if root in checks:
+                continue
             schema = json.loads(
                 (made.folder / made.package / "schemas" / f"{root}.schema.json").read_text(encoding="utf-8")
             )
-            checker = jsonschema.Draft202012Validator(schema)
-            corpus = list(mutants(service, root, made.complete[root]))
-            for instance in corpus:
-                verdicts = _verdicts(
-                    lambda value, v=validate, o=op.name: v(value, o), checker, getattr(models, root), instance
-                )
-                counts[verdicts["generated validators"]] += 1
-                if len(set(verdicts.values())) > 1:
-                    disagreements.append(f"{op.name} {root}: {json.dumps(instance)[:300]} -> {verdicts}")
+            bound = lambda value, v=validate, o=op.name: v(value, o)
+            checks[root] = (bound, jsonschema.Draft202012Validator(schema), getattr(models, root))
+            roots.append((root, direction, made.complete[root]))
+    disagreements: list[str] = []
+    known, found = DOCUMENT_NULL.get(made.botocore_name, set()), set()
+    counts = [0, 0]
+    for root, instance in covering_corpus(service, roots):
+        verdicts = _verdicts(*checks[root], instance)
+        counts[verdicts["generated validators"]] += 1
+        if len(set(verdicts.values())) > 1:
+            paths = [v.path for v in checks[root][0](instance)]
+            if not verdicts["generated validators"] and len(paths) == 1 and (root, paths[0]) in known:
+                found.add((root, paths[0]))
+                continue
+            disagreements.append(f"{root}: {json.dumps(instance)[:300]} -> {verdicts}")
     print(
-        f"{made.botocore_name}: {sum(counts)} instances, {counts[1]} valid, {counts[0]} invalid, {len(disagreements)} disagreements"
+        f"{made.botocore_name}: {sum(counts)} instances, {counts[1]} valid, {counts[0]} invalid, {len(disagreements)} disagreements, {len(found)} known (DOCUMENT_NULL)"
     )
-    assert counts[1] >= len(service.operations) and counts[0] > len(service.operations)
+    assert counts[1] >= len(roots) and counts[0] > len(roots)
     assert disagreements[:5] == []
+    assert found == known, "the known disagreements changed: update DOCUMENT_NULL"
 
 
 def _as_python(service: Service, shape_name: str, value: Any) -> Any:
@@ -179,7 +224,23 @@ def _comparable(value: Any) -> Any:
     return value
 
 
-@pytest.mark.parametrize("package", ALL, indirect=True)
+def _keep_on(endpoint: str, request: Any) -> list[str]:
+    """Some endpoint rules ignore endpoint_url: Kinesis's route a call naming a stream id to
+    {id}.control-kinesis.{region}.amazonaws.com. Before signing (so SigV4 signs the host
+    sent), such a request is pointed back at `endpoint`, keeping its path and query; hosts
+    under example.com (the endpoint, and host prefixes before it) are left as they are.
+    Returns the host it replaced, if any."""
+    parts = urlsplit(request.url)
+    ours = urlsplit(endpoint)
+    assert ours.hostname is not None
+    domain = ours.hostname.split(".", 1)[1]
+    if parts.hostname is None or parts.hostname == domain or parts.hostname.endswith("." + domain):
+        return []
+    request.url = urlunsplit(parts._replace(scheme=ours.scheme, netloc=ours.netloc))
+    return [parts.hostname]
+
+
+@pytest.mark.parametrize("package", SERVICES, indirect=True)
 def test_boto3_round_trips_every_operation(package: tuple[Generated, ModuleType]) -> None:
     made, _ = package
     service = made.service
@@ -197,14 +258,17 @@ def test_boto3_round_trips_every_operation(package: tuple[Generated, ModuleType]
     handler = type("Handler", (), {op.method_name: method(op.method_name) for op in service.operations})()
     sent: list[Any] = []
     problems: list[str] = []
+    rerouted: list[str] = []
     with Served(server.create_app(handler)) as served, loopback_names("example.com"):
+        endpoint = f"http://services.example.com:{served.port}"
         client = boto3.client(
             made.botocore_name,
             region_name="us-east-1",
-            endpoint_url=f"http://services.example.com:{served.port}",
+            endpoint_url=endpoint,
             aws_access_key_id="AKIDEXAMPLE",
             aws_secret_access_key="secret",
         )
+        client.meta.events.register("before-sign", lambda request, **_: rerouted.extend(_keep_on(endpoint, request)))
         client.meta.events.register("before-send", lambda request, **_: sent.append(json.loads(request.body or b"{}")))
         for op in service.operations:
             params = made.complete[op.input]
@@ -224,7 +288,10 @@ def test_boto3_round_trips_every_operation(package: tuple[Generated, ModuleType]
                 problems.append(
                     f"{op.name}: boto3 read {str(_comparable(result))[:300]}, the handler answered {json.dumps(answers[op.method_name])[:300]}"
                 )
-    print(f"{made.botocore_name}: {len(service.operations)} operations, {len(problems)} problems")
+    print(
+        f"{made.botocore_name}: {len(service.operations)} operations, {len(problems)} problems,"
+        f" {len(rerouted)} sent back from an endpoint the rules chose ({sorted(set(rerouted))[:3]})"
+    )
     assert problems[:5] == []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -186,6 +187,25 @@ def test_a_member_format_on_a_non_timestamp_is_a_located_error(tmp_path: Path) -
         build(path)
     assert "timestamp_format applies to timestamps; 'Tally' is a integer" in str(raised.value)
     assert "$.shapes.Census.members.trees.timestamp_format" in str(raised.value)
+
+
+# --- maps keyed by an enum ----------------------------------------------------------------
+
+
+def test_an_enum_keyed_map_has_the_enum_s_keys_from_either_reader(api: ModuleType) -> None:
+    """The lenient reader (for a body that breaks a constraint, and the server's for a
+    handler's dict) gives a map's known keys as the model's enum, as pydantic's strict parse
+    does, so the model dumps without a serializer warning; an unknown key stays a string."""
+    wire, models = module("wire"), module("models")
+    strict = wire.parse_take_census_response(b'{"totals": {"spring": 1}}')
+    lenient = wire.read_take_census_response({"totals": {"spring": 1, "winter": 0}})
+    unknown = wire.parse_take_census_response(b'{"totals": {"summer": 1, "monsoon": 2}}')
+    assert [type(key) for key in strict.totals] == [models.Season]
+    assert [type(key) for key in lenient.totals] == [models.Season, models.Season]
+    assert [(type(key), key) for key in unknown.totals] == [(models.Season, "summer"), (str, "monsoon")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert json.loads(lenient.model_dump_json(by_alias=True, exclude_none=True))["totals"] == {"spring": 1, "winter": 0}
 
 
 # --- sparse lists and maps ---------------------------------------------------------------

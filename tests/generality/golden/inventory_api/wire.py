@@ -156,7 +156,7 @@ def _read_ListItemsResult(value: Any, path: str) -> models.ListItemsResult:
 
 def _read_LocationMap(value: Any, path: str) -> dict[str, Any]:
     return {
-        key: _read_Bin(item, f"{path}.{key}")
+        as_enum(key, path, models.LocationName): _read_Bin(item, f"{path}.{key}")
         for key, item in as_object(value, path).items()
         if item is not None
     }

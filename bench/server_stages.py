@@ -38,6 +38,30 @@ ACCESS_KEY = "AKIDBENCHSTAGES000001"
 SECRET_KEY = "bench/stages/secret/000000000000000001"
 
 
+
+def plain_headers(body: bytes) -> list[tuple[bytes, bytes]]:
+    """An unsigned PollForJobs request's headers, as uvicorn hands them to the app."""
+    return [
+        (b"host", b"127.0.0.1:8080"),
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/x-amz-json-1.1"),
+        (b"x-amz-target", TARGET.encode()),
+    ]
+
+
+def handlers_answering(output: Any) -> tuple[type, type]:
+    """A sync and an async handler class, each answering every poll with `output`."""
+
+    class Sync:
+        def poll_for_jobs(self, request: Any) -> Any:
+            return output
+
+    class Async:
+        async def poll_for_jobs(self, request: Any) -> Any:
+            return output
+
+    return Sync, Async
+
 def best_us(call: Callable[[], object], number: int) -> float:
     return min(timeit.repeat(call, number=number, repeat=5, timer=time.process_time)) / number * 1e6
 
@@ -90,22 +114,11 @@ def measure(quick: bool) -> None:
     output = bench_server.sample_output()
     document = JSON.decode_request(body)
     request = models.PollForJobsInput.model_validate(document, by_alias=True, by_name=False)
-    plain = [
-        (b"host", b"127.0.0.1:8080"),
-        (b"content-length", str(len(body)).encode()),
-        (b"content-type", b"application/x-amz-json-1.1"),
-        (b"x-amz-target", TARGET.encode()),
-    ]
+    plain = plain_headers(body)
     signed = signed_headers(body)
     verifier = SigV4Verifier({ACCESS_KEY: SECRET_KEY}, service="codepipeline", clock_skew=300.0)
 
-    class Sync:
-        def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:
-            return output
-
-    class Async:
-        async def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:
-            return output
+    Sync, Async = handlers_answering(output)
 
     logger = logging.getLogger("pollforjobs.server")
     stages = {
@@ -168,22 +181,11 @@ def whole_calls(package: Any, number: int) -> dict[str, Callable[[], float]]:
     text = reference_samples()[1].replace('"ef66c259-64f9-EXAMPLE"', json.dumps(WELL_FORMED_JOB_ID))
     output = models.PollForJobsOutput.model_validate(json.loads(text))
     body = bench_server.sample_request()
-    plain = [
-        (b"host", b"127.0.0.1:8080"),
-        (b"content-length", str(len(body)).encode()),
-        (b"content-type", b"application/x-amz-json-1.1"),
-        (b"x-amz-target", TARGET.encode()),
-    ]
+    plain = plain_headers(body)
     signed = signed_headers(body)
     credentials = {ACCESS_KEY: SECRET_KEY}
 
-    class Sync:
-        def poll_for_jobs(self, request: Any) -> Any:
-            return output
-
-    class Async:
-        async def poll_for_jobs(self, request: Any) -> Any:
-            return output
+    Sync, Async = handlers_answering(output)
 
     apps = {
         "sync handler, every default (threads)": (create_app(Sync()), plain),

@@ -24,14 +24,13 @@ from typing import Any
 
 import fastjsonschema
 import jsonschema
-
 import pollforjobs
 from pollforjobs import models
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import WELL_FORMED_JOB_ID, reference_samples  # noqa: E402
+from tests.conftest import WELL_FORMED_JOB_ID, reference_samples
 
 
 def samples() -> dict[str, Any]:

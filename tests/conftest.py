@@ -79,3 +79,14 @@ def server() -> Iterator[Any]:
 
     with running_server() as running:
         yield running
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """--dist loadfile (the default here): file by file, but the twelve AWS services one by one,
+    heaviest first (tests/support/scheduling.py). Any other --dist is xdist's own."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from .support.scheduling import make_scheduler
+
+    return make_scheduler(config, log)

@@ -16,6 +16,7 @@ result is black's, byte for byte, for every spec the project has and every kind 
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,7 +54,8 @@ def _format(source: str, line_length: int, black_text: Callable[[str], str]) -> 
     for statement in _statements(source):
         out.extend(lines[done : statement.first])  # blank lines and comment lines, as written
         written = lines[statement.first : statement.last + 1]
-        if _needs_black(statement, written, line_length) and not _kept_exploded(statement, written, line_length):
+        kept = _kept_exploded(statement, written, line_length) or _kept_docstring(statement, written, previous, line_length)
+        if _needs_black(statement, written, line_length) and not kept:
             out.append(_split_call(statement, written[0], line_length) or _black_alone(statement, written, previous, black_text))
         else:
             out.extend(written)
@@ -104,6 +106,50 @@ def _width(line: str) -> int:
     from black.strings import str_width
 
     return int(str_width(line))
+
+
+# Characters str.splitlines() breaks at besides "\n" (black measures a docstring's last line so).
+_OTHER_LINE_BREAKS = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _kept_docstring(statement: _Statement, written: list[str], previous: _Statement | None, line_length: int) -> bool:
+    """Whether black leaves as written a docstring in triple double quotes without a prefix:
+    the rules of black's linegen.visit_STRING, checked rather than run (its text stripped, the
+    lines after the first at the statement's indentation with no trailing spaces and blank
+    lines empty, no quote at either end, the closing quotes fitting on the last line)."""
+    tokens = [t for t in statement.tokens if t.type != tokenize.NEWLINE]
+    if len(tokens) != 1 or tokens[0].type != tokenize.STRING:
+        return False
+    value = tokens[0].string
+    depth, rest = divmod(tokens[0].start[1], 4)
+    if rest or len(value) < 7 or not (value.startswith('"""') and value.endswith('"""')) or not _plain_escapes(value):
+        return False
+    if not _is_docstring(previous, depth) or _OTHER_LINE_BREAKS.intersection(value):
+        return False
+    body = value[3:-3]
+    if body[0] == '"' or body[-1] == '"':
+        return False
+    lines = body.split("\n")
+    if len(lines) == 1:
+        return body == body.strip()  # however long: black cannot split a string alone on its line
+    indent = "    " * depth
+    margins = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    if not margins or min(margins) != len(indent):
+        return False  # black re-indents the lines after the first (or drops them all when blank)
+    expected = [lines[0].strip()]
+    for index, line in enumerate(lines[1:], start=1):
+        kept = line[len(indent) :].rstrip()
+        expected.append(indent + kept if kept or index == len(lines) - 1 else "")
+    return expected == lines and len(lines[-1]) + 3 <= line_length
+
+
+# The escapes literals.docstring writes, which black keeps: its \\ and \", and lower-case hex
+# (black lower-cases \xAB and upper-cases \N{...}).
+_ESCAPE = re.compile(r'\\(?:\\|"|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})')
+
+
+def _plain_escapes(value: str) -> bool:
+    return "\\" not in _ESCAPE.sub("", value)
 
 
 _EXPLODED_OPENERS = {"{": "}", "[": "]", "(": ")"}

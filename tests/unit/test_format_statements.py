@@ -52,6 +52,17 @@ SOURCES = {
     "empty dict": "X = {\n}\n",
     "docstrings": 'class A:\n    """\n    First.\n    \n    Second line   \n    """\n\n    def f(self) -> None:\n        """  Padded.  """\n',
     "module docstring": '"""\n   Module.  \n\n"""\n\nX = 1\n',
+    # Docstrings black keeps (KEPT_DOCSTRINGS) have near misses, each changed by black.
+    "docstring deeper lines": 'def f() -> None:\n    """First.\n\n        Deeper.\n        """\n',
+    "docstring shallower lines": 'def f() -> None:\n    """First.\n  Shallow.\n    """\n',
+    "docstring blank lines only": 'def f() -> None:\n    """First.\n\n    """\n',
+    "docstring quotes at the ends": 'def f() -> None:\n    """\\"Quoted\\""""\n\n\ndef g() -> None:\n    """\\"Quoted\n    \\""""\n',
+    "docstring escapes black changes": 'def f() -> None:\n    """Upper \\xAB and \\N{em dash}."""\n',
+    "docstring backslash at a line end": 'def f() -> None:\n    """First \\\n    second."""\n',
+    "docstring closing quotes too long": 'def f() -> None:\n    """First.\n\n    ' + "a" * 95 + '"""\n',
+    "docstring prefixes and quotes": "def f() -> None:\n    r\"\"\"Raw \\d.\"\"\"\n\n\ndef g() -> None:\n    '''Single.'''\n",
+    "docstring other line breaks": 'def f() -> None:\n    """First\x0bsecond.\n    """\n',
+    "docstring padded single line": 'def f() -> None:\n    """ Padded."""\n',
     "decorator": "@decorate(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccccccc)\ndef f() -> None:\n    pass\n",
     "bare string": "X = 1\n'not a docstring'\n",
     "comment lines": "X = 1  # a comment\n# alone\nY = 2\n",
@@ -98,3 +109,32 @@ def test_a_collection_black_keeps_exploded_is_not_sent_to_black() -> None:
 
     source = SOURCES["exploded dict"] + SOURCES["exploded call and tuple"] + 'Y = [\n    "' + "a" * 120 + '",\n]\n'
     assert format_module(source, LINE_LENGTH, no_black) == source == black.format_str(source, mode=MODE)
+
+
+# Docstrings as literals.docstring writes them, which black leaves as they are.
+KEPT_DOCSTRINGS = (
+    '"""Module.\n\nSecond paragraph, `code` and \\\\ and \\" and \\x1b and \\u2028.\n"""\n\n\n'
+    "class A:\n"
+    '    """One line, longer than any line may be: ' + "a" * 100 + '."""\n\n'
+    "    def f(self) -> None:\n"
+    '        """\n        First.\n\n        Second, after an empty line.\n        """\n\n\n'
+    "def g(a: int) -> None:\n"
+    '    """Ends on its line:  ' + "b" * 70 + '\n    last."""\n'
+)
+
+
+def test_docstrings_black_keeps_are_not_sent_to_black() -> None:
+    """Each docstring was a black run of its own: most of the calls for a service's modules."""
+    from generator.format_statements import format_module
+
+    def no_black(source: str) -> str:
+        raise AssertionError(f"black was asked for {source!r}")
+
+    assert format_module(KEPT_DOCSTRINGS, LINE_LENGTH, no_black) == KEPT_DOCSTRINGS == black.format_str(KEPT_DOCSTRINGS, mode=MODE)
+
+
+def test_docstrings_are_written_as_black_keeps_them() -> None:
+    """No spaces at a line's end or on a blank line, so black has nothing to change."""
+    from generator.literals import docstring
+
+    assert docstring("First.  \n\nSecond.   \n  Indented.", "    ") == '"""\n    First.\n\n    Second.\n      Indented.\n    """'

@@ -125,8 +125,12 @@ def _kept_docstring(statement: _Statement, written: list[str], previous: _Statem
     depth, rest = divmod(tokens[0].start[1], 4)
     if rest or len(value) < 7 or not (value.startswith('"""') and value.endswith('"""')) or not _plain_escapes(value):
         return False
-    if not _is_docstring(previous, depth) or _OTHER_LINE_BREAKS.intersection(value):
+    if _OTHER_LINE_BREAKS.intersection(value):
         return False
+    if not _is_docstring(previous, depth):
+        # A string statement that no rule of black's takes for a docstring (not the first of
+        # a block: an attribute's docstring in the models) is a string it cannot split.
+        return previous is not None and _last(previous).string != ":"
     body = value[3:-3]
     if body[0] == '"' or body[-1] == '"':
         return False

@@ -76,6 +76,8 @@ SOURCES = {
     "def with one starred parameter": "def f(*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int) -> bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:\n    pass\n",
     "def with a trailing comma": "def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: int,) -> None:\n    pass\n",
     "async def": "async def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: int) -> None:\n    pass\n",
+    "bare strings first in a block": 'if x:\n    """ Padded."""\nfor y in z:\n    """Not padded."""\n',
+    "attribute docstrings": 'class A:\n    a: int\n    """ Padded. """\n    b: int\n    r"""Raw."""\n    c: int\n    """Upper \\xAB."""\n',
     "docstring padded single line": 'def f() -> None:\n    """ Padded."""\n',
     "decorator": "@decorate(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccccccc)\ndef f() -> None:\n    pass\n",
     "bare string": "X = 1\n'not a docstring'\n",
@@ -179,3 +181,28 @@ def test_a_long_call_or_def_black_splits_at_one_bracket_is_split_without_black(n
 
     source = SPLIT_WITHOUT_BLACK[name]
     assert format_module(source, LINE_LENGTH, no_black) == black.format_str(source, mode=MODE)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_the_models_get_blacks_output_from_its_first_pass_and_the_statements(spec: Path) -> None:
+    """Black over a whole module (the models, a spec's handler) runs its first pass over the whole
+    module and its second over the statements that need it: black's output all the same."""
+    from generator import models
+    from generator.format import _black
+    from generator.pipeline import header
+
+    service = compile_spec(spec)
+    document, aliases, template_data, _ = models._inputs(service)
+    source = header(service) + models._generate(document, aliases, template_data)
+    assert _black(source, "models.py") == black.format_str(source, mode=MODE)  # _black: no cache
+
+
+def test_an_attribute_docstring_is_kept_without_black() -> None:
+    """The models' field descriptions: a string statement after a field, which black cannot split."""
+    from generator.format_statements import format_module
+
+    def no_black(source: str) -> str:
+        raise AssertionError(f"black was asked for {source!r}")
+
+    source = 'class A(BaseModel):\n    a: int\n    """\n    The ' + "a" * 120 + '.\n    """\n    b: int\n    """B."""\n'
+    assert format_module(source, LINE_LENGTH, no_black) == source == black.format_str(source, mode=MODE)

@@ -61,8 +61,11 @@ def _black_in_two_passes(source: str) -> str:
     whole-module second run reformats what it just wrote: half of black's time, for the models."""
     import black
 
+    once = getattr(black, "_format_str_once", None)  # black's own first pass; black is pinned (pyproject.toml)
+    if once is None:
+        return _black_or_value_error(source)
     try:
-        first = black._format_str_once(source, mode=_mode())  # black is pinned (pyproject.toml)
+        first = once(source, mode=_mode())
     except black.InvalidInput as exc:
         raise ValueError(str(exc)) from None
     return first if first == source else format_module(first, LINE_LENGTH, _black_statement)

@@ -15,6 +15,12 @@ generator cannot import or generate is reported as such, with its first errors, 
 
     python bench/bench_scale.py                        # PollForJobs, DynamoDB, SSM, Glue, SageMaker
     python bench/bench_scale.py --services kms,kinesis --runs 3
+
+Last runs (2026-12-01, shared 2-core machine at load average 7-25; one run each but
+PollForJobs, best of 2), CPU ratio to the CLI (wall ratio): PollForJobs 2.21x (1.73x),
+DynamoDB 1.52x (1.19x) and 1.89x (1.61x), SSM 1.43x (1.18x), Glue 1.52x (1.25x), SageMaker
+1.55x (2.12x), SageMaker / DynamoDB ms per shape 0.91x; the tree before them, at load 5-8:
+2.70x, 2.84x, 2.44x (README, Benchmarks).
 """
 
 from __future__ import annotations

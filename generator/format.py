@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache as once
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
@@ -40,16 +41,41 @@ def black_whole(source: str, name: str) -> str:
 
 def _by_statement(source: str, name: str) -> str:
     try:
-        return format_module(source, LINE_LENGTH, _black_or_value_error)
+        return format_module(source, LINE_LENGTH, _black_statement)
     except ValueError as exc:
         raise RuntimeError(f"generated {name} is not valid Python (a generator bug): {exc}") from None
 
 
 def _black(source: str, name: str) -> str:
     try:
-        return _black_or_value_error(source)
+        return _black_in_two_passes(source)
     except ValueError as exc:
         raise RuntimeError(f"generated {name} is not valid Python (a generator bug): {exc}") from None
+
+
+def _black_in_two_passes(source: str) -> str:
+    """black.format_str(source): its first pass, then, where that changed anything, its second
+    pass over the result (format_str runs the first pass again, over the whole module) with
+    black only on the statements that need it (format_statements.py). The second pass exists
+    for the trailing commas the first one adds; black's output is stable under it, so its
+    whole-module second run reformats what it just wrote: half of black's time, for the models."""
+    import black
+
+    once = getattr(black, "_format_str_once", None)  # black's own first pass; black is pinned (pyproject.toml)
+    if once is None:
+        return _black_or_value_error(source)
+    try:
+        first = once(source, mode=_mode())
+    except black.InvalidInput as exc:
+        raise ValueError(str(exc)) from None
+    return first if first == source else format_module(first, LINE_LENGTH, _black_statement)
+
+
+@lru_cache(maxsize=4096)
+def _black_statement(source: str) -> str:
+    """Black over one statement (with its context: format_statements._black_alone); the models
+    repeat many a field's statement word for word."""
+    return _black_or_value_error(source)
 
 
 def _black_or_value_error(source: str) -> str:

@@ -16,6 +16,7 @@ result is black's, byte for byte, for every spec the project has and every kind 
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,8 +54,10 @@ def _format(source: str, line_length: int, black_text: Callable[[str], str]) -> 
     for statement in _statements(source):
         out.extend(lines[done : statement.first])  # blank lines and comment lines, as written
         written = lines[statement.first : statement.last + 1]
-        if _needs_black(statement, written, line_length) and not _kept_exploded(statement, written, line_length):
-            out.append(_split_call(statement, written[0], line_length) or _black_alone(statement, written, previous, black_text))
+        kept = _kept_exploded(statement, written, line_length) or _kept_docstring(statement, written, previous, line_length)
+        if _needs_black(statement, written, line_length) and not kept:
+            split = _split_call(statement, written[0], line_length) or _split_def(statement, written[0], line_length)
+            out.append(split or _black_alone(statement, written, previous, black_text))
         else:
             out.extend(written)
         done = statement.last + 1
@@ -104,6 +107,54 @@ def _width(line: str) -> int:
     from black.strings import str_width
 
     return int(str_width(line))
+
+
+# Characters str.splitlines() breaks at besides "\n" (black measures a docstring's last line so).
+_OTHER_LINE_BREAKS = frozenset("\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _kept_docstring(statement: _Statement, written: list[str], previous: _Statement | None, line_length: int) -> bool:
+    """Whether black leaves as written a docstring in triple double quotes without a prefix:
+    the rules of black's linegen.visit_STRING, checked rather than run (its text stripped, the
+    lines after the first at the statement's indentation with no trailing spaces and blank
+    lines empty, no quote at either end, the closing quotes fitting on the last line)."""
+    tokens = [t for t in statement.tokens if t.type != tokenize.NEWLINE]
+    if len(tokens) != 1 or tokens[0].type != tokenize.STRING:
+        return False
+    value = tokens[0].string
+    depth, rest = divmod(tokens[0].start[1], 4)
+    if rest or len(value) < 7 or not (value.startswith('"""') and value.endswith('"""')) or not _plain_escapes(value):
+        return False
+    if _OTHER_LINE_BREAKS.intersection(value):
+        return False
+    if not _is_docstring(previous, depth):
+        # A string statement that no rule of black's takes for a docstring (not the first of
+        # a block: an attribute's docstring in the models) is a string it cannot split.
+        return previous is not None and _last(previous).string != ":"
+    body = value[3:-3]
+    if body[0] == '"' or body[-1] == '"':
+        return False
+    lines = body.split("\n")
+    if len(lines) == 1:
+        return body == body.strip()  # however long: black cannot split a string alone on its line
+    indent = "    " * depth
+    margins = [len(line) - len(line.lstrip()) for line in lines[1:] if line.lstrip()]
+    if not margins or min(margins) != len(indent):
+        return False  # black re-indents the lines after the first (or drops them all when blank)
+    expected = [lines[0].strip()]
+    for index, line in enumerate(lines[1:], start=1):
+        kept = line[len(indent) :].rstrip()
+        expected.append(indent + kept if kept or index == len(lines) - 1 else "")
+    return expected == lines and len(lines[-1]) + 3 <= line_length
+
+
+# The escapes literals.docstring writes, which black keeps: its \\ and \", and lower-case hex
+# (black lower-cases \xAB and upper-cases \N{...}).
+_ESCAPE = re.compile(r'\\(?:\\|"|x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})')
+
+
+def _plain_escapes(value: str) -> bool:
+    return "\\" not in _ESCAPE.sub("", value)
 
 
 _EXPLODED_OPENERS = {"{": "}", "[": "]", "(": ")"}
@@ -214,18 +265,27 @@ def _depth(tokens: list[tokenize.TokenInfo]) -> int:
 
 def _split_call(statement: _Statement, line: str, line_length: int) -> str | None:
     """Black's split of a one-line statement that ends in a call with plain arguments (no
-    brackets in them, none before the call): the arguments on a line of their own, or one a
-    line with a trailing comma where they do not fit. None for any other statement."""
+    brackets in them): the arguments on a line of their own, or one a line with a trailing
+    comma where they do not fit. Before the call: no brackets, or `return` and a dotted name,
+    or an assignment target (a subscript, an annotation: brackets without commas) then `=`
+    and a dotted name, where black splits at the call's brackets all the same (its
+    _prefer_split_rhs_oop_over_rhs, the head fitting). None for any other statement."""
     tokens = [t for t in statement.tokens if t.type != tokenize.NEWLINE]
     brackets = [i for i, t in enumerate(tokens) if t.type == tokenize.OP and t.string in "()[]{}"]
-    if statement.first != statement.last or len(brackets) != 2 or tokens[-1].string != ")" or brackets[1] != len(tokens) - 1:
+    if statement.first != statement.last or len(brackets) < 2 or tokens[-1].string != ")" or brackets[-1] != len(tokens) - 1:
         return None
-    opening = brackets[0]
+    opening = brackets[-2]
     if tokens[opening].string != "(" or opening == 0 or tokens[opening - 1].type != tokenize.NAME or opening == len(tokens) - 2:
+        return None
+    if len(brackets) > 2 and not _target_then_name(tokens[:opening]):
         return None
     if any(t.type == tokenize.COMMENT or (t.type == tokenize.STRING and _quote_of(t.string) == "'") for t in tokens):
         return None
-    if any(t.string in ("lambda", ":=", "*", "**") for t in tokens[opening + 1 : -1]) or tokens[0].string in _KEYWORDS_OF_A_HEADER:
+    if tokens[0].string == "return" and _dotted_name(tokens[1:opening]):
+        pass
+    elif tokens[0].string in _KEYWORDS_OF_A_HEADER:
+        return None
+    if any(t.string in ("lambda", ":=", "*", "**") for t in tokens[opening + 1 : -1]):
         return None
     indent = line[: tokens[0].start[1]]
     head, tail = line[: tokens[opening].end[1]], line[tokens[-1].start[1] : tokens[-1].end[1]]
@@ -249,6 +309,71 @@ def _split_call(statement: _Statement, line: str, line_length: int) -> str | Non
     if any(len(inner) + _width(argument) > line_length and not (len(piece) == 1 and piece[0].type == tokenize.STRING) for argument, piece in zip(arguments, pieces)):
         return None
     return "".join([f"{head}\n", *(f"{inner}{argument}\n" for argument in arguments), f"{indent}{tail}\n"])
+
+
+def _split_def(statement: _Statement, line: str, line_length: int) -> str | None:
+    """Black's split of a one-line `def NAME(PARAMETERS) -> RETURN:` too long for its line (its
+    left_hand_split, at the parameters' brackets): the parameters on a line of their own, or
+    one a line with a trailing comma where they do not fit; one parameter alone with the comma
+    black adds. None for any other statement."""
+    tokens = [t for t in statement.tokens if t.type != tokenize.NEWLINE]
+    if statement.first != statement.last or _width(line.rstrip("\n")) <= line_length or len(tokens) < 6:
+        return None
+    if tokens[0].string != "def" or tokens[1].type != tokenize.NAME or tokens[2].string != "(" or tokens[-1].string != ":":
+        return None
+    if any(t.type == tokenize.COMMENT or (t.type == tokenize.STRING and _quote_of(t.string) == "'") for t in tokens) or not _plain_tokens(tokens):
+        return None
+    depth, close, commas = 0, None, []
+    for index in range(2, len(tokens)):
+        token = tokens[index]
+        if token.type == tokenize.OP and token.string in "([{":
+            depth += 1
+        elif token.type == tokenize.OP and token.string in ")]}":
+            depth -= 1
+            if depth == 0:
+                close = index
+                break
+        elif depth == 1 and token.string == ",":
+            commas.append(token)
+    if close is None or close == 3 or tokens[close + 1].string not in ("->", ":"):
+        return None
+    parameters = tokens[3:close]
+    if any(t.string in ("lambda", ":=", "def", "class") for t in parameters):
+        return None
+    if not commas and any(t.string in ("*", "**", "/", "|") for t in parameters):
+        return None  # black's own rules for where its comma goes
+    indent = line[: tokens[0].start[1]]
+    head, tail = line[: tokens[2].end[1]], line[tokens[close].start[1] : tokens[-1].end[1]]
+    body = line[tokens[2].end[1] : tokens[close].start[1]].strip()
+    inner = indent + "    "
+    if _width(head) > line_length or len(indent) + _width(tail) > line_length:
+        return None
+    if not commas:  # one parameter: black adds a comma after it, which then keeps it alone on its line
+        return f"{head}\n{inner}{body},\n{indent}{tail}\n" if len(inner) + _width(body) + 1 <= line_length else None
+    if len(inner) + _width(body) <= line_length:
+        return f"{head}\n{inner}{body}\n{indent}{tail}\n"
+    if any(t.string in ("*", "**", "/") for t in parameters):
+        return None
+    starts = [tokens[2].end[1], *(t.end[1] for t in commas)]
+    ends = [*(t.start[1] for t in commas), tokens[close].start[1]]
+    each = [line[a:b].strip() + "," for a, b in zip(starts, ends)]
+    if any(len(inner) + _width(parameter) > line_length for parameter in each):
+        return None
+    return "".join([f"{head}\n", *(f"{inner}{parameter}\n" for parameter in each), f"{indent}{tail}\n"])
+
+
+def _dotted_name(tokens: list[tokenize.TokenInfo]) -> bool:
+    """NAME(.NAME)*: a callee black does not split at (a dot after a name is no delimiter)."""
+    return len(tokens) % 2 == 1 and all(t.type == tokenize.NAME if i % 2 == 0 else t.string == "." for i, t in enumerate(tokens))
+
+
+def _target_then_name(tokens: list[tokenize.TokenInfo]) -> bool:
+    """`TARGET = NAME(.NAME)*`, the target's brackets closed, with no comma or `=` in them."""
+    equals = [i for i, t in enumerate(tokens) if t.string == "="]
+    if len(equals) != 1 or not _dotted_name(tokens[equals[0] + 1 :]) or tokens[0].type != tokenize.NAME:
+        return False
+    target = tokens[: equals[0]]
+    return _depth(target) == 0 and all(t.string != "," and t.type in (tokenize.NAME, tokenize.OP, tokenize.STRING, tokenize.NUMBER) for t in target)
 
 
 _KEYWORDS_OF_A_HEADER = frozenset({"def", "class", "async", "if", "elif", "else", "while", "for", "with", "try", "except", "finally", "return", "raise", "del", "assert", "import", "from", "yield", "await", "global", "nonlocal", "case", "match"})

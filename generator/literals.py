@@ -32,7 +32,9 @@ def _string_literal(value: str) -> str:
 def docstring(text: str, indent: str = "") -> str:
     """A triple-quoted docstring whose content can never close it or smuggle code."""
     escaped = "".join(_UNSAFE_IN_DOCSTRING.get(c, c) if c.isprintable() or c == "\n" else _escape_char(c) for c in text.strip())
-    body = escaped.replace("\n", "\n" + indent)
+    # Black's layout (format_statements.py then keeps it): no spaces at a line's end or on a blank line.
+    first, *rest = [line.rstrip() for line in escaped.split("\n")]
+    body = first + "".join(f"\n{indent}{line}" if line else "\n" for line in rest)
     return f'"""{body}"""' if "\n" not in escaped else f'"""\n{indent}{body}\n{indent}"""'
 
 

@@ -60,8 +60,12 @@ def start_models(service: Service, top: str, name: str) -> Callable[[], str]:
 def warm_up() -> None:
     """The worker's first task, while the spec is read: the imports of the tool and of black,
     by a run of each on a tiny input."""
-    _generate({"title": "Warm", "type": "object", "properties": {"a": {"type": "string"}}}, {}, {})
-    black_whole("x = 1\n", "warm-up")
+    source = _generate(WARM_UP_DOCUMENT, {}, {})
+    black_whole(source, "warm-up")
+
+
+# A model document as model_document writes them ($defs; a document without them has no models).
+WARM_UP_DOCUMENT: dict[str, Any] = {"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string", "description": "A."}}, "required": ["a"]}}}
 
 
 def _models_and_black(document: dict[str, Any], aliases: dict[str, str], template_data: dict[str, dict[str, Any]], top: str, name: str) -> tuple[str, str]:

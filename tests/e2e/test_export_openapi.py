@@ -187,3 +187,20 @@ def test_schemathesis_finds_the_server_true_to_the_document(mode: schemathesis.G
     assert sum(DESERIALIZED.values()) == sum(statuses.values()), "some bodies were not checked against the document"
     assert not any(status >= 500 for status in statuses)
     assert len(statuses) >= 2
+
+
+SPECS = [ROOT / "specs" / "pollforjobs.yaml", *sorted((ROOT / "tests" / "generality").glob("*.yaml")), ROOT / "tests" / "kinds" / "shapes.yaml"]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_libyaml_and_pyyaml_write_the_same_document_which_reads_back_equal(spec: Path) -> None:
+    """The export is written by libyaml where PyYAML has it, else by PyYAML's own emitter:
+    the same bytes either way (neither wraps lines), and it loads back as the document."""
+    from generator.openapi import dump, openapi_document
+    from generator.pipeline import compile_spec
+
+    document = openapi_document(compile_spec(spec))
+    assert yaml.__with_libyaml__, "the installed PyYAML has libyaml (its wheels do)"
+    fast, plain = dump(document, yaml.CSafeDumper), dump(document, yaml.SafeDumper)
+    assert fast == plain
+    assert yaml.safe_load(fast) == document

@@ -52,6 +52,33 @@ SOURCES = {
     "empty dict": "X = {\n}\n",
     "docstrings": 'class A:\n    """\n    First.\n    \n    Second line   \n    """\n\n    def f(self) -> None:\n        """  Padded.  """\n',
     "module docstring": '"""\n   Module.  \n\n"""\n\nX = 1\n',
+    # Docstrings black keeps (KEPT_DOCSTRINGS) have near misses, each changed by black.
+    "docstring deeper lines": 'def f() -> None:\n    """First.\n\n        Deeper.\n        """\n',
+    "docstring shallower lines": 'def f() -> None:\n    """First.\n  Shallow.\n    """\n',
+    "docstring blank lines only": 'def f() -> None:\n    """First.\n\n    """\n',
+    "docstring quotes at the ends": 'def f() -> None:\n    """\\"Quoted\\""""\n\n\ndef g() -> None:\n    """\\"Quoted\n    \\""""\n',
+    "docstring escapes black changes": 'def f() -> None:\n    """Upper \\xAB and \\N{em dash}."""\n',
+    "docstring backslash at a line end": 'def f() -> None:\n    """First \\\n    second."""\n',
+    "docstring closing quotes too long": 'def f() -> None:\n    """First.\n\n    ' + "a" * 95 + '"""\n',
+    "docstring prefixes and quotes": "def f() -> None:\n    r\"\"\"Raw \\d.\"\"\"\n\n\ndef g() -> None:\n    '''Single.'''\n",
+    "docstring other line breaks": 'def f() -> None:\n    """First\x0bsecond.\n    """\n',
+    # Calls after `return` or an assignment target with brackets, and defs, split without
+    # black (SPLIT_WITHOUT_BLACK), and their near misses.
+    "return call of a sum": "def f() -> int:\n    return aaaaaaaaaaaaaaaaaaaaaaaaaaaa + bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb(ccccccccccccccccccccccccccccc, ddd)\n",
+    "return call of a call": "def f() -> int:\n    return aaaaaaaaaaaaaaaaaaaaaaa(bbbbbbbbbbbbbbbb).cccccccccccccccccccccccc(dddddddddddddddddddddddddddd, eeeeeeeeeeeeeeee)\n",
+    "target with a long head": 'fields["' + "k" * 80 + '"] = read_something_long(value, f"{path}.Key")\n',
+    "target with a comma": "x: dict[aaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbb] = ccccccccccccccccccccccccccc(ddddddddddddddddddd, eeeeeeeeeeeeeeeeeeeeeeeeeee)\n",
+    "two targets": "x[aaaaaaaaaaaaaaaaaa] = y[bbbbbbbbbbbbbbbbbbbb] = ccccccccccccccccccccccccc(dddddddddddddddddd, eeeeeeeeeeeeeee)\n",
+    "def with a long head": "def " + "f" * 100 + "(a: int, b: int) -> None:\n    pass\n",
+    "def with a long tail": "def f(a: int, b: int) -> " + "T" * 100 + ":\n    pass\n",
+    "def with starred parameters one a line": "def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int, *bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: int, **cccccccccccccccccccccccccccccccccccc: int) -> None:\n    pass\n",
+    "def with one union parameter": "def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int | None) -> bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:\n    pass\n",
+    "def with one starred parameter": "def f(*aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int) -> bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb:\n    pass\n",
+    "def with a trailing comma": "def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: int,) -> None:\n    pass\n",
+    "async def": "async def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: int) -> None:\n    pass\n",
+    "bare strings first in a block": 'if x:\n    """ Padded."""\nfor y in z:\n    """Not padded."""\n',
+    "attribute docstrings": 'class A:\n    a: int\n    """ Padded. """\n    b: int\n    r"""Raw."""\n    c: int\n    """Upper \\xAB."""\n',
+    "docstring padded single line": 'def f() -> None:\n    """ Padded."""\n',
     "decorator": "@decorate(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb, cccccccccccccccccccccccccccccc)\ndef f() -> None:\n    pass\n",
     "bare string": "X = 1\n'not a docstring'\n",
     "comment lines": "X = 1  # a comment\n# alone\nY = 2\n",
@@ -97,4 +124,85 @@ def test_a_collection_black_keeps_exploded_is_not_sent_to_black() -> None:
         raise AssertionError(f"black was asked for {source!r}")
 
     source = SOURCES["exploded dict"] + SOURCES["exploded call and tuple"] + 'Y = [\n    "' + "a" * 120 + '",\n]\n'
+    assert format_module(source, LINE_LENGTH, no_black) == source == black.format_str(source, mode=MODE)
+
+
+# Docstrings as literals.docstring writes them, which black leaves as they are.
+KEPT_DOCSTRINGS = (
+    '"""Module.\n\nSecond paragraph, `code` and \\\\ and \\" and \\x1b and \\u2028.\n"""\n\n\n'
+    "class A:\n"
+    '    """One line, longer than any line may be: ' + "a" * 100 + '."""\n\n'
+    "    def f(self) -> None:\n"
+    '        """\n        First.\n\n        Second, after an empty line.\n        """\n\n\n'
+    "def g(a: int) -> None:\n"
+    '    """Ends on its line:  ' + "b" * 70 + '\n    last."""\n'
+)
+
+
+def test_docstrings_black_keeps_are_not_sent_to_black() -> None:
+    """Each docstring was a black run of its own: most of the calls for a service's modules."""
+    from generator.format_statements import format_module
+
+    def no_black(source: str) -> str:
+        raise AssertionError(f"black was asked for {source!r}")
+
+    assert format_module(KEPT_DOCSTRINGS, LINE_LENGTH, no_black) == KEPT_DOCSTRINGS == black.format_str(KEPT_DOCSTRINGS, mode=MODE)
+
+
+def test_docstrings_are_written_as_black_keeps_them() -> None:
+    """No spaces at a line's end or on a blank line, so black has nothing to change."""
+    from generator.literals import docstring
+
+    assert docstring("First.  \n\nSecond.   \n  Indented.", "    ") == '"""\n    First.\n\n    Second.\n      Indented.\n    """'
+
+
+# Long statements of the wire reader, the client and the validators that black splits at one
+# pair of brackets, as format_statements.py splits them itself.
+SPLIT_WITHOUT_BLACK = {
+    "return call": "class C:\n    def f(self) -> int:\n        return self._invoke(\"AcknowledgeJob\", payload, models.AcknowledgeJobOutput, wire.read_acknowledge_job)\n",
+    "return call one a line": "def f() -> int:\n    return models.AcknowledgeJobOutput.model_validate_json(bodyyyyyyyyyyyyyyyyyyyyyyy, strict=True, by_alias=True, by_name=False)\n",
+    "subscript target": 'def f() -> None:\n    fields["global_secondary_indexes"] = _read_SecondaryIndexesBulkBytesMap(v, f"{path}.GlobalSecondaryIndexes")\n',
+    "annotated target": 'X: Final[Table] = build_the_table_of_everything(aaaaaaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb)\n',
+    "def": "def _check_AutoScalingTargetTrackingScalingPolicyConfigurationDescription(value: Any, path: str, out: list[Violation]) -> None:\n    pass\n",
+    "def one a line": "def f(aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: int, bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb: int = 1, cccccccccccccccccccccccccccccccccccc: int = 2) -> None:\n    pass\n",
+    "def with one parameter": "def parse_describe_kinesis_streaming_destination_response(body: bytes) -> models.DescribeKinesisStreamingDestinationOutput:\n    pass\n",
+    "method with positional-only and keywords": "class C:\n    def batch_get_item(self, request: models.BatchGetItemInput | Mapping[str, Any] | None = None, /, **params: Any) -> models.BatchGetItemOutput:\n        pass\n",
+}
+SOURCES.update({f"split {name}": source for name, source in SPLIT_WITHOUT_BLACK.items()})
+
+
+@pytest.mark.parametrize("name", sorted(SPLIT_WITHOUT_BLACK))
+def test_a_long_call_or_def_black_splits_at_one_bracket_is_split_without_black(name: str) -> None:
+    """These were the most of black's runs over a whole service's modules."""
+    from generator.format_statements import format_module
+
+    def no_black(source: str) -> str:
+        raise AssertionError(f"black was asked for {source!r}")
+
+    source = SPLIT_WITHOUT_BLACK[name]
+    assert format_module(source, LINE_LENGTH, no_black) == black.format_str(source, mode=MODE)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_the_models_get_blacks_output_from_its_first_pass_and_the_statements(spec: Path) -> None:
+    """Black over a whole module (the models, a spec's handler) runs its first pass over the whole
+    module and its second over the statements that need it: black's output all the same."""
+    from generator import models
+    from generator.format import _black
+    from generator.pipeline import header
+
+    service = compile_spec(spec)
+    document, aliases, template_data, _ = models._inputs(service)
+    source = header(service) + models._generate(document, aliases, template_data)
+    assert _black(source, "models.py") == black.format_str(source, mode=MODE)  # _black: no cache
+
+
+def test_an_attribute_docstring_is_kept_without_black() -> None:
+    """The models' field descriptions: a string statement after a field, which black cannot split."""
+    from generator.format_statements import format_module
+
+    def no_black(source: str) -> str:
+        raise AssertionError(f"black was asked for {source!r}")
+
+    source = 'class A(BaseModel):\n    a: int\n    """\n    The ' + "a" * 120 + '.\n    """\n    b: int\n    """B."""\n'
     assert format_module(source, LINE_LENGTH, no_black) == source == black.format_str(source, mode=MODE)

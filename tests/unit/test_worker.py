@@ -70,3 +70,11 @@ SCRIPT = textwrap.dedent(
 def test_a_jobs_exception_is_raised_here_and_a_dead_worker_leaves_its_jobs_to_this_process() -> None:
     done = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, check=True, capture_output=True, text=True, env={**os.environ, "AWS_BINDING_GENERATOR_WORKER": "on"})
     assert done.stdout.splitlines() == ["raised: refused: x", "worker: True", "after its death: True", "closed: True"]
+
+
+def test_the_warm_up_runs_the_tool_and_black_to_the_end() -> None:
+    """It imports both by running them; a document the tool finds no models in raised before
+    black was reached, and the worker's suppressing of warm-up errors hid it."""
+    script = "import sys\nfrom generator.models import warm_up\nwarm_up()\nprint('black' in sys.modules)\n"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert result.stdout.strip() == "True"

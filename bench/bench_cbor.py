@@ -157,7 +157,7 @@ def start_server() -> tuple[subprocess.Popen[str], int]:
             time.sleep(0.05)
 
 
-def http_runners(port: int, calls: int) -> dict[str, Callable[[], float]]:
+def http_runners(port: int, calls: int, cpu: dict[str, list[float]]) -> dict[str, Callable[[], float]]:
     from pollforjobs.client import CodePipelineClient
 
     host = f"127.0.0.1:{port}"
@@ -183,12 +183,12 @@ def http_runners(port: int, calls: int) -> dict[str, Callable[[], float]]:
             if answer.status != 200:
                 raise SystemExit(f"bare POST answered {answer.status}: {data[:200]!r}")
 
-        runners[f"bare POST, {name}"] = timed(bare, calls)
+        runners[f"bare POST, {name}"] = timed(bare, calls, cpu=cpu.setdefault(f"bare POST, {name}", []))
     for protocol in ("awsJson1_1", "rpcv2Cbor"):
         client = CodePipelineClient(region_name=REGION, endpoint_url=f"http://{host}", aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY, protocol=protocol)
         jobs = client.poll_for_jobs(request).jobs
         assert jobs is not None and jobs[0].nonce == "3"
-        runners[f"client, {protocol}"] = timed(lambda client=client: client.poll_for_jobs(request), calls)
+        runners[f"client, {protocol}"] = timed(lambda client=client: client.poll_for_jobs(request), calls, cpu=cpu.setdefault(f"client, {protocol}", []))
     return runners
 
 
@@ -215,11 +215,16 @@ def codec_runners(calls: int) -> dict[str, Callable[[], float]]:
     }
 
 
-def timed(call: Callable[[], object], calls: int, clock: Callable[[], float] = time.perf_counter) -> Callable[[], float]:
+def timed(call: Callable[[], object], calls: int, clock: Callable[[], float] = time.perf_counter, cpu: list[float] | None = None) -> Callable[[], float]:
+    """Microseconds per call by `clock`; with `cpu`, each round's CPU time of this thread per
+    call is appended to it too (the server runs in another process: this is the caller's)."""
+
     def run() -> float:
-        start = clock()
+        start, start_cpu = clock(), time.thread_time()
         for _ in range(calls):
             call()
+        if cpu is not None:
+            cpu.append((time.thread_time() - start_cpu) / calls * 1e6)
         return (clock() - start) / calls * 1e6
 
     return run
@@ -258,7 +263,8 @@ def main() -> None:
     child, port = start_server()
     try:
         print(f"2. over HTTP, the generated server under uvicorn ({rounds} rounds of {calls // 3} calls)")
-        results = interleaved(http_runners(port, calls // 3), rounds)
+        http_cpu: dict[str, list[float]] = {}
+        results = interleaved(http_runners(port, calls // 3, http_cpu), rounds)
     finally:
         child.terminate()
         child.wait(10)
@@ -268,7 +274,13 @@ def main() -> None:
     json_own = median["client, awsJson1_1"] - median["bare POST, AWS JSON 1.1"]
     cbor_own = median["client, rpcv2Cbor"] - median["bare POST, RPC v2 CBOR"]
     print(f"   server + loopback, CBOR / JSON: {median['bare POST, RPC v2 CBOR'] / median['bare POST, AWS JSON 1.1']:.2f}")
-    print(f"   client's own cost: JSON {json_own:.1f} us, CBOR {cbor_own:.1f} us (CBOR / JSON {cbor_own / json_own:.2f})")
+    print(f"   client's own cost (wall clock): JSON {json_own:.1f} us, CBOR {cbor_own:.1f} us (CBOR / JSON {cbor_own / json_own:.2f})")
+    print("   CPU time of this thread per call (the caller's side only; the server is another process):")
+    for name, values in http_cpu.items():
+        print(f"   {name:<32} {spread(values[-rounds:])}")
+    for pick, label in ((statistics.median, "medians"), (min, "bests")):
+        own = {p: pick(http_cpu[f"client, {p}"][-rounds:]) - pick(http_cpu[f"bare POST, {b}"][-rounds:]) for p, b in (("awsJson1_1", "AWS JSON 1.1"), ("rpcv2Cbor", "RPC v2 CBOR"))}
+        print(f"   client's own CPU ({label}): JSON {own['awsJson1_1']:.1f} us, CBOR {own['rpcv2Cbor']:.1f} us (CBOR / JSON {own['rpcv2Cbor'] / own['awsJson1_1']:.2f})")
 
     print(f"3. the codec steps alone ({rounds * 3} rounds of {calls} calls; best of the rounds, CPU time of the thread)")
     results = interleaved(codec_runners(calls), rounds * 3)

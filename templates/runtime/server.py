@@ -71,20 +71,27 @@ Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 _request_ids: list[str] = []
+_IDS_PER_READ: Final = 256
+_VERSION_4: Final = bytes(b & 0x0F | 0x40 for b in range(256))
+_VARIANT_RFC_4122: Final = bytes(b & 0x3F | 0x80 for b in range(256))
+# Where each of a UUID's 32 hex digits goes among its 36 characters (8-4-4-4-12).
+_DIGIT_PLACES: Final = tuple(i + (i >= 8) + (i >= 12) + (i >= 16) + (i >= 20) for i in range(32))
 
 
 def new_request_id() -> str:
     """A random (version 4) UUID, as `str(uuid.uuid4())` writes it; from `os.urandom` read
-    for 64 at a time, which saves a system call on most requests."""
+    for 256 at a time and laid out a digit column at a time, which costs a fraction of
+    formatting each."""
     if not _request_ids:
-        raw = bytearray(os.urandom(16 * 64))
-        raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])
-        raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])
-        text = raw.hex()
-        _request_ids.extend(
-            f"{t[:8]}-{t[8:12]}-{t[12:16]}-{t[16:20]}-{t[20:32]}"
-            for t in (text[i : i + 32] for i in range(0, len(text), 32))
-        )
+        raw = bytearray(os.urandom(16 * _IDS_PER_READ))
+        raw[6::16] = raw[6::16].translate(_VERSION_4)
+        raw[8::16] = raw[8::16].translate(_VARIANT_RFC_4122)
+        digits = raw.hex().encode("ascii")
+        text = bytearray(b"-" * (36 * _IDS_PER_READ))
+        for digit, place in enumerate(_DIGIT_PLACES):
+            text[place::36] = digits[digit::32]
+        ids = text.decode("ascii")
+        _request_ids.extend(ids[i : i + 36] for i in range(0, len(ids), 36))
     return _request_ids.pop()
 
 

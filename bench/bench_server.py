@@ -1,6 +1,6 @@
 """Server speed: requests per second of the generated server vs a bare ASGI app, same uvicorn.
 
-Run: python bench/bench_server.py [--quick] [--rounds N] [--seconds S] [--connections C] [--no-stages]
+Run: python bench/bench_server.py [--quick] [--rounds N] [--seconds S] [--connections C] [--no-stages] [--no-client]
      python bench/bench_server.py --queue [--quick]   (the job queue alone: bench/bench_queue.py)
 
 Each server runs in its own child process (one uvicorn worker, access log off), on two
@@ -34,7 +34,9 @@ over it: what the server costs whatever else the machine runs, the ratio its req
 second would have where the server's core is the limit, as on a quiet machine. The load generator's CPU share is printed:
 near 100% it, not the server, is the limit, and the ratios flatter the slower contenders.
 After the table, bench/server_stages.py's figures: the server's own CPU time per request by
-stage, in process, and a profile naming where the rest goes.
+stage, in process, and a profile naming where the rest goes; then bench/bench_client.py
+against the bare app (`--bare-app`), for the issue's client figures (its own cost and end to
+end, against boto3's), so one run prints every figure of issue 15.
 """
 
 from __future__ import annotations
@@ -324,6 +326,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--queue", action="store_true", help="the bundled job queue alone: polls and drains")
     parser.add_argument("--no-stages", action="store_true", help="skip the per-stage CPU figures")
+    parser.add_argument("--no-client", action="store_true", help="skip the client figures (bench/bench_client.py)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--stack", default="h11", help=argparse.SUPPRESS)
     parser.add_argument("--log-file", help=argparse.SUPPRESS)
@@ -392,6 +395,10 @@ def main() -> None:
 
         print()
         server_stages.measure(args.quick)
+    if not args.no_client:
+        print("\nthe client against the bare app (bench/bench_client.py --bare-app):", flush=True)
+        client = [sys.executable, str(ROOT / "bench" / "bench_client.py"), "--bare-app"] + (["--quick"] if args.quick else [])
+        subprocess.run(client, check=True, cwd=ROOT)
 
 
 def _wait_for(port: int, child: subprocess.Popen[str]) -> None:

@@ -3,6 +3,8 @@
 Run: python bench/server_stages.py [--quick]   (bench/bench_server.py prints it too)
      python bench/server_stages.py --before REF [--rounds N]   (the whole calls of a git
      revision's package beside this tree's, alternated in one process: steadier than two runs)
+     python bench/server_stages.py --instructions REF   (the same whole calls counted in
+     instructions per request under valgrind: what the machine's load does not move)
 
 Each stage is timed alone on the documented sample request and response (best of 5 runs of N
 calls, the garbage collector off, as timeit does), in CPU time (`time.process_time`, every
@@ -220,13 +222,53 @@ def before_and_after(ref: str, quick: bool, rounds: int) -> None:
         print(f"  {name:40} {before:12.1f} {after:10.1f}")
 
 
+def run_calls(ref: str | None, kind: str, number: int) -> None:
+    """`number` requests of one whole call (`whole_calls`), for valgrind to count."""
+    import bench_queue
+    import pollforjobs
+
+    logging.getLogger("pollforjobs").setLevel(logging.ERROR)
+    package = bench_queue.package_at(ref) if ref else pollforjobs
+    logging.getLogger(package.__name__).setLevel(logging.ERROR)
+    calls = whole_calls(package, number)
+    if number:
+        calls[kind]()
+
+
+def instructions(ref: str, number: int) -> None:
+    """Instructions per request of each whole call, this tree's and `ref`'s (valgrind, the run
+    of `number` requests less the run of none: imports and setup cancel out)."""
+    import re
+    import subprocess
+
+    def count(tree: str | None, kind: str, calls: int) -> int:
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__]
+        command += ["--count", kind, str(calls)] + (["--ref", tree] if tree else [])
+        err = subprocess.run(command, capture_output=True, text=True, check=True).stderr
+        return int(re.search(r"Collected : (\d+)", err).group(1))  # type: ignore[union-attr]
+
+    print(f"instructions per request (valgrind callgrind, {number:,} requests less none, 8 at a time)")
+    print(f"  {'':40} {ref:>12} {'this tree':>10}")
+    kinds = ["sync handler, every default (threads)", "async handler"]  # valgrind is slow: the two targets
+    for kind in kinds:
+        figures = [(count(tree, kind, number * 5) - count(tree, kind, 0)) / (number * 5) for tree in (ref, None)]
+        print(f"  {kind:40} {figures[0]:12,.0f} {figures[1]:10,.0f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer calls")
     parser.add_argument("--before", metavar="REF", help="the whole calls of this git revision beside this tree's, alternated")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds for --before")
+    parser.add_argument("--instructions", metavar="REF", help="instructions per request, this tree's and REF's (valgrind)")
+    parser.add_argument("--count", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--ref", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.before:
+    if args.count:
+        run_calls(args.ref, args.count[0], int(args.count[1]))
+    elif args.instructions:
+        instructions(args.instructions, 200 if args.quick else 800)
+    elif args.before:
         before_and_after(args.before, args.quick, args.rounds)
     else:
         measure(args.quick)

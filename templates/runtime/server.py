@@ -167,12 +167,11 @@ class Application(Generic[V]):
         return f"Application(handler={type(self.handler).__name__}, signed={signed})"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            await self._http(scope, receive, send)
-        elif scope["type"] == "lifespan":
-            await _lifespan(receive, send)
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # An HTTP request in this coroutine itself: one coroutine fewer a request.
+        if scope["type"] != "http":
+            if scope["type"] == "lifespan":
+                await _lifespan(receive, send)
+            return
         started = time.perf_counter()
         request_id = new_request_id()
         wanted = self._wanted
@@ -270,7 +269,8 @@ class Application(Generic[V]):
         if operation is None or key is None:
             raise protocol.unknown_operation(key)
         protocol.check_headers(found)
-        body = decoded(body, encoding, self.max_body_bytes)
+        if encoding is not None:
+            body = decoded(body, encoding, self.max_body_bytes)
         return await self._call(operation, key, speaker.codec.decode_request(body), speaker.codec)
 
     async def _call(self, operation: Operation[V], key: str, document: Any, codec: Codec) -> bytes:
@@ -313,7 +313,9 @@ class Application(Generic[V]):
                 result = method(request)
             if type(result) is not operation.output_model and inspect.isawaitable(result):
                 result = await result
-            return codec.encode_model(self._output(operation, result))
+            if type(result) is not operation.output_model:
+                result = self._output(operation, result)
+            return codec.encode_model(result)
         except ServiceError as exc:
             if not 400 <= exc.status_code <= 599:
                 exc.status_code = 500

@@ -182,6 +182,14 @@ def exactly_one_member(model: _M, names: list[str]) -> _M:
     return model
 
 
+def present_document(value: Any) -> Any:
+    """A check for pydantic's AfterValidator (the models use it on documents): a document is
+    not null where a value is needed, as the validators here require."""
+    if value is None:
+        raise ValueError("a document must not be null here")
+    return value
+
+
 def is_whole(value: Any, low: int, high: int) -> bool:
     if type(value) is int:
         return low <= value <= high

@@ -29,6 +29,8 @@ BLOB_IMPORTS = "from pydantic import BeforeValidator, PlainSerializer\nfrom .val
 TIMESTAMP_IMPORTS = "from datetime import datetime\nfrom pydantic import BeforeValidator, PlainSerializer\nfrom .validators import timestamp_value, timestamp_wire\n"
 # What an alias of a string checked with Python's `re` (the same template) uses.
 PATTERN_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import matching\n"
+# What an alias of a string checked with several linear-time patterns (the same template) uses.
+LINEAR_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import LinearPattern\n"
 # What a document alias (the same template) uses.
 DOCUMENT_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import present_document\n"
 # What a union class (templates/datamodel/pydantic_v2/BaseModel.jinja2) uses.
@@ -127,7 +129,7 @@ def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dic
     source = _add_union_checks(source, {name: data["union_members"] for name, data in known_data.items() if "union_members" in data})
     extra_imports = "".join(
         imports
-        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (PATTERN_IMPORTS, "AfterValidator(matching("), (DOCUMENT_IMPORTS, "AfterValidator(present_document)"), (UNION_IMPORTS, "exactly_one_member(self"))
+        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (PATTERN_IMPORTS, "AfterValidator(matching("), (LINEAR_IMPORTS, "AfterValidator(LinearPattern("), (DOCUMENT_IMPORTS, "AfterValidator(present_document)"), (UNION_IMPORTS, "exactly_one_member(self"))
         if used in source
     )
     if extra_imports:

@@ -247,7 +247,7 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
             violation(
                 out,
                 prefix + "weight",
-                v,
+                float(v),
                 "Member must have value greater than or equal to 0",
                 False,
             )

@@ -21,7 +21,7 @@ TEMPLATE_DIR = TEMPLATE_ROOT / "datamodel"
 from . import literals
 from .ir import Service
 from .kinds import kind_of
-from .schema import BLOB_KEYWORD, PATTERN_KEYWORD, TIMESTAMP_KEYWORD, model_document
+from .schema import BLOB_KEYWORD, DOCUMENT_KEYWORD, PATTERN_KEYWORD, TIMESTAMP_KEYWORD, model_document
 
 # What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
 BLOB_IMPORTS = "from pydantic import BeforeValidator, PlainSerializer\nfrom .validators import blob_bytes, blob_text\n"
@@ -29,6 +29,10 @@ BLOB_IMPORTS = "from pydantic import BeforeValidator, PlainSerializer\nfrom .val
 TIMESTAMP_IMPORTS = "from datetime import datetime\nfrom pydantic import BeforeValidator, PlainSerializer\nfrom .validators import timestamp_value, timestamp_wire\n"
 # What an alias of a string checked with Python's `re` (the same template) uses.
 PATTERN_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import matching\n"
+# What an alias of a string checked with several linear-time patterns (the same template) uses.
+LINEAR_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import LinearPattern\n"
+# What a document alias (the same template) uses.
+DOCUMENT_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import present_document\n"
 # What a union class (templates/datamodel/pydantic_v2/BaseModel.jinja2) uses.
 UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\nfrom .validators import exactly_one_member\n"
 
@@ -118,7 +122,7 @@ def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dic
             use_double_quotes=True,
             disable_timestamp=True,
             field_extra_keys_without_x_prefix={"x-repr"},
-            field_extra_keys={BLOB_KEYWORD, TIMESTAMP_KEYWORD, PATTERN_KEYWORD},
+            field_extra_keys={BLOB_KEYWORD, TIMESTAMP_KEYWORD, PATTERN_KEYWORD, DOCUMENT_KEYWORD},
             formatters=[Formatter.ISORT],
         )
     if not isinstance(source, str):
@@ -129,7 +133,7 @@ def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dic
     source = _add_union_checks(source, {name: data["union_members"] for name, data in known_data.items() if "union_members" in data})
     extra_imports = "".join(
         imports
-        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (PATTERN_IMPORTS, "AfterValidator(matching("), (UNION_IMPORTS, "exactly_one_member(self"))
+        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (PATTERN_IMPORTS, "AfterValidator(matching("), (LINEAR_IMPORTS, "AfterValidator(LinearPattern("), (DOCUMENT_IMPORTS, "AfterValidator(present_document)"), (UNION_IMPORTS, "exactly_one_member(self"))
         if used in source
     )
     if extra_imports:

@@ -59,6 +59,10 @@ class Pattern:
     # The body for that engine where it differs: Java's `\b` as the engine's own ASCII word
     # boundary, which it runs without lookarounds.
     rust_body: str | None = None
+    # A catastrophic pattern behind leading lookaheads (`(?=.{1,80}$)...`) is their conjunction:
+    # each lookahead's body as a whole-value pattern for that engine, matched beside `rust`
+    # (the rest); `body` keeps the lookaheads, for `re` and ECMAScript.
+    conjuncts: tuple[str, ...] = ()
 
     @property
     def python(self) -> str:
@@ -75,6 +79,11 @@ class Pattern:
         """pydantic-core's engine: `$` is the end of the text."""
         return f"^(?:{self.rust_body or self.body})$"
 
+    @property
+    def linear_forms(self) -> tuple[str, ...]:
+        """What the linear-time engine matches, every one of them (a linear pattern)."""
+        return (*self.conjuncts, self.rust)
+
 
 @cache
 def translate(source: str) -> Pattern:
@@ -89,14 +98,88 @@ def translate(source: str) -> Pattern:
         _reject_nested_quantifiers(compiled.pattern)
     except PatternError as exc:
         if rewrite.backtracking:
-            raise PatternError(
-                f"{exc}, and it uses lookarounds or back-references, which no linear-time engine runs"
-            ) from None
+            conjunction = _conjunction(source, body)
+            if conjunction is None:
+                raise PatternError(
+                    f"{exc}, and it uses lookarounds or back-references, which no linear-time engine runs"
+                ) from None
+            return conjunction
         rust_body = _Rewrite(source, rust_boundaries=True).run() if rewrite.boundaries else None
         _check_linear(body, rust_body or body)
         return Pattern(source, body, linear=True, rust_body=rust_body)
     backtracking = rewrite.backtracking or rewrite.boundaries
     return Pattern(source, body, backtracking=backtracking or _rust_refusal(body) is not None)
+
+
+# Java's `$` at the end of a lookahead's body, as a whole-value pattern's end: the text ends,
+# or one line terminator is left.
+_JAVA_END_TAIL = r"(?:\r\n|[\n\r\u0085\u2028\u2029])?"
+
+
+def _conjunction(source: str, body: str) -> Pattern | None:
+    """A pattern that starts with lookaheads, `^?(?=A)(?=B)R`, as the patterns A, B and R
+    that must all match (each lookahead's body from the start of the value, R the whole
+    value), for the linear-time engine; None when it is not of that form, or a part has
+    lookarounds of its own or a `$` before its end."""
+    split = _leading_lookaheads(source)
+    if split is None:
+        return None
+    lookaheads, rest = split
+    sources = []
+    for lookahead in lookaheads:
+        ends_at_end = _top_level(lookahead, "$") == [len(lookahead) - 1]
+        if _top_level(lookahead, "$") and not (ends_at_end and not _top_level(lookahead, "|")):
+            return None
+        sources.append(f"(?:{lookahead[:-1]}){_JAVA_END_TAIL}" if ends_at_end else f"(?:{lookahead})[\\s\\S]*")
+    try:
+        parts = [translate(part) for part in (*sources, rest)]
+    except PatternError:
+        return None
+    if any(part.backtracking for part in parts):
+        return None
+    for part in parts:
+        _check_linear(part.body, part.rust_body or part.body)
+    *conjuncts, main = parts
+    return Pattern(source, body, linear=True, rust_body=main.rust_body or main.body, conjuncts=tuple(c.rust for c in conjuncts))
+
+
+def _leading_lookaheads(source: str) -> tuple[list[str], str] | None:
+    """The bodies of the lookaheads `source` starts with (after a `^`), and what follows."""
+    i = 1 if source.startswith("^") else 0
+    bodies = []
+    while source.startswith("(?=", i):
+        depth, j = 1, i + 3
+        while depth:
+            if j >= len(source):
+                return None
+            char = source[j]
+            if char == "\\":
+                j += 1
+            elif char == "[":
+                j = _class_end(source, j)
+            else:
+                depth += {"(": 1, ")": -1}.get(char, 0)
+            j += 1
+        bodies.append(source[i + 3 : j - 1])
+        i = j
+    return (bodies, source[i:]) if bodies else None
+
+
+def _top_level(source: str, wanted: str) -> list[int]:
+    """Where `wanted` (`$` or `|`) occurs outside classes and escapes; `|` outside groups too."""
+    found, depth, j = [], 0, 0
+    while j < len(source):
+        char = source[j]
+        if char == "\\":
+            j += 1
+        elif char == "[":
+            j = _class_end(source, j)
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == wanted and (wanted == "$" or depth == 0):
+            found.append(j)
+        j += 1
+    return found
 
 
 def _rust_refusal(body: str) -> str | None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .ir import Service, Shape
-from .kinds import BLOB_KEYWORD, PATTERN_KEYWORD, SENSITIVE_KEYWORD, TIMESTAMP_KEYWORD, kind_of
+from .kinds import BLOB_KEYWORD, DOCUMENT_KEYWORD, PATTERN_KEYWORD, SENSITIVE_KEYWORD, TIMESTAMP_KEYWORD, kind_of
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-__all__ = ["BLOB_KEYWORD", "JSON_SCHEMA_DIALECT", "PATTERN_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "export_document", "model_document"]
+__all__ = ["BLOB_KEYWORD", "DOCUMENT_KEYWORD", "JSON_SCHEMA_DIALECT", "PATTERN_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "export_document", "model_document"]
 
 
 def export_document(service: Service, root: str) -> dict[str, Any]:

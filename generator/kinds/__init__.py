@@ -20,6 +20,7 @@ from ..ir import (
 )
 from .base import (
     BLOB_KEYWORD,
+    DOCUMENT_KEYWORD,
     PATTERN_KEYWORD,
     SENSITIVE_KEYWORD,
     TIMESTAMP_KEYWORD,
@@ -55,4 +56,4 @@ register(StructureKind(), StructureShape)
 register(UnionKind(), UnionShape)
 register(DocumentKind(), DocumentShape)
 
-__all__ = ["BLOB_KEYWORD", "PATTERN_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]
+__all__ = ["BLOB_KEYWORD", "DOCUMENT_KEYWORD", "PATTERN_KEYWORD", "SENSITIVE_KEYWORD", "TIMESTAMP_KEYWORD", "Function", "Kind", "Reference", "ir_classes", "kind_named", "kind_of", "spec_types"]

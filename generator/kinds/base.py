@@ -24,6 +24,8 @@ BLOB_KEYWORD = "x-aws-blob-bytes"
 TIMESTAMP_KEYWORD = "x-aws-timestamp"
 # The model schema's mark of a pattern the models check with Python's `re` (see patterns.py).
 PATTERN_KEYWORD = "x-aws-python-pattern"
+# In the model schema only: a document, which the models take as any JSON value but null.
+DOCUMENT_KEYWORD = "x-aws-document"
 
 RawShape = dict[str, Any]
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Iterator
-from decimal import Decimal
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..ir import WIRE_RANGES, Constraint, FloatShape, IntegerShape, NumberShape, Service
 from ..load import JsonPath, LoadedSpec
 from ..pycode import Calls, lit
+from ..resources import TEMPLATE_ROOT
 from .base import RawShape, ScalarKind, put, value_range
 
 # JavaScript numbers hold every whole number up to this exactly.
@@ -28,23 +31,30 @@ def value_constraints(name: str, raw: RawShape) -> tuple[Constraint, ...]:
 
 
 def java_number(value: float) -> str:
-    """A bound as AWS's Java services print it: a fraction as Double.toString does (the
-    shortest digits; scientific form below 10^-3 and from 10^7), a whole number as written."""
+    """A bound as AWS's Java services print it: a fraction as Double.toString does (with the
+    runtime's java_double, which prints the values in the messages), a whole number as written."""
     if isinstance(value, int):
         return str(value)
-    if value == 0 or 1e-3 <= abs(value) < 1e7:
-        return repr(value)
-    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
-    text = "".join(map(str, digits))
-    return f"{'-' if sign else ''}{text[0]}.{text[1:] or '0'}E{len(text) - 1 + int(exponent)}"
+    return str(_java_text().java_double(value))
 
 
-def coerced_value_lines(kind: ScalarKind, shape: Any, needs_reading: str, reading: str, path: str, sensitive: bool, calls: Calls) -> list[str]:
+@cache
+def _java_text() -> ModuleType:
+    """templates/runtime/java_text.py (it imports nothing of the runtime), loaded from its file."""
+    spec = importlib.util.spec_from_file_location("_runtime_java_text", TEMPLATE_ROOT / "runtime" / "java_text.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def coerced_value_lines(kind: ScalarKind, shape: Any, needs_reading: str, reading: str, path: str, sensitive: bool, calls: Calls, shown: str = "v") -> list[str]:
     """Checks of a number `v`: `reading` sets `v` to the number read, or None when it has the
-    wrong type (reported), then each constraint is checked on what was read."""
+    wrong type (reported), then each constraint is checked on what was read (and echoed as
+    `shown`)."""
     lines = [f"if {needs_reading}:", f"    v = {reading}"]
     for c in shape.constraints:
-        lines += [f"if v is not None and {kind.broken(c, 'v')}:", f"    {calls('violation', 'out', path, 'v', lit(c.phrase), lit(sensitive))}"]
+        lines += [f"if v is not None and {kind.broken(c, 'v')}:", f"    {calls('violation', 'out', path, shown, lit(c.phrase), lit(sensitive))}"]
     return lines
 
 
@@ -143,6 +153,10 @@ class FloatKind(ScalarKind):
     def type_test(self, shape: NumberShape, var: str, calls: Calls) -> str:
         return number_test(var, calls)
 
+    def shown(self, shape: FloatShape, var: str, calls: Calls) -> str:
+        # AWS holds each value as a double: a whole number shows as `1.0`.
+        return calls("numbers_shown", var)
+
     def value_lines(self, shape: NumberShape, path: str, sensitive: bool, calls: Calls) -> list[str]:
         return number_value_lines(self, shape, path, sensitive, calls)
 
@@ -156,4 +170,5 @@ def number_test(var: str, calls: Calls) -> str:
 
 def number_value_lines(kind: ScalarKind, shape: Any, path: str, sensitive: bool, calls: Calls) -> list[str]:
     reading = calls("number", "out", path, "v", lit(shape.expected))
-    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls)
+    # Echoed as the double AWS holds (`3` reads `3.0`), as in Java's message.
+    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls, "float(v)")

@@ -12,7 +12,7 @@ from ..ir import Constraint, EnumValue, Service, StringShape
 from ..load import JsonPath, LoadedSpec
 from ..meta_errors import short
 from ..pattern_fastpath import CharsetPattern, charset_form
-from ..patterns import PatternError, translate
+from ..patterns import Pattern, PatternError, translate
 from ..pycode import Calls, lit
 from ..tsdoc import code
 from .base import PATTERN_KEYWORD, RawShape, ScalarKind, length_constraints, length_note, put
@@ -55,10 +55,10 @@ class StringKind(ScalarKind):
                 schema["x-enum-varnames"] = [e.python_name for e in shape.enum]
         put(schema, "minLength", shape.min_length)
         put(schema, "maxLength", shape.max_length)
-        if shape.pattern and (export or not shape.pattern.backtracking):
+        if shape.pattern and (export or not (shape.pattern.backtracking or shape.pattern.conjuncts)):
             schema["pattern"] = shape.pattern.json_schema if export else shape.pattern.rust
         elif shape.pattern:
-            schema[PATTERN_KEYWORD] = {"python": lit(shape.pattern.python), "min": shape.min_length, "max": shape.max_length}
+            schema[PATTERN_KEYWORD] = {"check": _model_check(shape.pattern), "min": shape.min_length, "max": shape.max_length}
 
     def shape_runtime_exports(self, shape: StringShape) -> tuple[str, ...]:
         if shape.pattern and shape.pattern.linear:
@@ -82,7 +82,7 @@ class StringKind(ScalarKind):
         if pattern and pattern.charset:
             lines.append(f"_CHARS_{shape.name}: Final = {lit(pattern.charset.chars)}")
         elif pattern and shape.pattern and shape.pattern.linear:
-            lines.append(f"_RE_{shape.name}: Final = LinearPattern({lit(shape.pattern.rust)})")
+            lines.append(f"_RE_{shape.name}: Final = LinearPattern({', '.join(map(lit, shape.pattern.linear_forms))})")
         elif pattern and shape.pattern:
             lines.append(f"_RE_{shape.name}: Final = re.compile({lit(shape.pattern.python)}, re.ASCII)")
         enum = shape.constraint("enum")
@@ -105,6 +105,14 @@ class StringKind(ScalarKind):
         if shape.enum:
             return calls("as_enum", var, path, f"models.{shape.class_name}")
         return calls("as_string", var, path)
+
+
+def _model_check(pattern: Pattern) -> str:
+    """The models' check of a pattern pydantic-core's `pattern` cannot hold: one with
+    lookarounds (Python's `re`, as the validators), or several for the linear-time engine."""
+    if pattern.conjuncts:
+        return f"LinearPattern({', '.join(map(lit, pattern.linear_forms))}).matched"
+    return f"matching({lit(pattern.python)})"
 
 
 def _pattern_broken(constraint: Constraint, var: str) -> str:

@@ -19,14 +19,28 @@ _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 class LinearPattern:
     """A pattern Python's `re` could backtrack on, matched by pydantic-core's engine in linear
     time. A lone surrogate is read as U+FFFD (the generator checks the pattern allows it).
+    Several patterns are a conjunction (a pattern's leading lookaheads and the rest): the text
+    matches when every one does.
     """
 
-    def __init__(self, anchored: str) -> None:
-        self._matches = SchemaValidator(core_schema.str_schema(pattern=anchored)).isinstance_python
+    def __init__(self, *anchored: str) -> None:
+        self._all = tuple(
+            SchemaValidator(core_schema.str_schema(pattern=one)).isinstance_python
+            for one in anchored
+        )
 
     def fullmatch(self, text: str) -> bool | None:
         readable = text if text.isascii() else _LONE_SURROGATE.sub("\ufffd", text)
-        return True if self._matches(readable) else None
+        for matches in self._all:
+            if not matches(readable):
+                return None
+        return True
+
+    def matched(self, value: str) -> str:
+        """For the models (an AfterValidator), where a pattern is several: `value`, if it matches."""
+        if self.fullmatch(value) is None:
+            raise ValueError("String should match the pattern")
+        return value
 
 
 def matching(python_pattern: str) -> Callable[[str], str]:

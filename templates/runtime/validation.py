@@ -15,17 +15,18 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any, Final, TypeVar
 
-# Re-exported: the generated validators import every helper from this module.
+# Re-exported (but `show`): the generated validators import every helper from this module.
+from .java_text import MAX_ECHOED_CHARS as MAX_ECHOED_CHARS  # noqa: PLC0414
+from .java_text import numbers_shown as numbers_shown  # noqa: PLC0414
+from .java_text import show
 from .patterns import LinearPattern as LinearPattern  # noqa: PLC0414
 from .patterns import matching as matching  # noqa: PLC0414
 
 MAX_LISTED_VIOLATIONS: Final = 10
-MAX_ECHOED_CHARS: Final = 1024
 # How deeply a recursive shape may nest within itself (objects and arrays, counted from the
 # first value of a shape a cycle passes through): deeper values are refused as a
 # SerializationException, before Python's recursion limit could be reached.
 MAX_NESTING: Final = 100
-_MAX_ECHOED_DEPTH: Final = 32
 _M = TypeVar("_M")
 
 
@@ -69,49 +70,6 @@ def validator_for(table: dict[str, Any], operation: str | None) -> Any:
         raise ValueError(
             f"unknown operation {operation!r}; expected one of {sorted(table)}"
         ) from None
-
-
-def show(value: Any) -> str:
-    """The value as AWS's (Java) services print it, cut at MAX_ECHOED_CHARS."""
-    parts: list[str] = []
-    _java_text(value, parts, [MAX_ECHOED_CHARS], 0)
-    text = "".join(parts)
-    return text if len(text) <= MAX_ECHOED_CHARS else text[:MAX_ECHOED_CHARS] + "..."
-
-
-def _java_text(value: Any, parts: list[str], budget: list[int], depth: int) -> None:
-    if budget[0] <= 0:
-        return
-    if isinstance(value, str):
-        text = value[: budget[0] + 1]
-    elif value is None:
-        text = "null"
-    elif isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, (list, dict)):
-        if depth > _MAX_ECHOED_DEPTH:
-            parts.append("...")
-            budget[0] = 0
-            return
-        is_list = isinstance(value, list)
-        parts.append("[" if is_list else "{")
-        items: Any = value if isinstance(value, list) else value.items()
-        for index, item in enumerate(items):
-            if budget[0] <= 0:
-                return
-            if index:
-                parts.append(", ")
-            if is_list:
-                _java_text(item, parts, budget, depth + 1)
-            else:
-                parts.append(f"{str(item[0])[: budget[0] + 1]}=")
-                _java_text(item[1], parts, budget, depth + 1)
-        parts.append("]" if is_list else "}")
-        return
-    else:
-        text = str(value)
-    budget[0] -= len(text)
-    parts.append(text)
 
 
 def _json_type(value: Any) -> str:
@@ -179,6 +137,14 @@ def exactly_one_member(model: _M, names: list[str]) -> _M:
     if unknown:
         unknown.pop("__type", None)  # a type hint some services add, not a member
     return model
+
+
+def present_document(value: Any) -> Any:
+    """A check for pydantic's AfterValidator (the models use it on documents): a document is
+    not null where a value is needed, as the validators here require."""
+    if value is None:
+        raise ValueError("a document must not be null here")
+    return value
 
 
 def is_whole(value: Any, low: int, high: int) -> bool:

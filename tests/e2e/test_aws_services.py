@@ -62,19 +62,6 @@ SERVICES = [
 # mypy --strict on the three largest packages takes longer than the CI budget allows: slow.
 SLOW_TO_TYPE_CHECK = {"ecs", "ssm", "glue"}
 TYPE_CHECKED = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_TO_TYPE_CHECK else s for s in SERVICES]
-# A known defect, not fixed yet: a document set to JSON null where null is not allowed (a
-# required member, Glue's IcebergStructField.Type; an item of a list that is not sparse,
-# GetEntityRecordsResponse.Records) is refused by the validators (AWS reads a null member as
-# absent) but accepted by the JSON Schema export and the pydantic models. Each is named by
-# its root and the validators' one violation path; the test fails on any other
-# disagreement, and on these no longer being found (update this when it is fixed).
-DOCUMENT_NULL: dict[str, set[tuple[str, str]]] = {
-    "glue": {
-        ("CreateTableRequest", "OpenTableFormatInput.IcebergInput.CreateIcebergTableInput.Schema.Fields.1.member.Type"),
-        ("GetTableResponse", "Table.IcebergTableMetadata.Schemas.1.member.Fields.1.member.Type"),
-        ("GetEntityRecordsResponse", "Records.1.member"),
-    }
-}
 
 
 @dataclass
@@ -177,23 +164,17 @@ def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType
             checks[root] = (bound, jsonschema.Draft202012Validator(schema), getattr(models, root))
             roots.append((root, direction, made.complete[root]))
     disagreements: list[str] = []
-    known, found = DOCUMENT_NULL.get(made.botocore_name, set()), set()
     counts = [0, 0]
     for root, instance in covering_corpus(service, roots):
         verdicts = _verdicts(*checks[root], instance)
         counts[verdicts["generated validators"]] += 1
         if len(set(verdicts.values())) > 1:
-            paths = [v.path for v in checks[root][0](instance)]
-            if not verdicts["generated validators"] and len(paths) == 1 and (root, paths[0]) in known:
-                found.add((root, paths[0]))
-                continue
             disagreements.append(f"{root}: {json.dumps(instance)[:300]} -> {verdicts}")
     print(
-        f"{made.botocore_name}: {sum(counts)} instances, {counts[1]} valid, {counts[0]} invalid, {len(disagreements)} disagreements, {len(found)} known (DOCUMENT_NULL)"
+        f"{made.botocore_name}: {sum(counts)} instances, {counts[1]} valid, {counts[0]} invalid, {len(disagreements)} disagreements"
     )
     assert counts[1] >= len(roots) and counts[0] > len(roots)
     assert disagreements[:5] == []
-    assert found == known, "the known disagreements changed: update DOCUMENT_NULL"
 
 
 def _as_python(service: Service, shape_name: str, value: Any) -> Any:

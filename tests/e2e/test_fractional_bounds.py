@@ -41,11 +41,12 @@ MODEL: dict[str, Any] = {
     "shapes": {
         "MeasureInput": {
             "type": "structure",
-            "members": {"ratio": {"shape": "Ratio"}, "tiny": {"shape": "Tiny"}},
+            "members": {"ratio": {"shape": "Ratio"}, "tiny": {"shape": "Tiny"}, "ratios": {"shape": "Ratios"}},
         },
         "MeasureOutput": {"type": "structure", "members": {}},
         "Ratio": {"type": "double", "min": 0.25, "max": 2.5},
         "Tiny": {"type": "float", "min": 1e-06},
+        "Ratios": {"type": "list", "member": {"shape": "Ratio"}},
     },
 }
 
@@ -92,9 +93,28 @@ def test_the_spec_keeps_the_fractional_bounds(spec: Path) -> None:
             {"ratio": 2.51},
             [f"Value '2.51' at 'ratio' {FAILED} less than or equal to 2.5"],
         ),
+        # Values as Java's Double.toString prints them, as AWS's services hold them.
         (
             {"tiny": 9e-07},
-            [f"Value '9e-07' at 'tiny' {FAILED} greater than or equal to 1.0E-6"],
+            [f"Value '9.0E-7' at 'tiny' {FAILED} greater than or equal to 1.0E-6"],
+        ),
+        (
+            {"ratio": 3},
+            [f"Value '3.0' at 'ratio' {FAILED} less than or equal to 2.5"],
+        ),
+        (
+            {"ratio": 1e-05},
+            [f"Value '1.0E-5' at 'ratio' {FAILED} greater than or equal to 0.25"],
+        ),
+        (
+            {"ratios": [1, 3]},
+            [
+                (
+                    "Value '[1.0, 3.0]' at 'ratios' failed to satisfy constraint: Member must satisfy"
+                    " constraint: [Member must have value less than or equal to 2.5, Member must have"
+                    " value greater than or equal to 0.25]"
+                )
+            ],
         ),
     ],
 )

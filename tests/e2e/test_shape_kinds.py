@@ -267,6 +267,48 @@ def test_documents_hold_any_json_value(api: ModuleType) -> None:
         assert wire.parse_put_tree_response(json.dumps(body).encode()).metadata == value
 
 
+# A document where null may or may not be (FileRecords): null in an optional member is "not
+# set", in a required one "missing"; a list or map that is not sparse refuses a null item, a
+# sparse one keeps it; inside a document null is a value like any other.
+DOCUMENT_NULLS: dict[str, tuple[dict[str, Any], bool]] = {
+    "null required member": ({"kept": None}, False),
+    "null optional member": ({"kept": 1, "noted": None}, True),
+    "null item of a list": ({"kept": 1, "records": [{"a": 1}, None]}, False),
+    "null item of a sparse list": ({"kept": 1, "sparseRecords": [None, "x"]}, True),
+    "null value of a map": ({"kept": "x", "byName": {"a": None}}, False),
+    "null value of a sparse map": ({"kept": "x", "sparseByName": {"a": None}}, True),
+    "nulls inside documents": ({"kept": {"a": None}, "records": [[None]], "byName": {"a": [None, {"b": None}]}}, True),
+    "no null anywhere": ({"kept": 2.5, "noted": False, "records": ["x"], "byName": {"a": {}}}, True),
+}
+
+
+def test_a_null_document_gets_one_verdict_in_every_output(api: ModuleType, package_dir: Path, tmp_path: Path) -> None:
+    models = importlib.import_module(f"{PACKAGE}.models")
+    schema = json.loads((package_dir / PACKAGE / "schemas" / "FiledRecords.schema.json").read_text(encoding="utf-8"))
+    openapi = yaml.safe_load((package_dir / PACKAGE / "openapi.yaml").read_text(encoding="utf-8"))
+    checks = {
+        "jsonschema": jsonschema.Draft202012Validator(schema),
+        "openapi": jsonschema.Draft202012Validator({"$ref": "#/components/schemas/FiledRecords", "components": openapi["components"]}),
+    }
+    declarations = [f"export const case{i}: FiledRecords = {json.dumps(body)};" for i, (body, _) in enumerate(DOCUMENT_NULLS.values())]
+    (tmp_path / "types.d.ts").write_text((package_dir / PACKAGE / "types.d.ts").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "use.ts").write_text('import type { FiledRecords } from "./types";\n' + "\n".join(declarations) + "\n", encoding="utf-8")
+    command = [str(node_tool("tsc")), "--strict", "--noEmit", "--target", "es2022", "--module", "commonjs", "types.d.ts", "use.ts"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    refused_lines = {int(line.split("(")[1].split(",")[0]) for line in result.stdout.splitlines() if line.startswith("use.ts(")}
+    for line, (name, (body, valid)) in enumerate(DOCUMENT_NULLS.items(), 2):
+        problems = api.validate_request(body, "FileRecords")
+        verdicts = {"validators": problems == [], **{what: check.is_valid(body) for what, check in checks.items()}}
+        try:
+            models.FiledRecords.model_validate_json(json.dumps(body), strict=True)
+            verdicts["pydantic"] = True
+        except pydantic.ValidationError:
+            verdicts["pydantic"] = False
+        verdicts["typescript"] = line not in refused_lines
+        assert verdicts == dict.fromkeys(verdicts, valid), name
+        assert all("Member must not be null" in p.message for p in problems), problems
+
+
 def test_validators_schema_and_models_agree(api: ModuleType, package_dir: Path) -> None:
     service, _ = build(ROOT / SPEC)
     schema = json.loads((package_dir / PACKAGE / "schemas" / "PutTreeInput.schema.json").read_text(encoding="utf-8"))

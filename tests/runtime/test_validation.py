@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import math
 import re
+import struct
 
 import pytest
 from hypothesis import given, settings
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from runtime import validation as v
 
 from generator import base64_pattern
+from generator.kinds.number import java_number
 
 
 def test_the_message_counts_every_violation_and_lists_ten() -> None:
@@ -34,6 +36,65 @@ def test_violations_echo_values_as_java_prints_them_and_never_a_sensitive_one() 
         "Value at 'secret' failed to satisfy constraint: Member must be good",
     ]
     assert all(x.kind == "constraint" for x in out)
+
+
+# Java 25's Double.toString on each double (given by its bits): plain from 10^-3 to below 10^7
+# with a digit after the point, else d.ddE-n; the fewest digits that read back, two rather than
+# one when two are closer (4.9E-324, not 5.0E-324).
+JAVA_DOUBLES = [
+    ("0000000000000000", "0.0"),
+    ("8000000000000000", "-0.0"),
+    ("7ff8000000000000", "NaN"),
+    ("7ff0000000000000", "Infinity"),
+    ("fff0000000000000", "-Infinity"),
+    ("3f50624dd2f1a9fc", "0.001"),
+    ("3f50624dd2f1a9fb", "9.999999999999998E-4"),
+    ("3f50624dd2f1a9fd", "0.0010000000000000002"),
+    ("416312d000000000", "1.0E7"),
+    ("416312cfffffffff", "9999999.999999998"),
+    ("3f1a36e2eb1c432d", "1.0E-4"),
+    ("3eae32f0ee144531", "9.0E-7"),
+    ("0000000000000001", "4.9E-324"),
+    ("0000000000000002", "9.9E-324"),
+    ("0010000000000000", "2.2250738585072014E-308"),
+    ("7fefffffffffffff", "1.7976931348623157E308"),
+    ("3ff0000000000000", "1.0"),
+    ("4059000000000000", "100.0"),
+    ("3fb999999999999a", "0.1"),
+    ("3fd3333333333334", "0.30000000000000004"),
+    ("3fd5555555555555", "0.3333333333333333"),
+    ("3f60624dd2f1a9fc", "0.002"),
+    ("44b52d02c7e14af6", "1.0E23"),
+    ("419d6f3454000000", "1.23456789E8"),
+    ("bde49da7e361ce4c", "-1.5E-10"),
+    ("4011666666666666", "4.35"),
+    ("4341c37937e08000", "1.0E16"),
+    ("41678c29dccccccd", "1.23456789E7"),
+    ("3f5426fe718a86d7", "0.00123"),
+    ("c16312cfe0000000", "-9999999.0"),
+    ("43e0000000000000", "9.223372036854776E18"),
+    ("f2a74de452e6b438", "-1.989032661366619E244"),
+    ("36f675cc81e74ef5", "6.294675241195386E-44"),
+    ("bf10fed176ed3b8b", "-6.483224363516679E-5"),
+    ("c0f2b09d7e0ef18f", "-76553.84327597007"),
+    ("3f46f0068db8bac7", "7.0E-4"),
+]
+
+
+@pytest.mark.parametrize(("bits", "java"), JAVA_DOUBLES)
+def test_doubles_are_echoed_as_javas_double_to_string(bits: str, java: str) -> None:
+    value = struct.unpack(">d", bytes.fromhex(bits))[0]
+    assert v.show(value) == java
+    out: list[v.Violation] = []
+    v.violation(out, "n", value, "Member must be good", False)
+    assert out[0].message == f"Value '{java}' at 'n' failed to satisfy constraint: Member must be good"
+    assert java_number(value) == java  # a bound in AWS's phrase is printed the same way
+
+
+def test_a_collection_of_doubles_is_echoed_as_java_holds_it() -> None:
+    assert v.show(v.numbers_shown([1, 2.5, 9e-07, "NaN"])) == "[1.0, 2.5, 9.0E-7, NaN]"
+    assert v.show(v.numbers_shown({"a": 3, "b": 1e21})) == "{a=3.0, b=1.0E21}"
+    assert v.show([1, True, 1.0]) == "[1, true, 1.0]"  # whole numbers of other shapes stay whole
 
 
 def test_an_echo_is_cut_at_its_limit_however_large_or_deep_the_value() -> None:

@@ -124,7 +124,7 @@ def test_every_key_takes_effect(project: Path) -> None:
     )
     result = run(cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "src/: 1 package written (stock, 33 files)\n"
+    assert result.stdout == "src/: 1 package written (stock, 34 files)\n"
     written = files(project / "src" / "stock")
     assert "openapi.yaml" in written and "types.d.ts" not in written and not any(n.startswith("schemas/") for n in written)
     assert "server.py" not in written and "server_auth.py" not in written and "client.py" not in written
@@ -142,7 +142,7 @@ def test_every_key_takes_effect(project: Path) -> None:
 def test_the_defaults_and_the_flags_that_override_them(project: Path) -> None:
     configure(project, "server = false\n")
     result = run(cwd=project)
-    assert result.stdout == "generated/: 1 package written (inventory_api, 39 files)\n", "defaults: specs/*.yaml into generated/"
+    assert result.stdout == "generated/: 1 package written (inventory_api, 40 files)\n", "defaults: specs/*.yaml into generated/"
     assert not (project / "generated" / PACKAGE / "server.py").exists()
     result = run("--server", "--no-client", "--exports", "typescript,jsonschema", "--out", "other", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -163,7 +163,7 @@ def test_found_from_a_folder_below_and_the_output_is_the_same(project: Path) -> 
     below = project / "specs"
     result = run("check", cwd=below)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "../bindings/: 1 package up to date (inventory_api, 41 files)\n"
+    assert result.stdout == "../bindings/: 1 package up to date (inventory_api, 42 files)\n"
     header = (project / "bindings" / PACKAGE / "models.py").read_text(encoding="utf-8").splitlines()[0]
     assert "from specs/inventory.yaml." in header, "specs are named relative to the configuration's folder"
 
@@ -174,7 +174,7 @@ def test_specs_flag_overrides_the_configured_specs(project: Path, tmp_path: Path
     (project / "api" / "stock.yaml").write_text(SPEC.read_text(encoding="utf-8").replace("package: inventory_api", "package: stock_api"), encoding="utf-8")
     result = run("--specs", "api", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "generated/: 1 package written (stock_api, 41 files)\n"
+    assert result.stdout == "generated/: 1 package written (stock_api, 42 files)\n"
 
 
 def test_readme_configuration_is_this_projects_own() -> None:
@@ -188,4 +188,4 @@ def test_readme_configuration_is_this_projects_own() -> None:
     assert block.text in (ROOT / "pyproject.toml").read_text(encoding="utf-8"), "the same text, comments and all"
     result = run("check", cwd=ROOT / "generator")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "../generated/: 1 package up to date (pollforjobs, 55 files)\n"
+    assert result.stdout == "../generated/: 1 package up to date (pollforjobs, 56 files)\n"

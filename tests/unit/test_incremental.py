@@ -85,9 +85,9 @@ def test_nothing_changed_rewrites_nothing_and_renders_nothing(project: Path) -> 
     before = stamps(project / "out")
     again = run("-v", cwd=project)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.splitlines() == ["out/: 2 packages up to date (inventory_api, 41 files; stock_api, 41 files)", "[]"]
+    assert again.stdout.splitlines() == ["out/: 2 packages up to date (inventory_api, 42 files; stock_api, 42 files)", "[]"]
     assert "specs/inventory.yaml: current (same inputs, files as written)" in again.stderr
-    assert "up to date by its fingerprint (41 files, nothing rendered)" in again.stderr
+    assert "up to date by its fingerprint (42 files, nothing rendered)" in again.stderr
     assert stamps(project / "out") == before
     check = run("check", cwd=project)
     assert check.returncode == 0 and check.stdout.splitlines()[-1] == "[]", "check trusts the fingerprint: no renderer imported"
@@ -102,7 +102,7 @@ def test_one_spec_changed_rebuilds_only_its_package_and_matches_a_full_generatio
     assert stale.returncode == 1
     assert "+        Stores one item." in stale.stdout and "inventory_api/" not in stale.stdout
     result = run("-v", cwd=project)
-    assert result.stdout.splitlines()[0] == "out/: 1 package written (stock_api, 41 files); 1 package up to date (inventory_api, 41 files)"
+    assert result.stdout.splitlines()[0] == "out/: 1 package written (stock_api, 42 files); 1 package up to date (inventory_api, 42 files)"
     assert "specs/stock.yaml: to build (changed since it was generated: spec)" in result.stderr
     assert stamps(project / "out" / "inventory_api") == before, "the other package is not rewritten"
     assert read_tree(project / "out") == full_generation(project, tmp_path / "full", monkeypatch)
@@ -131,7 +131,7 @@ def test_a_template_change_rebuilds_every_package(project: Path, tmp_path: Path)
     template = generator / "templates" / "package" / "errors.py.j2"
     template.write_text(template.read_text(encoding="utf-8") + "# a template change\n", encoding="utf-8")
     result = run("-v", cwd=project, generator=generator)
-    assert result.stdout.splitlines()[0] == "out/: 2 packages written (inventory_api, 41 files; stock_api, 41 files)"
+    assert result.stdout.splitlines()[0] == "out/: 2 packages written (inventory_api, 42 files; stock_api, 42 files)"
     assert "specs/inventory.yaml: to build (changed since it was generated: generator)" in result.stderr
     assert (project / "out" / "inventory_api" / "errors.py").read_text(encoding="utf-8").endswith("# a template change\n")
 
@@ -144,7 +144,7 @@ def test_the_generator_version_changed_rebuilds_every_package(project: Path, tmp
     init.write_text(init.read_text(encoding="utf-8").replace('VERSION = "0.1.0"', 'VERSION = "0.1.1"'), encoding="utf-8")
     result = run("-v", cwd=project, generator=generator)
     assert "specs/stock.yaml: to build (changed since it was generated: generator)" in result.stderr
-    assert result.stdout.splitlines()[0] == "out/: 2 packages written (inventory_api, 41 files; stock_api, 41 files)"
+    assert result.stdout.splitlines()[0] == "out/: 2 packages written (inventory_api, 42 files; stock_api, 42 files)"
     marker = json.loads((project / "out" / "stock_api" / ".generated.json").read_text(encoding="utf-8"))
     assert marker["inputs"]["generator"]["version"] == "0.1.1"
     after = read_tree(project / "out")
@@ -162,7 +162,7 @@ def test_a_stale_package_to_remove_is_not_a_no_op(project: Path) -> None:
     assert run(cwd=project).returncode == 0
     (project / "specs" / "stock.yaml").unlink()
     result = run(cwd=project)
-    assert result.stdout.splitlines()[0] == "out/: 1 package up to date (inventory_api, 41 files); 1 stale package removed (stock_api)"
+    assert result.stdout.splitlines()[0] == "out/: 1 package up to date (inventory_api, 42 files); 1 stale package removed (stock_api)"
     assert not (project / "out" / "stock_api").exists()
 
 
@@ -197,18 +197,18 @@ def test_progress_is_a_line_per_stage_and_package_on_a_terminal_and_plain_otherw
     # The models stage starts (in the second process, generator/worker.py) before the templates
     # and ends after black: what is left of it then is the wait for that process.
     assert stages == ["load and check", "models", "templates", "exports", "black", "models (the rest of the wait)"]
-    assert "out/inventory_api: written (41 files)" in lines and "out/stock_api: written (41 files)" in lines
+    assert "out/inventory_api: written (42 files)" in lines and "out/stock_api: written (42 files)" in lines
     assert any(line.startswith("out: write ") and line.endswith(" s") for line in lines)
-    assert lines[-1] == "out/: 2 packages written (inventory_api, 41 files; stock_api, 41 files)"
+    assert lines[-1] == "out/: 2 packages written (inventory_api, 42 files; stock_api, 42 files)"
     assert "\x1b" not in on_terminal.stdout, "plain text, no terminal control"
     piped = subprocess.run([sys.executable, "-m", "generator", "--no-server"], cwd=project, capture_output=True, text=True)
-    assert piped.stderr == "" and piped.stdout == "out/: 2 packages written (inventory_api, 39 files; stock_api, 39 files)\n"
+    assert piped.stderr == "" and piped.stdout == "out/: 2 packages written (inventory_api, 40 files; stock_api, 40 files)\n"
     quiet = subprocess.run(["script", "-qec", f"{command} --quiet --server", "/dev/null"], cwd=project, capture_output=True, text=True)
     assert quiet.returncode == 0 and quiet.stdout == "", "--quiet: nothing, even on a terminal"
     verbose = subprocess.run([sys.executable, "-m", "generator", "--verbose"], cwd=project, capture_output=True, text=True)
     assert verbose.stderr.splitlines() == [
         "specs/inventory.yaml: current (same inputs, files as written)",
         "specs/stock.yaml: current (same inputs, files as written)",
-        "out/inventory_api: up to date by its fingerprint (41 files, nothing rendered)",
-        "out/stock_api: up to date by its fingerprint (41 files, nothing rendered)",
+        "out/inventory_api: up to date by its fingerprint (42 files, nothing rendered)",
+        "out/stock_api: up to date by its fingerprint (42 files, nothing rendered)",
     ]

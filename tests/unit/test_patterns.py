@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Any
 
 import pydantic
 import pytest
@@ -23,6 +23,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator.kinds import PATTERN_KEYWORD, kind_named, kind_of
 from generator.patterns import Pattern, PatternError, translate
 
 from ..conftest import ROOT, SPEC
@@ -95,7 +96,15 @@ REJECTIONS = [
     (r"\p{Greek}", r"character property \p{Greek} is not supported"),
     (r"\p{L", r"escape \p{ needs a closing '}'"),
     (r"[\b]", r"escape \b is not supported"),
-    ("(?=a)(a+)+b", "and it uses lookarounds or back-references, which no linear-time engine runs"),
+    # A catastrophic repeat with lookarounds no split into linear-time patterns removes: one
+    # after the start, a negative one, a `$` before a lookahead's end, a lookaround or a
+    # back-reference in a part.
+    ("(a+)+(?=b)b", "and it uses lookarounds or back-references, which no linear-time engine runs"),
+    ("(?!b)(a+)+b", "and it uses lookarounds or back-references, which no linear-time engine runs"),
+    ("(?=a$|b)(a+)+", "and it uses lookarounds or back-references, which no linear-time engine runs"),
+    ("(?=a$b)(a+)+", "and it uses lookarounds or back-references, which no linear-time engine runs"),
+    ("(?=(?!b)a)(a+)+", "and it uses lookarounds or back-references, which no linear-time engine runs"),
+    (r"(?=a)(a+)+\1", "and it uses lookarounds or back-references, which no linear-time engine runs"),
     (r"\x4", "needs 2 hex digits"),
     (r"\u12G4", "needs 4 hex digits"),
     (r"\x{110000}", "1 to 6 hex digits"),
@@ -192,9 +201,12 @@ def test_every_pattern_in_the_spec_translates() -> None:
 @cache
 def rust(pattern: Pattern) -> pydantic.TypeAdapter[str]:
     """What the models check: pydantic-core's engine, or for a pattern with lookarounds or
-    back-references the validators' Python pattern (templates/runtime/validation.py)."""
+    back-references the validators' Python pattern (templates/runtime/validation.py); a
+    pattern split into several for pydantic-core's engine, all of them."""
     if pattern.backtracking:
         return pydantic.TypeAdapter(Annotated[str, pydantic.AfterValidator(matching(pattern.python))])
+    if pattern.conjuncts:
+        return pydantic.TypeAdapter(Annotated[str, pydantic.AfterValidator(LinearPattern(*pattern.linear_forms).matched)])
     return pydantic.TypeAdapter(Annotated[str, pydantic.StringConstraints(pattern=pattern.rust)])
 
 
@@ -312,6 +324,47 @@ ASCII_CASES = [
 ]
 
 
+# Partner Central Selling's two patterns, and Java 25's `Pattern.matches` on values for them
+# (`.{1,80}` counts code points: an emoji is one; a final line terminator passes the lookahead
+# but not the rest).
+PCS_EMAIL = "(?=.{1,80}$)[a-zA-Z0-9.!#$%&'*+/=?^_{|}~-]+@[a-zA-Z0-9-]+(?:.[a-zA-Z0-9-]+)*"
+PCS_URL = "(?=.{4,255}$)((http|https)://)??(www[.])??([a-zA-Z0-9]|-)+?([.][a-zA-Z0-9(-|/|=|?)??]+?)+?"
+PCS_EMAIL_VERDICTS = [
+    ("a@b", True),
+    ("john.doe+x@example.com", True),
+    ("", False),
+    ("a@", False),
+    ("@b", False),
+    ("a" * 70 + "@" + "b" * 9, True),
+    ("a" * 70 + "@" + "b" * 10, False),
+    ("a@b\n", False),
+    ("a@b\r\n", False),
+    ("a@b.c", True),
+    ("a@b..c", False),
+    ("a@b c", True),
+    ("a@b\u00e9", False),
+    ("a@b\u00e9c", True),
+    ("a@b" + "\U0001f600c" * 38 + "c", True),
+    ("a@b" + "\U0001f600c" * 39, False),
+    ("a@b\nc", False),
+    ("a@b.c.", False),
+]
+PCS_URL_VERDICTS = [
+    ("example.com", True),
+    ("https://www.example.com", True),
+    ("a.b", False),
+    ("ab.c", True),
+    ("http://x", False),
+    ("x" * 250 + ".com", True),
+    ("x" * 252 + ".com", False),
+    ("example.com/path", True),
+    ("ex-ample.c=m?", True),
+    ("example", False),
+    ("example.com\n", False),
+    ("ftp://example.com", False),
+    ("www.-.-", True),
+]
+
 # Java 25's `Pattern.matches` on each: word boundaries inside repeats that may backtrack
 # catastrophically (SageMaker's IP address patterns; the linear engine runs them with its own
 # ASCII `\b`), and zero-width assertions under a repeat (SageMaker's `${1,128}`: Java repeats
@@ -385,6 +438,24 @@ JAVA_VERDICTS = [
     (r"a\Z{3}", "a\n", False),
     (r"a\B{0}b", "ab", True),
     (r"ab\B{1,}c", "abc", True),
+    # Catastrophic repeats behind leading lookaheads (Partner Central Selling's two, then more
+    # forms): the lookaheads' bodies and the rest are patterns the linear engine runs together.
+    *[(PCS_EMAIL, value, expected) for value, expected in PCS_EMAIL_VERDICTS],
+    *[(PCS_URL, value, expected) for value, expected in PCS_URL_VERDICTS],
+    ("^(?=[a-c])(?=.{2,4}$)(a|b|ab)+", "ab", True),
+    ("^(?=[a-c])(?=.{2,4}$)(a|b|ab)+", "ba", True),
+    ("^(?=[a-c])(?=.{2,4}$)(a|b|ab)+", "a", False),
+    ("^(?=[a-c])(?=.{2,4}$)(a|b|ab)+", "ababa", False),
+    ("^(?=[a-c])(?=.{2,4}$)(a|b|ab)+", "abab", True),
+    ("(?=a)(a|b|ab)+", "bab", False),
+    ("(?=a)(a|b|ab)+", "abab", True),
+    ("(?=[a-z]+$)(x|y|xy)*", "xyx", True),
+    ("(?=[a-z]+$)(x|y|xy)*", "", False),
+    ("(?=[a-z]+$)(x|y|xy)*", "xy\n", False),
+    (r"(?=.*\d)(\w|\d)+", "abc1", True),
+    (r"(?=.*\d)(\w|\d)+", "abc", False),
+    ("(?=(?i)AB)(a|b|ab)+", "ab", True),
+    ("(?=(?i)AB)(a|b|ab)+", "ba", False),
 ]
 
 
@@ -400,7 +471,7 @@ def test_word_boundaries_alone_do_not_keep_a_catastrophic_pattern_from_the_linea
     assert "(?<" not in pattern.rust and "(?-u:\\b)" in pattern.rust
     assert LinearPattern(pattern.rust).fullmatch("10.0.0.1") and LinearPattern(pattern.rust).fullmatch("10.0.0.1.") is None
     with pytest.raises(PatternError, match="lookarounds or back-references"):
-        translate(r"(?=1)((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b)+")
+        translate(r"(?!1)((25[0-5]|(2[0-4]|1\d|[1-9]|)\d)\.?\b)+")
 
 
 def test_a_repeated_assertion_repeated_again_is_refused() -> None:
@@ -493,7 +564,7 @@ def test_any_source_is_translated_or_refused_with_pattern_error(source: str) -> 
     re.compile(pattern.json_schema)
     rust(pattern)
     if pattern.linear:
-        LinearPattern(pattern.rust)
+        LinearPattern(*pattern.linear_forms)
 
 
 @pytest.mark.parametrize("source", LINEAR)
@@ -536,6 +607,55 @@ def test_a_hostile_value_costs_linear_time_on_a_catastrophic_pattern() -> None:
     for size in (30, 1_000, 200_000):
         assert engine.fullmatch("a" * size + "!") is None
         assert engine.fullmatch("a" * size) is not None
+
+
+@pytest.mark.parametrize("source", [PCS_EMAIL, PCS_URL])
+def test_a_catastrophic_repeat_behind_a_leading_lookahead_is_checked_as_a_conjunction(source: str) -> None:
+    """`(?=.{1,80}$)R` at the start of a whole-value pattern: the value's start matches the
+    lookahead's body and the whole value matches R. Each is a pattern the linear-time engine
+    runs; the JSON Schema form and AWS's message keep the lookahead as written."""
+    pattern = translate(source)
+    assert pattern.linear and not pattern.backtracking and len(pattern.linear_forms) == 2
+    assert "(?=" not in "".join(pattern.linear_forms)
+    assert pattern.source == source and pattern.json_schema == f"^(?:{pattern.body})(?![\\s\\S])" and pattern.body.startswith("(?=")
+    common = {"name": "Checked", "kind": "string", "documentation": "", "sensitive": False, "deprecated": None}
+    shape = kind_named("string").build("Checked", {"type": "string", "pattern": source}, common, {})
+    assert f"Member must satisfy regular expression pattern: {source}" in [c.phrase for c in shape.constraints]
+    schema: dict[str, Any] = {}
+    kind_of(shape).json_schema(shape, schema, export=True)
+    assert schema["pattern"] == pattern.json_schema
+    schema = {}
+    kind_of(shape).json_schema(shape, schema, export=False)
+    # The models' check (templates/datamodel) and the validators' constant, as generated.
+    model_check = eval(schema[PATTERN_KEYWORD]["check"], {"LinearPattern": LinearPattern})
+    (constant,) = kind_of(shape).validator_constants(shape)
+    validators_pattern = eval(constant.split(": Final = ", 1)[1], {"LinearPattern": LinearPattern})
+    verdicts = PCS_EMAIL_VERDICTS if source == PCS_EMAIL else PCS_URL_VERDICTS
+    for value, expected in verdicts:
+        assert (validators_pattern.fullmatch(value) is not None) == expected, value
+        try:
+            model_check(value)
+            assert expected, value
+        except ValueError:
+            assert not expected, value
+
+
+def test_a_near_miss_behind_a_length_lookahead_is_refused_in_linear_time() -> None:
+    """Within the lookahead's length, `a@` + `b` * 70 + `!` makes the rest of the email pattern
+    try every split of the run (its `.` matches a `b`): about 2^70 paths for Python's re or
+    Java. The URL pattern's `.` + class rounds (the class `(-|` holds `.`) split `.a` * 120 the
+    same way. The linear engine reads each value once; no clock is read: the test would not
+    end if it backtracked."""
+    for source, near_miss, hit in (
+        (PCS_EMAIL, "a@" + "b" * 70 + "!", "a@" + "b" * 70 + ".c"),
+        (PCS_URL, "x" + ".a" * 120 + " ", "x" + ".a" * 120),
+    ):
+        pattern = translate(source)
+        engine = LinearPattern(*pattern.linear_forms)
+        assert engine.fullmatch(near_miss) is None
+        assert engine.fullmatch(hit) is not None
+        with pytest.raises(pydantic.ValidationError):
+            rust(pattern).validate_python(near_miss)
 
 
 def test_accepted_random_sources_compile_in_ecmascript_unicode_mode() -> None:

@@ -78,9 +78,9 @@ def test_a_change_regenerates_and_a_broken_spec_is_reported_while_it_keeps_watch
     client = project / "bindings" / "inventory_api" / "client.py"
     watcher = Watcher(project)
     try:
-        assert "bindings/: 1 package written (inventory_api, 41 files)" in watcher.until("bindings/")
+        assert "bindings/: 1 package written (inventory_api, 42 files)" in watcher.until("bindings/")
         edit(spec, "Stores an item.", "Stores one item.")
-        assert "bindings/: 1 package written (inventory_api, 41 files)" in watcher.until("bindings/")
+        assert "bindings/: 1 package written (inventory_api, 42 files)" in watcher.until("bindings/")
         assert "Stores one item." in client.read_text(encoding="utf-8")
 
         before = client.read_text(encoding="utf-8")
@@ -114,12 +114,12 @@ def test_a_new_spec_a_glob_matches_and_a_template_change_regenerate(project: Pat
         second = project / "specs" / "stock.yaml"
         second.write_text(SPEC.read_text(encoding="utf-8").replace("package: inventory_api", "package: stock_api"), encoding="utf-8")
         lines = watcher.until("bindings/:")
-        assert "bindings/: 1 package written (stock_api, 41 files); 1 package up to date (inventory_api, 41 files)" in lines
+        assert "bindings/: 1 package written (stock_api, 42 files); 1 package up to date (inventory_api, 42 files)" in lines
 
         template = copy / "templates" / "package" / "errors.py.j2"
         template.write_text(template.read_text(encoding="utf-8") + "# edited while watched\n", encoding="utf-8")
         lines = watcher.until("bindings/:")
-        assert "bindings/: 2 packages written (inventory_api, 41 files; stock_api, 41 files)" in lines
+        assert "bindings/: 2 packages written (inventory_api, 42 files; stock_api, 42 files)" in lines
         for package in ("inventory_api", "stock_api"):
             assert (project / "bindings" / package / "errors.py").read_text(encoding="utf-8").endswith("# edited while watched\n")
     finally:
@@ -139,7 +139,7 @@ def test_a_broken_configuration_is_reported_and_watched(project: Path) -> None:
         assert "pyproject.toml:4:1: error: unknown key 'exprots' in [tool.aws-binding-generator]; did you mean 'exports'?" in watcher.until("nothing was written")
         edit(pyproject, "exprots = []", "exports = []")
         lines = watcher.until("bindings/:")
-        assert "bindings/: 1 package written (inventory_api, 35 files)" in lines, "no exports any more"
+        assert "bindings/: 1 package written (inventory_api, 36 files)" in lines, "no exports any more"
     finally:
         code, output = watcher.stop()
     assert code == 0, output

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,6 +20,7 @@ from .validators import (
     blob_bytes,
     blob_text,
     exactly_one_member,
+    present_document,
     timestamp_value,
     timestamp_wire,
 )
@@ -55,7 +57,7 @@ BinList = TypeAliasType("BinList", Annotated[list[Bin], Field(max_length=4, min_
 Count = TypeAliasType("Count", Annotated[int, Field(ge=0, le=1000)])
 
 
-Extra = TypeAliasType("Extra", Any)
+Extra = TypeAliasType("Extra", Annotated[Any, AfterValidator(present_document)])
 """
 Anything else the caller keeps with the item.
 """

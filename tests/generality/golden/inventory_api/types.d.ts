@@ -72,9 +72,9 @@ export type ErrorMessage = string;
 /**
  * Anything else the caller keeps with the item.
  *
- * A document: any JSON value.
+ * A document: any JSON value; the value itself is not null (values inside it may be).
  */
-export type Extra = null | boolean | number | string | Extra[] | { [key: string]: Extra };
+export type Extra = boolean | number | string | (Extra | null)[] | { [key: string]: Extra | null };
 
 export type Flag = boolean;
 

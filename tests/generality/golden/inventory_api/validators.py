@@ -31,6 +31,7 @@ from ._runtime.validation import (
     not_one_member,
     null,
     number,
+    present_document,
     timestamp_value,
     timestamp_wire,
     validator_for,
@@ -50,6 +51,7 @@ __all__ = [
     "check_request",
     "exactly_one_member",
     "format_message",
+    "present_document",
     "timestamp_value",
     "timestamp_wire",
     "validate_list_items_request",
@@ -245,7 +247,7 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
             violation(
                 out,
                 prefix + "weight",
-                v,
+                float(v),
                 "Member must have value greater than or equal to 0",
                 False,
             )

@@ -143,12 +143,16 @@ class FloatKind(ScalarKind):
         return [f"Value: {value_range(shape.minimum, shape.maximum)}.", *notes]
 
     def broken(self, constraint: Constraint, var: str) -> str:
-        # Negated, so that NaN breaks every bound; float() reads the wire's "NaN" texts too.
+        # Negated, so that NaN breaks every bound; double_value reads the wire's "NaN" texts
+        # too, and an integer too large for a double as the infinity Java reads.
         if constraint.kind == "max_value":
-            return f"not float({var}) <= {lit(constraint.value)}"
+            return f"not double_value({var}) <= {lit(constraint.value)}"
         if constraint.kind == "min_value":
-            return f"not float({var}) >= {lit(constraint.value)}"
+            return f"not double_value({var}) >= {lit(constraint.value)}"
         return super().broken(constraint, var)
+
+    def validator_runtime(self, shape: FloatShape) -> set[str]:
+        return {"double_value"} if shape.constraints else set()
 
     def type_test(self, shape: NumberShape, var: str, calls: Calls) -> str:
         return number_test(var, calls)
@@ -171,4 +175,4 @@ def number_test(var: str, calls: Calls) -> str:
 def number_value_lines(kind: ScalarKind, shape: Any, path: str, sensitive: bool, calls: Calls) -> list[str]:
     reading = calls("number", "out", path, "v", lit(shape.expected))
     # Echoed as the double AWS holds (`3` reads `3.0`), as in Java's message.
-    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls, "float(v)")
+    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls, calls("double_value", "v"))

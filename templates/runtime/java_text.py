@@ -83,12 +83,21 @@ def java_double(value: float) -> str:
     return f"{sign}{digits[:point].ljust(point, '0')}.{digits[point:] or '0'}"
 
 
+def double_value(value: float | str) -> float:
+    """A JSON number (or NON_FINITE_TEXTS' text) as Java reads it into a double: an integer
+    too large for one is an infinity, where float() raises OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:  # only an int overflows
+        return math.inf if int(value) > 0 else -math.inf
+
+
 def numbers_shown(value: Any) -> Any:
     """A list or map of float or double values as AWS shows it: each number a double, so a
     whole number reads `1.0` as Java holds it."""
 
     def one(item: Any) -> Any:
-        return float(item) if type(item) is int else item
+        return double_value(item) if type(item) is int else item
 
     if type(value) is dict:
         return {key: one(item) for key, item in value.items()}

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from .java_text import double_value
 from .validation import MAX_NESTING, NON_FINITE_TEXTS
 
 _E = TypeVar("_E", bound=Enum)
@@ -53,7 +54,7 @@ def as_number(value: Any, path: str) -> float:
     """A number, or NaN or an infinity as AWS JSON writes them ("NaN", "Infinity",
     "-Infinity")."""
     if type(value) in (int, float) or (type(value) is str and value in NON_FINITE_TEXTS):
-        return float(value)
+        return double_value(value)
     raise ResponseFormatError(path, "a number")
 
 

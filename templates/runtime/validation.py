@@ -17,6 +17,7 @@ from typing import Any, Final, TypeVar
 
 # Re-exported (but `show`): the generated validators import every helper from this module.
 from .java_text import MAX_ECHOED_CHARS as MAX_ECHOED_CHARS  # noqa: PLC0414
+from .java_text import double_value as double_value  # noqa: PLC0414
 from .java_text import numbers_shown as numbers_shown  # noqa: PLC0414
 from .java_text import show
 from .patterns import LinearPattern as LinearPattern  # noqa: PLC0414
@@ -187,7 +188,7 @@ def number(out: list[Violation], path: str, value: Any, expected: str) -> float 
     """`value` as a number (float, NaN and the infinities included), or None (reported) when
     it is not one."""
     if is_number(value):
-        return float(value)
+        return double_value(value)
     wrong_type(out, path, value, expected)
     return None
 

@@ -106,6 +106,25 @@ def test_the_spec_keeps_the_fractional_bounds(spec: Path) -> None:
             {"ratio": 1e-05},
             [f"Value '1.0E-5' at 'ratio' {FAILED} greater than or equal to 0.25"],
         ),
+        # An integer too large for a double is the infinity Java reads (float() would raise).
+        (
+            {"ratio": 10**400},
+            [f"Value 'Infinity' at 'ratio' {FAILED} less than or equal to 2.5"],
+        ),
+        (
+            {"ratio": -(10**400)},
+            [f"Value '-Infinity' at 'ratio' {FAILED} greater than or equal to 0.25"],
+        ),
+        (
+            {"ratios": [1, 10**400]},
+            [
+                (
+                    "Value '[1.0, Infinity]' at 'ratios' failed to satisfy constraint: Member must satisfy"
+                    " constraint: [Member must have value less than or equal to 2.5, Member must have"
+                    " value greater than or equal to 0.25]"
+                )
+            ],
+        ),
         (
             {"ratios": [1, 3]},
             [

@@ -216,3 +216,16 @@ def test_an_operation_is_named_unless_it_is_the_only_one() -> None:
         v.validator_for({"A": one, "B": one}, None)
     with pytest.raises(ValueError, match=r"unknown operation 'C'; expected one of \['A'\]"):
         v.validator_for({"A": one}, "C")
+
+
+@pytest.mark.parametrize(("number", "read"), [(10**400, math.inf), (-(10**400), -math.inf), (2**53 + 1, 2.0**53), ("NaN", math.nan), (3, 3.0)])
+def test_a_number_is_read_as_java_reads_a_double(number: int | str, read: float) -> None:
+    """An integer too large for a double reads as an infinity, as Java's parser reads it
+    (float() raises OverflowError); the validators and the client's reader both use this."""
+    from runtime.reader import as_number
+
+    for value in (v.double_value(number), as_number(number, "path")):
+        assert value == read or (math.isnan(read) and math.isnan(value))
+    out: list[v.Violation] = []
+    assert v.number(out, "p", number, "a number") == read or math.isnan(read)
+    assert out == []

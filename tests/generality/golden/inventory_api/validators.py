@@ -22,6 +22,7 @@ from ._runtime.validation import (
     blob_text,
     blobs_shown,
     byte_buffer,
+    double_value,
     exactly_one_member,
     format_message,
     is_epoch_seconds,
@@ -243,11 +244,11 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
     if v is not None:
         if not is_number(v):
             v = number(out, prefix + "weight", v, "a number")
-        if v is not None and not float(v) >= 0:
+        if v is not None and not double_value(v) >= 0:
             violation(
                 out,
                 prefix + "weight",
-                float(v),
+                double_value(v),
                 "Member must have value greater than or equal to 0",
                 False,
             )

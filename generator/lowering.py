@@ -48,13 +48,12 @@ def validators_module(service: Service) -> Module:
             functions.append(checker)
     constants = [line for shape in service.shapes for line in kind_of(shape).validator_constants(shape)]
     imports = {module for shape in service.shapes for module in kind_of(shape).validator_imports(shape)}
-    helpers = {name for shape in service.shapes for name in kind_of(shape).validator_runtime(shape)}
     offered = {*VALIDATION_EXPORTS, *(name for shape in service.shapes for name in kind_of(shape).shape_runtime_exports(shape))}
     own = {"check_request", "validate_request", "validate_response"}
     own |= {f"validate_{op.method_name}_{part}" for op in service.operations for part in ("request", "response")}
     return Module(
         imports=tuple(sorted(imports)),
-        runtime=_names(calls.names | offered | set(VALIDATION_USED) | helpers),
+        runtime=_names(calls.names | offered | set(VALIDATION_USED)),
         exports=_names(offered | own),
         constants=tuple(constants),
         functions=tuple(functions),

@@ -118,10 +118,6 @@ class Kind:
     def validator_imports(self, shape: Any) -> set[str]:
         return set()
 
-    def validator_runtime(self, shape: Any) -> set[str]:
-        """Runtime helpers its `broken` tests call (they are written without `calls`)."""
-        return set()
-
     def broken(self, constraint: Constraint, var: str) -> str:
         return _BROKEN[constraint.kind].format(var=var, value=lit(constraint.value))
 

@@ -12,8 +12,9 @@ from ..pycode import Calls
 from .base import DOCUMENT_KEYWORD, RawShape, ScalarKind, add_description, required_or_present
 
 DOCUMENT_NOTE = "A document: any JSON value; the value itself is not null (values inside it may be)."
-# Every JSON type but null; an optional member or a sparse item adds null as for any shape.
-_NOT_NULL = ["array", "boolean", "number", "object", "string"]
+# Every JSON value but null (as `not`: ajv's strict mode and Spectral refuse a list of types
+# without `items`); an optional member or a sparse item adds null as for any shape.
+_NOT_NULL = {"type": "null"}
 
 
 class DocumentKind(ScalarKind):
@@ -25,7 +26,7 @@ class DocumentKind(ScalarKind):
 
     def json_schema(self, shape: DocumentShape, schema: dict[str, Any], *, export: bool) -> None:
         if export:
-            schema["type"] = list(_NOT_NULL)
+            schema["not"] = dict(_NOT_NULL)
             add_description(schema, DOCUMENT_NOTE)
         else:
             schema[DOCUMENT_KEYWORD] = True

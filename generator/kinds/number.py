@@ -151,8 +151,10 @@ class FloatKind(ScalarKind):
             return f"not double_value({var}) >= {lit(constraint.value)}"
         return super().broken(constraint, var)
 
-    def validator_runtime(self, shape: FloatShape) -> set[str]:
-        return {"double_value"} if shape.constraints else set()
+    def item_branches(self, shape: FloatShape, var: str, path: str, nested_path: str, flag: str, calls: Calls) -> list[str]:
+        if shape.constraints:
+            calls.names.add("double_value")  # the bounds' tests (`broken`) call it
+        return super().item_branches(shape, var, path, nested_path, flag, calls)
 
     def type_test(self, shape: NumberShape, var: str, calls: Calls) -> str:
         return number_test(var, calls)
@@ -175,4 +177,5 @@ def number_test(var: str, calls: Calls) -> str:
 def number_value_lines(kind: ScalarKind, shape: Any, path: str, sensitive: bool, calls: Calls) -> list[str]:
     reading = calls("number", "out", path, "v", lit(shape.expected))
     # Echoed as the double AWS holds (`3` reads `3.0`), as in Java's message.
-    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls, calls("double_value", "v"))
+    shown = calls("double_value", "v") if shape.constraints else "v"  # only a constraint's message shows it
+    return coerced_value_lines(kind, shape, f"not {number_test('v', calls)}", reading, path, sensitive, calls, shown)

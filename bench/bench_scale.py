@@ -39,6 +39,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 POLLFORJOBS = ROOT / "specs" / "pollforjobs.yaml"
 DEFAULT = "pollforjobs,dynamodb,ssm,glue,sagemaker"
+# As installed code runs: with its bytecode cached (the import before each service writes the
+# generator's), whatever this shell says.
+AS_INSTALLED = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 STAGE = re.compile(r"^(?P<subject>.*): (?P<stage>[a-z() ]+) (?P<seconds>[0-9.]+) s$")
 
 
@@ -52,7 +55,7 @@ class Timing:
 def run(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], Timing]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    result = subprocess.run(command, check=False, cwd=cwd, env={**os.environ, "AWS_BINDING_GENERATOR_CACHE": "off"}, capture_output=True, text=True)
+    result = subprocess.run(command, check=False, cwd=cwd, env={**AS_INSTALLED, "AWS_BINDING_GENERATOR_CACHE": "off"}, capture_output=True, text=True)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

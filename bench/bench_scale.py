@@ -10,8 +10,9 @@ so its wall time can be less than its CPU time (the sum over both processes) whe
 core is free; datamodel-codegen is one process. Both ratios are printed: CPU (the work, the
 honest figure on a loaded machine) and wall (what a user waits). The stage times are this
 process's wall clock: 'models' is the models' start (the document, sent to the second
-process), 'models (the rest of the wait)' what was left of them after black. A service the
-generator cannot import or generate is reported as such, with its first errors, not left out.
+process), 'models (the rest of the wait)' what was left of them after the rest, and 'black'
+is black over every module, the models' included. A service the generator cannot import or
+generate is reported as such, with its first errors, not left out.
 
     python bench/bench_scale.py                        # PollForJobs, DynamoDB, SSM, Glue, SageMaker
     python bench/bench_scale.py --services kms,kinesis --runs 3

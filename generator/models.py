@@ -18,6 +18,7 @@ from .format import format_python
 from .ir import Service
 from .kinds import kind_of
 from .models_tool import generate_models
+from .progress import stage
 from .schema import BLOB_KEYWORD, DOCUMENT_KEYWORD, PATTERN_KEYWORD, TIMESTAMP_KEYWORD, model_document
 
 # The schema keywords the tool's templates (templates/datamodel/) read from a field.
@@ -35,14 +36,16 @@ def start_models(service: Service, top: str, name: str) -> Callable[[], str]:
     the run's worker when it has one (worker.py). The function returned gives the text."""
     document, aliases, template_data, key = _inputs(service)
     known = cache.lookup("models", key)
-    if known is not None:
-        return lambda: format_python(top + known, name)
-    pending = worker.submit(generate_models, document, aliases, template_data, EXTRA_KEYS)
+    pending = None if known is not None else worker.submit(generate_models, document, aliases, template_data, EXTRA_KEYS)
 
     def finish() -> str:
-        source = pending.result()
-        cache.store("models", key, source)
-        return format_python(top + source, name)
+        source = known
+        if pending is not None:
+            with stage("models (the rest of the wait)"):
+                source = pending.result()
+            cache.store("models", key, source)
+        with stage("black"):
+            return format_python(top + str(source), name)
 
     return finish
 

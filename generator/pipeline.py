@@ -75,8 +75,7 @@ def build(spec_path: Path, outputs: Outputs = EVERYTHING, package: str | None = 
     shipped: dict[str, str] = {}
     if service.local_handler is not None:
         files = _add_local_handler(service, service.local_handler, spec_path, files, shipped)
-    with stage("models (the rest of the wait)"):
-        files = dict(sorted({**files, f"{service.package}/models.py": models()}.items()))
+    files = dict(sorted({**files, f"{service.package}/models.py": models()}.items()))
     # A spec that changed while it was built gets no fingerprint: the next run builds it again.
     fresh = spec_sha256 is not None and _digest_of(spec_path) == spec_sha256
     inputs = inputs_record(spec_path, spec_sha256, shipped, outputs, package) if fresh and spec_sha256 else None

@@ -31,6 +31,15 @@ def folder() -> Path | None:
     return Path(base) / "aws-binding-generator"
 
 
+def holds_any(kind: str) -> bool:
+    """Whether the cache holds an entry of `kind` (False with the cache off)."""
+    root = folder()
+    try:
+        return root is not None and any(True for _ in os.scandir(root / kind))
+    except OSError:
+        return False
+
+
 def cached(kind: str, key: list[str], compute: Callable[[], str]) -> str:
     """`compute()`, or what it returned before for the same `kind` and `key`."""
     found = lookup(kind, key)

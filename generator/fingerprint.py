@@ -23,7 +23,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +75,8 @@ def tools_record() -> dict[str, str]:
 
 
 def _version(name: str) -> str:
+    from importlib import metadata  # here: a build's second process is forked before this is needed
+
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

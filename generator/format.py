@@ -18,7 +18,7 @@ SETTINGS = f"black {metadata.version('black')}, line length {LINE_LENGTH}, py311
 
 def format_python(source: str, name: str) -> str:
     """Black over the whole of `source`: for Python the generator did not write itself (the
-    models datamodel-code-generator writes, a spec's hand-written handler)."""
+    models datamodel-code-generator writes)."""
     return cache.cached("black", [SETTINGS, source], lambda: _black(source, name))
 
 
@@ -27,16 +27,6 @@ def format_generated(source: str, name: str) -> str:
     statements it would change (format_statements.py)."""
     # The same entry as format_python's: the output is black's, so the same for the same source.
     return cache.cached("black", [SETTINGS, source], lambda: _by_statement(source, name))
-
-
-def remember(source: str, formatted: str) -> None:
-    """Black's output for `source`, obtained elsewhere (the worker), for the cache."""
-    cache.store("black", [SETTINGS, source], formatted)
-
-
-def black_whole(source: str, name: str) -> str:
-    """format_python without the cache: for a job in the worker."""
-    return _black(source, name)
 
 
 def _by_statement(source: str, name: str) -> str:

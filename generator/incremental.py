@@ -51,9 +51,9 @@ def run(jobs: Sequence[Job], out_dir: Path, *, check: bool = False, owned_only: 
             for package, count in sorted(counts.items()):
                 reporter.line(f"{out_dir / package}: up to date by its fingerprint ({count} files, nothing rendered)")
         return Outcome(out_dir, dict(sorted(counts.items())), (), ())
-    # A models job is sure to come (no cache to answer it): the worker starts its imports now,
-    # beside this process's.
-    with worker.started(_warm_up, eager=cache.folder() is None and len(current) < len(jobs)):
+    # A models job is all but sure to come (no cache, or one that never held models, as on a
+    # machine's first run): the worker starts its imports now, beside this process's.
+    with worker.started(_warm_up, eager=len(current) < len(jobs) and not cache.holds_any("models")):
         from . import pipeline  # only now: the whole generator, for the packages that are not current
 
         by_spec = {job.spec: job for job in jobs}
@@ -70,7 +70,7 @@ def run(jobs: Sequence[Job], out_dir: Path, *, check: bool = False, owned_only: 
 
 
 def _warm_up() -> None:
-    from .models import warm_up
+    from .models_tool import warm_up
 
     warm_up()
 

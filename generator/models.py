@@ -1,46 +1,34 @@
-"""pydantic v2 models, produced by datamodel-code-generator from the model schema."""
+"""pydantic v2 models, produced by datamodel-code-generator from the model schema.
+
+The tool's run (models_tool.py) goes to the build's second process when it has one; black
+over its output runs here, where black is already loaded for the other modules, so that the
+second process only has the tool to import and run.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 import sys
-import warnings
-from collections import defaultdict
 from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
 from . import cache, worker
-from .format import black_whole, format_python, remember
-from .resources import TEMPLATE_ROOT
-
-# Overrides of datamodel-code-generator's own templates, where its defaults fall short.
-TEMPLATE_DIR = TEMPLATE_ROOT / "datamodel"
-
-from . import literals
+from .format import format_python
 from .ir import Service
 from .kinds import kind_of
+from .models_tool import generate_models
+from .progress import stage
 from .schema import BLOB_KEYWORD, DOCUMENT_KEYWORD, PATTERN_KEYWORD, TIMESTAMP_KEYWORD, model_document
 
-# What a blob alias (templates/datamodel/TypeAliasType.jinja2) uses beyond the tool's imports.
-BLOB_IMPORTS = "from pydantic import BeforeValidator, PlainSerializer\nfrom .validators import blob_bytes, blob_text\n"
-# What a timestamp alias (the same template) uses.
-TIMESTAMP_IMPORTS = "from datetime import datetime\nfrom pydantic import BeforeValidator, PlainSerializer\nfrom .validators import timestamp_value, timestamp_wire\n"
-# What an alias of a string checked with Python's `re` (the same template) uses.
-PATTERN_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import matching\n"
-# What an alias of a string checked with several linear-time patterns (the same template) uses.
-LINEAR_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import LinearPattern\n"
-# What a document alias (the same template) uses.
-DOCUMENT_IMPORTS = "from pydantic import AfterValidator\nfrom .validators import present_document\n"
-# What a union class (templates/datamodel/pydantic_v2/BaseModel.jinja2) uses.
-UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\nfrom .validators import exactly_one_member\n"
+# The schema keywords the tool's templates (templates/datamodel/) read from a field.
+EXTRA_KEYS = (BLOB_KEYWORD, TIMESTAMP_KEYWORD, PATTERN_KEYWORD, DOCUMENT_KEYWORD)
 
 
 def render_models(service: Service) -> str:
     """Python source of models.py, before the project's header and black."""
     document, aliases, template_data, key = _inputs(service)
-    return cache.cached("models", key, lambda: _generate(document, aliases, template_data))
+    return cache.cached("models", key, lambda: generate_models(document, aliases, template_data, EXTRA_KEYS))
 
 
 def start_models(service: Service, top: str, name: str) -> Callable[[], str]:
@@ -48,33 +36,18 @@ def start_models(service: Service, top: str, name: str) -> Callable[[], str]:
     the run's worker when it has one (worker.py). The function returned gives the text."""
     document, aliases, template_data, key = _inputs(service)
     known = cache.lookup("models", key)
-    if known is not None:
-        return lambda: format_python(top + known, name)
-    pending = worker.submit(_models_and_black, document, aliases, template_data, top, name)
+    pending = None if known is not None else worker.submit(generate_models, document, aliases, template_data, EXTRA_KEYS)
 
     def finish() -> str:
-        source, formatted = pending.result()
-        cache.store("models", key, source)
-        remember(top + source, formatted)
-        return formatted
+        source = known
+        if pending is not None:
+            with stage("models (the rest of the wait)"):
+                source = pending.result()
+            cache.store("models", key, source)
+        with stage("black"):
+            return format_python(top + str(source), name)
 
     return finish
-
-
-def warm_up() -> None:
-    """The worker's first task, while the spec is read: the imports of the tool and of black,
-    by a run of each on a tiny input."""
-    source = _generate(WARM_UP_DOCUMENT, {}, {})
-    black_whole(source, "warm-up")
-
-
-# A model document as model_document writes them ($defs; a document without them has no models).
-WARM_UP_DOCUMENT: dict[str, Any] = {"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string", "description": "A."}}, "required": ["a"]}}}
-
-
-def _models_and_black(document: dict[str, Any], aliases: dict[str, str], template_data: dict[str, dict[str, Any]], top: str, name: str) -> tuple[str, str]:
-    source = _generate(document, aliases, template_data)
-    return source, black_whole(top + source, name)
 
 
 def _inputs(service: Service) -> tuple[dict[str, Any], dict[str, str], dict[str, dict[str, Any]], list[str]]:
@@ -84,92 +57,8 @@ def _inputs(service: Service) -> tuple[dict[str, Any], dict[str, str], dict[str,
     document = model_document(service)
     from .fingerprint import generator_record
 
-    # The key: the tools' versions, this generator's code and templates (the options below,
-    # templates/datamodel/), and the document, aliases and template data themselves.
+    # The key: the tools' versions, this generator's code and templates (the options in
+    # models_tool.py, templates/datamodel/), and the document, aliases and template data themselves.
     tools = [f"{name} {metadata.version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]
     key = [*tools, generator_record()["source"], json.dumps([document, aliases, template_data], sort_keys=True)]
     return document, aliases, template_data, key
-
-
-def _generate(document: dict[str, Any], aliases: dict[str, str], known_data: dict[str, dict[str, Any]]) -> str:
-    import isort
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
-    from datamodel_code_generator.format import Formatter
-
-    template_data: defaultdict[str, dict[str, Any]] = defaultdict(dict, known_data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        source = generate(
-            document,
-            input_file_type=InputFileType.JsonSchema,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-            target_python_version=PythonVersion.PY_311,
-            custom_template_dir=TEMPLATE_DIR,
-            aliases=aliases,
-            extra_template_data=template_data,
-            allow_population_by_field_name=True,
-            use_annotated=True,
-            use_standard_collections=True,
-            use_union_operator=True,
-            field_constraints=True,
-            use_schema_description=True,
-            use_field_description=True,
-            use_subclass_enum=True,
-            set_default_enum_member=True,
-            use_type_alias=True,
-            skip_root_model=True,
-            keep_model_order=False,
-            use_double_quotes=True,
-            disable_timestamp=True,
-            field_extra_keys_without_x_prefix={"x-repr"},
-            field_extra_keys={BLOB_KEYWORD, TIMESTAMP_KEYWORD, PATTERN_KEYWORD, DOCUMENT_KEYWORD},
-            formatters=[Formatter.ISORT],
-        )
-    if not isinstance(source, str):
-        raise TypeError("datamodel-code-generator returned several modules; expected one")
-    # The tool escapes backslashes, triple quotes and NUL in docstrings but writes other
-    # control characters (and U+2028, ESC, ...) from spec text raw.
-    source = _drop_tool_header(source)
-    source = _add_union_checks(source, {name: data["union_members"] for name, data in known_data.items() if "union_members" in data})
-    extra_imports = "".join(
-        imports
-        for imports, used in ((BLOB_IMPORTS, "BeforeValidator(blob_bytes("), (TIMESTAMP_IMPORTS, "BeforeValidator(timestamp_value("), (PATTERN_IMPORTS, "AfterValidator(matching("), (LINEAR_IMPORTS, "AfterValidator(LinearPattern("), (DOCUMENT_IMPORTS, "AfterValidator(present_document)"), (UNION_IMPORTS, "exactly_one_member(self"))
-        if used in source
-    )
-    if extra_imports:
-        future = "from __future__ import annotations\n"
-        source = isort.code(source.replace(future, future + extra_imports, 1) if future in source else extra_imports + source, profile="black")
-    return literals.escape_nonprintable(source)
-
-
-def _add_union_checks(source: str, unions: dict[str, list[str]]) -> str:
-    """After each union class's fields, a model validator: exactly one known member is set,
-    as the generated validators require (the tool's templates have no hook for methods)."""
-    out: list[str] = []
-    current: list[str] | None = None
-    for line in source.split("\n") + ["#end"]:
-        if current is not None and line and not line.startswith((" ", ")")):
-            while out and out[-1] == "":
-                out.pop()
-            out += ["", *_union_check(current), "", ""]
-            current = None
-        match = re.match(r"class (\w+)\(BaseModel\):", line)
-        if match and match.group(1) in unions:
-            current = unions[match.group(1)]
-        out.append(line)
-    return "\n".join(out[:-1])
-
-
-def _union_check(members: list[str]) -> list[str]:
-    return [
-        '    @model_validator(mode="after")',
-        "    def _exactly_one_member(self) -> Self:",
-        f"        return exactly_one_member(self, {members!r})",
-    ]
-
-
-def _drop_tool_header(source: str) -> str:
-    lines = source.splitlines(keepends=True)
-    while lines and lines[0].startswith("#"):
-        lines.pop(0)
-    return "".join(lines).lstrip("\n")

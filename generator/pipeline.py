@@ -16,7 +16,7 @@ from .check import check_spec, meta_validator
 from .diagnostics import SpecError
 from .exports import export_files
 from .fingerprint import digest, inputs_record, text_digest
-from .format import format_generated, format_python
+from .format import format_generated
 from .ir import LocalHandler, Service
 from .load import LoadedSpec, load_spec
 from .lowering import reader_module, validators_module
@@ -75,8 +75,7 @@ def build(spec_path: Path, outputs: Outputs = EVERYTHING, package: str | None = 
     shipped: dict[str, str] = {}
     if service.local_handler is not None:
         files = _add_local_handler(service, service.local_handler, spec_path, files, shipped)
-    with stage("models (the rest of the wait)"):
-        files = dict(sorted({**files, f"{service.package}/models.py": models()}.items()))
+    files = dict(sorted({**files, f"{service.package}/models.py": models()}.items()))
     # A spec that changed while it was built gets no fingerprint: the next run builds it again.
     fresh = spec_sha256 is not None and _digest_of(spec_path) == spec_sha256
     inputs = inputs_record(spec_path, spec_sha256, shipped, outputs, package) if fresh and spec_sha256 else None
@@ -94,7 +93,7 @@ _MODULE_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path, files: dict[str, str], shipped: dict[str, str]) -> dict[str, str]:
-    """Copy the spec's hand-written handler module and its helpers into the package, as generated output."""
+    """Copy the spec's hand-written handler module and its helpers into the package, as written."""
     copies = [(handler.source, handler.module, handler.source_at, handler.module_at)]
     for helper in handler.helpers:
         copies.append((helper, PurePosixPath(helper).stem, handler.helpers_at, handler.helpers_at))
@@ -113,8 +112,9 @@ def _add_local_handler(service: Service, handler: LocalHandler, spec_path: Path,
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise SpecError([source_at.error(f"cannot read '{source}': {reason}")]) from None
         shipped[source] = text_digest(text)
-        with stage("black"):
-            files[target] = format_python(header(service) + text, target)
+        # As written, black not run: it is the spec author's code, and a copy that matches it
+        # line for line keeps tracebacks and their editor in step (the header is one line).
+        files[target] = header(service) + text
         copied[target] = source
     return dict(sorted(files.items()))
 

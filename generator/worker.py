@@ -1,15 +1,16 @@
 """A second process for the models stage, beside the rest of the build.
 
-datamodel-code-generator (its imports, its run, black over its output) is the longest stage
-and needs only the model document; the templates, exports and the rest of black need only
-the IR. So a run that builds forks a worker first: it imports the tool while this process
-loads and checks the spec, then runs the models job while this process renders the rest.
-On a machine with a second core that is wall time saved; CPU time is the same.
+datamodel-code-generator (its imports and first-run setup, then its run) is the longest stage
+and needs only the model document; the templates, exports and black need only the IR. So a
+run that builds forks a worker first: it imports the tool while this process loads and checks
+the spec, then runs the models job while this process renders the rest, and black goes over
+the models here (black is loaded here already; the worker would have to load it too). On a
+machine with a second core that is wall time saved; CPU time is the same.
 
 Jobs go over a pipe one at a time (function, arguments; pickled) and come back as the
-result or the exception. Where fork is missing (Windows), threads are running (fork would
-copy their locks), or `AWS_BINDING_GENERATOR_WORKER=off`, jobs run in this process: the same
-functions, so the same output. A worker that dies is not an error: its job is run here.
+result or the exception. Where fork is missing (Windows), one core is all this process may
+use, threads are running (fork would copy their locks), or `AWS_BINDING_GENERATOR_WORKER=off`,
+jobs run in this process: the same functions, so the same output. A worker that dies is not an error: its job is run here.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ class _Slot:
             self.worker = _fork(self.warm_up) if _can_fork() else None
             reporter = active()
             if reporter is not None and self.worker is not None:
-                reporter.why(f"models: datamodel-code-generator and black over its output run in a second process (pid {self.worker.pid})")
+                reporter.why(f"models: datamodel-code-generator runs in a second process (pid {self.worker.pid})")
         return self.worker
 
 
@@ -156,7 +157,15 @@ def started(warm_up: Callable[[], None], *, eager: bool) -> Iterator[None]:
 
 
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and os.environ.get(VARIABLE, "").lower() != "off" and threading.active_count() == 1
+    # With one core the second process saves no time and costs its own imports.
+    return hasattr(os, "fork") and os.environ.get(VARIABLE, "").lower() != "off" and threading.active_count() == 1 and _cores() > 1
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _fork(warm_up: Callable[[], None]) -> Worker | None:

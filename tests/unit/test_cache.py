@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
-
 from generator.write import read_tree
 
 from ..conftest import ROOT
@@ -21,7 +19,7 @@ SPEC = "specs/pollforjobs.yaml"
 def generate(out: Path, cache: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": cache, **env}
     command = [sys.executable, "-m", "generator", "generate", "--spec", SPEC, "--out", str(out), "-q"]
-    return subprocess.run(command, cwd=ROOT, env=environment, capture_output=True, text=True)
+    return subprocess.run(command, check=False, cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
 def entries(folder: Path) -> list[Path]:
@@ -34,8 +32,7 @@ def test_a_cached_run_is_byte_identical_to_an_uncached_one(tmp_path: Path) -> No
     assert generate(tmp_path / "filling", str(cache)).returncode == 0
     kinds = {p.relative_to(cache).parts[0] for p in entries(cache)}
     assert kinds == {"black", "models"}
-    handler = yaml.safe_load((ROOT / SPEC).read_text(encoding="utf-8"))["service"]["local_handler"]
-    formatted = len(list((ROOT / "templates" / "package").glob("*.py.j2"))) + 1 + 1 + len(handler.get("helpers", []))  # + models, the handler
+    formatted = len(list((ROOT / "templates" / "package").glob("*.py.j2"))) + 1  # + models; the spec's handler modules are copied as written
     assert len([p for p in entries(cache) if p.parts[-3] == "black"]) == formatted, "one entry per Python file black formats"
     stamps = {p: p.stat().st_mtime_ns for p in entries(cache)}
     assert generate(tmp_path / "cached", str(cache)).returncode == 0

@@ -26,7 +26,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import pipeline
+from generator import models, pipeline
 from generator.pipeline import build, generate
 from generator.write import write_tree
 
@@ -336,7 +336,8 @@ def unformatted_build(spec: Path) -> dict[str, str]:
     """The reference build for the code comparison, without black: only its AST is compared,
     and black keeps the AST by construction. Saves a second formatting per example."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline, "format_python", lambda text, name: text)
+        patch.setattr(models, "format_python", lambda text, name: text)
+        patch.setattr(pipeline, "format_generated", lambda text, name: text)
         return build(spec)[1]
 
 

@@ -17,10 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "pollforjobs.yaml"
 
 
-def generate(out: Path, *, worker: bool) -> str:
-    env = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": "off", "AWS_BINDING_GENERATOR_WORKER": "on" if worker else "off"}
+def generate(out: Path, *, worker: bool, cache: str = "off", cores: set[int] | None = None) -> str:
+    env = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": cache, "AWS_BINDING_GENERATOR_WORKER": "on" if worker else "off"}
     command = [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(out), "-v"]
-    return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stderr
+    pinned = None if cores is None else (lambda: os.sched_setaffinity(0, cores))
+    return subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True, preexec_fn=pinned).stderr
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -30,11 +31,29 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_a_generation_with_the_worker_is_byte_identical_to_one_without(tmp_path: Path) -> None:
     with_worker = generate(tmp_path / "with", worker=True)
     without = generate(tmp_path / "without", worker=False)
-    assert "run in a second process" in with_worker
+    assert "runs in a second process" in with_worker
     assert "second process" not in without
     assert tree(tmp_path / "with") == tree(tmp_path / "without")
     models = tmp_path / "with" / "pollforjobs" / "models.py"
     assert filecmp.cmp(models, ROOT / "generated" / "pollforjobs" / "models.py", shallow=False)
+
+
+def test_the_worker_starts_before_the_spec_is_read_unless_a_cache_may_answer(tmp_path: Path) -> None:
+    """With the cache off or one that never held models (a machine's first run) the tool's
+    imports start at once; with models in the cache the job is not sure to come, and with the
+    models answered from it no second process is made at all."""
+    cache = tmp_path / "cache"
+    first = generate(tmp_path / "first", worker=True, cache=str(cache)).splitlines()
+    forked = next(i for i, line in enumerate(first) if "runs in a second process" in line)
+    assert forked < next(i for i, line in enumerate(first) if "load and check" in line)
+    assert "second process" not in generate(tmp_path / "cached", worker=True, cache=str(cache))
+    assert tree(tmp_path / "cached") == tree(tmp_path / "first")
+
+
+def test_with_one_core_there_is_no_second_process(tmp_path: Path) -> None:
+    one_core = generate(tmp_path / "one", worker=True, cores={min(os.sched_getaffinity(0))})
+    assert "second process" not in one_core
+    assert tree(tmp_path / "one")["pollforjobs/models.py"] == (ROOT / "generated" / "pollforjobs" / "models.py").read_bytes()
 
 
 SCRIPT = textwrap.dedent(
@@ -72,9 +91,9 @@ def test_a_jobs_exception_is_raised_here_and_a_dead_worker_leaves_its_jobs_to_th
     assert done.stdout.splitlines() == ["raised: refused: x", "worker: True", "after its death: True", "closed: True"]
 
 
-def test_the_warm_up_runs_the_tool_and_black_to_the_end() -> None:
-    """It imports both by running them; a document the tool finds no models in raised before
-    black was reached, and the worker's suppressing of warm-up errors hid it."""
-    script = "import sys\nfrom generator.models import warm_up\nwarm_up()\nprint('black' in sys.modules)\n"
+def test_the_warm_up_runs_the_tool_to_the_end_and_loads_nothing_else() -> None:
+    """It imports the tool by running it (a document the tool finds no models in raised, and the
+    worker's suppressing of warm-up errors hid it); black and the IR side are this process's."""
+    script = "import sys\nfrom generator.models_tool import warm_up\nprint('class Warm(BaseModel)' in warm_up())\nprint(sorted(m for m in ('black', 'generator.kinds', 'generator.ir', 'generator.pipeline') if m in sys.modules))\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
-    assert result.stdout.strip() == "True"
+    assert result.stdout.splitlines() == ["True", "[]"]

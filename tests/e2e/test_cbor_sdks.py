@@ -262,3 +262,4 @@ def test_a_server_fault_outside_the_handler_is_internal_failure_and_the_server_s
     what = "the error answer could not be written" if provider == "Unwritable" else "the server failed outside the handler"
     assert failures[0].getMessage() == f"PollForJobs: {what}"
     assert failures[0].exc_info[0] is (UnicodeEncodeError if provider == "Unwritable" else InjectedFault)  # type: ignore[index]
+    logging.Formatter().format(failures[0]).encode("utf-8")  # a UTF-8 log file can hold it, traceback and all

@@ -236,7 +236,9 @@ class Application(Generic[V]):
         if isinstance(failure, (ProtocolError, ServiceError)):
             try:
                 return self._error_answer(speaker, request_id, failure)
-            except Exception:  # answered as InternalFailure below
+            except Exception as unwritable:  # answered as InternalFailure below
+                # Not chained to the refusal: a message no answer can hold may not suit a log.
+                unwritable.__suppress_context__ = True
                 self._logger.exception("%s: the error answer could not be written", name)
         else:
             self._logger.exception("%s: the server failed outside the handler", name)

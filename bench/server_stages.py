@@ -3,8 +3,8 @@
 Run: python bench/server_stages.py [--quick]   (bench/bench_server.py prints it too)
      python bench/server_stages.py --before REF [--rounds N]   (the whole calls of a git
      revision's package beside this tree's, alternated in one process: steadier than two runs)
-     python bench/server_stages.py --instructions REF   (the same whole calls counted in
-     instructions per request under valgrind: what the machine's load does not move)
+     python bench/server_stages.py --instructions REF [--every-kind]   (the same whole calls
+     counted in instructions per request under valgrind: what the machine's load does not move)
 
 Each stage is timed alone on the documented sample request and response (best of 5 runs of N
 calls, the garbage collector off, as timeit does), in CPU time (`time.process_time`, every
@@ -235,7 +235,7 @@ def run_calls(ref: str | None, kind: str, number: int) -> None:
         calls[kind]()
 
 
-def instructions(ref: str, number: int) -> None:
+def instructions(ref: str, number: int, every_kind: bool = False) -> None:
     """Instructions per request of each whole call, this tree's and `ref`'s (valgrind, the run
     of `number` requests less the run of none: imports and setup cancel out)."""
     import re
@@ -250,6 +250,8 @@ def instructions(ref: str, number: int) -> None:
     print(f"instructions per request (valgrind callgrind, {number * 5:,} requests less none, 8 at a time)")
     print(f"  {'':40} {ref:>12} {'this tree':>10}")
     kinds = ["sync handler, every default (threads)", "async handler"]  # valgrind is slow: the two targets
+    if every_kind:
+        kinds += ["sync handler on the loop", "async handler + SigV4", "sync handler + SigV4"]
     for kind in kinds:
         # asgi_us runs 5 repeats of `number` requests
         figures = [(count(tree, kind, number) - count(tree, kind, 0)) / (number * 5) for tree in (ref, None)]
@@ -262,13 +264,14 @@ def main() -> None:
     parser.add_argument("--before", metavar="REF", help="the whole calls of this git revision beside this tree's, alternated")
     parser.add_argument("--rounds", type=int, default=3, help="alternated rounds for --before")
     parser.add_argument("--instructions", metavar="REF", help="instructions per request, this tree's and REF's (valgrind)")
+    parser.add_argument("--every-kind", action="store_true", help="--instructions for every whole call, not only the two targets")
     parser.add_argument("--count", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--ref", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count:
         run_calls(args.ref, args.count[0], int(args.count[1]))
     elif args.instructions:
-        instructions(args.instructions, 200 if args.quick else 800)
+        instructions(args.instructions, 200 if args.quick else 800, args.every_kind)
     elif args.before:
         before_and_after(args.before, args.quick, args.rounds)
     else:

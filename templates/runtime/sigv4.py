@@ -29,18 +29,28 @@ is within the clock skew.
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import hmac
 import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from typing import Final
-from urllib.parse import quote
 
-from .sigv4_canonical import Mac, canonical_query, derive_signing_key, header_value
+from .sigv4_canonical import UNSIGNED_PAYLOAD as UNSIGNED_PAYLOAD  # noqa: PLC0414
+from .sigv4_canonical import (
+    Mac,
+    check_signed,
+    derive_signing_key,
+    header_value,
+    incomplete,
+    invalid,
+    parse_amz_date,
+    payload_hash_of,
+    request_line,
+    shown,
+)
+from .sigv4_canonical import SignatureError as SignatureError  # noqa: PLC0414
 
 ALGORITHM: Final = "AWS4-HMAC-SHA256"
 DEFAULT_CLOCK_SKEW: Final = 300.0
@@ -50,40 +60,15 @@ MIN_CLOCK_SKEW: Final = 1.0
 # window's ends within the dates the error messages print.
 MAX_CLOCK_SKEW: Final = 7 * 86400.0
 MAX_CACHED_SIGNING_KEYS: Final = 1024
-UNSIGNED_PAYLOAD: Final = "UNSIGNED-PAYLOAD"
+MAX_HEADER_BLOCKS: Final = 64
 SIGNATURE_MISMATCH: Final = (
     "The request signature we calculated does not match the signature you provided. "
     "Check your AWS Secret Access Key and signing method. "
     "Consult the service documentation for details."
 )
-_AMZ_DATE: Final = re.compile(r"[0-9]{8}T[0-9]{6}Z", re.ASCII)
-_SHOWN: Final = re.compile(r"[A-Za-z0-9._:+-]{1,20}", re.ASCII)
 _SCOPE_DATE: Final = re.compile(r"[0-9]{8}", re.ASCII)
 _REGION: Final = re.compile(r"[a-z0-9-]{1,32}", re.ASCII)
 _HEX_SIGNATURE: Final = re.compile(r"[0-9a-f]{64}", re.ASCII)
-
-
-class SignatureError(Exception):
-    """A request's authentication failed; `code` is the AWS error code to answer with."""
-
-    def __init__(self, code: str, message: str) -> None:
-        self.code = code
-        self.message = message
-        super().__init__(f"{code}: {message}")
-
-
-def _incomplete(message: str) -> SignatureError:
-    return SignatureError("IncompleteSignatureException", message)
-
-
-def _invalid(message: str) -> SignatureError:
-    return SignatureError("InvalidSignatureException", message)
-
-
-def _shown(value: str) -> str:
-    """Echo a short, harmless token from a header, or nothing: never a value as long as a
-    secret access key (40 characters) or a session token."""
-    return value if _SHOWN.fullmatch(value) else "(not shown)"
 
 
 def check_clock_skew(seconds: float) -> float:
@@ -109,6 +94,7 @@ class _Authorization:
     __slots__ = (
         "access_key",
         "credential_scope",
+        "header_blocks",
         "scope",
         "signed",
         "signed_keys",
@@ -123,6 +109,9 @@ class _Authorization:
         self.signed = [(name, _header_key(name)) for name in signed_headers]
         self.signed_keys = frozenset(key for _, key in self.signed if key is not None)
         self.signed_list = ";".join(signed_headers)
+        # The canonical headers by the signed headers' raw values: a client repeats them all
+        # but the date, which changes once a second.
+        self.header_blocks: dict[tuple[bytes | None, ...], str] = {}
 
 
 def _header_key(name: str) -> bytes | None:
@@ -186,7 +175,7 @@ class SigV4Verifier:
         authorization = values.get(b"authorization", b"").decode("latin-1").strip()
         if not authorization:
             if b"X-Amz-Signature=" in query_string or b"X-Amz-Algorithm=" in query_string:
-                raise _incomplete(
+                raise incomplete(
                     "Query-string (presigned) authentication is not supported; "
                     "sign the Authorization header."
                 )
@@ -203,14 +192,14 @@ class SigV4Verifier:
             known = False
         else:
             known = True
-        _check_signed(values, parsed.signed_keys)
+        check_signed(values, parsed.signed_keys)
         amz_date = values.get(b"x-amz-date", b"").decode("latin-1").strip()
         if not amz_date:
-            raise _incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
+            raise incomplete("Authorization header requires existence of a 'X-Amz-Date' header.")
         # Requests signed in the same second share their date: parse it once.
         last_date, signed_at = self._last_date
         if amz_date != last_date:
-            signed_at = _parse_amz_date(amz_date)
+            signed_at = parse_amz_date(amz_date)
             self._last_date = (amz_date, signed_at)
         scope = parsed.scope
         if known:  # the rest of the scope passed when it verified
@@ -226,28 +215,18 @@ class SigV4Verifier:
                 "The security token included in the request is invalid.",
             )
         self._check_clock(signed_at, amz_date)
-        payload_hash = _payload_hash(values.get(b"x-amz-content-sha256"), body)
-        canonical_headers = "".join(
+        payload_hash = payload_hash_of(values.get(b"x-amz-content-sha256"), body)
+        raw_values = tuple([values.get(key or b"") for _, key in parsed.signed]) if known else ()
+        block = parsed.header_blocks.get(raw_values) if known and not repeated else None
+        canonical_headers = block or "".join(
             [f"{name}:{header_value(key, values, repeated)}\n" for name, key in parsed.signed]
         )
-        canonical = "\n".join(
-            (
-                method.upper(),
-                _canonical_path(path),
-                canonical_query(query_string),
-                canonical_headers,
-                parsed.signed_list,
-                payload_hash,
-            )
+        canonical = (
+            f"{request_line(method, path, query_string)}{canonical_headers}\n"
+            f"{parsed.signed_list}\n{payload_hash}"
         )
-        string_to_sign = "\n".join(
-            (
-                ALGORITHM,
-                amz_date,
-                parsed.credential_scope,
-                hashlib.sha256(canonical.encode("utf-8")).hexdigest(),
-            )
-        )
+        digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        string_to_sign = f"{ALGORITHM}\n{amz_date}\n{parsed.credential_scope}\n{digest}"
         # Derived keys change once a day per region: cache them, as the AWS SDKs do, but only
         # once they have verified a signature, so that unauthenticated requests cannot fill it.
         cache_key = (access_key, *scope)
@@ -257,7 +236,7 @@ class SigV4Verifier:
             mac = Mac(derive_signing_key(secret, scope))
         expected = mac.digest(string_to_sign.encode("utf-8")).hex()
         if not hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8")):
-            raise _invalid(SIGNATURE_MISMATCH)
+            raise invalid(SIGNATURE_MISMATCH)
         if derived:
             if len(self._signing_keys) >= MAX_CACHED_SIGNING_KEYS:
                 self._signing_keys.clear()
@@ -266,14 +245,18 @@ class SigV4Verifier:
             if len(self._authorizations) >= MAX_CACHED_SIGNING_KEYS:
                 self._authorizations.clear()
             self._authorizations[head] = parsed
+        elif known and block is None and not repeated:
+            if len(parsed.header_blocks) >= MAX_HEADER_BLOCKS:
+                parsed.header_blocks.clear()
+            parsed.header_blocks[raw_values] = canonical_headers
         return access_key
 
     @staticmethod
     def _parse(authorization: str) -> tuple[str, tuple[str, ...], list[str], str]:
         algorithm, _, rest = authorization.partition(" ")
         if algorithm != ALGORITHM:
-            raise _incomplete(
-                f"Unsupported AWS 'algorithm': '{_shown(algorithm)}'; expected {ALGORITHM}."
+            raise incomplete(
+                f"Unsupported AWS 'algorithm': '{shown(algorithm)}'; expected {ALGORITHM}."
             )
         parts: dict[str, str] = {}
         text = rest.strip()
@@ -283,7 +266,7 @@ class SigV4Verifier:
         for item in [""] if empty else text.replace(",", " ").split():
             name, equals, value = item.partition("=")
             if not equals:
-                raise _incomplete(
+                raise incomplete(
                     "Authorization header has an element that is not a valid key=value pair "
                     "(missing equal-sign)."
                 )
@@ -294,16 +277,16 @@ class SigV4Verifier:
             if not parts.get(name)
         ]
         if missing:
-            raise _incomplete(" ".join(missing))
+            raise incomplete(" ".join(missing))
         credential = parts["Credential"].split("/")
         if len(credential) != 5 or not all(credential):
-            raise _incomplete(
+            raise incomplete(
                 "Credential must have exactly 5 slash-delimited elements, "
                 "e.g. keyid/date/region/service/term."
             )
         signed_headers = parts["SignedHeaders"].split(";")
         if "host" not in signed_headers:
-            raise _incomplete(
+            raise incomplete(
                 "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
             )
         return credential[0], tuple(credential[1:]), signed_headers, parts["Signature"]
@@ -311,19 +294,19 @@ class SigV4Verifier:
     def _check_scope(self, scope: tuple[str, ...], amz_date: str) -> None:
         date, region, service, terminator = scope
         if terminator != "aws4_request":
-            raise _invalid(
+            raise invalid(
                 f"Credential should be scoped with a valid terminator: 'aws4_request', "
-                f"not '{_shown(terminator)}'."
+                f"not '{shown(terminator)}'."
             )
         if service != self._service:
-            raise _invalid(f"Credential should be scoped to correct service: '{self._service}'. ")
+            raise invalid(f"Credential should be scoped to correct service: '{self._service}'. ")
         if not _SCOPE_DATE.fullmatch(date) or date != amz_date[:8]:
-            raise _invalid(
+            raise invalid(
                 "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
-                f"from HTTP: '{_shown(date)}' != '{amz_date[:8]}', from '{amz_date}'."
+                f"from HTTP: '{shown(date)}' != '{amz_date[:8]}', from '{amz_date}'."
             )
         if not _REGION.fullmatch(region):
-            raise _invalid("Credential should be scoped to a valid region. ")
+            raise invalid("Credential should be scoped to a valid region. ")
 
     def _check_clock(self, signed_at: float, amz_date: str) -> None:
         now = self._clock()
@@ -332,62 +315,12 @@ class SigV4Verifier:
         window = int(self._clock_skew)
         minutes = f"{self._clock_skew / 60:g} min."
         if signed_at < now - self._clock_skew:
-            raise _invalid(
+            raise invalid(
                 f"Signature expired: {amz_date} is now earlier than {_basic_iso(now - window)} "
                 f"({_basic_iso(now)} - {minutes})"
             )
         if signed_at > now + self._clock_skew:
-            raise _invalid(
+            raise invalid(
                 f"Signature not yet current: {amz_date} is still later than "
                 f"{_basic_iso(now + window)} ({_basic_iso(now)} + {minutes})"
             )
-
-
-def _check_signed(values: Mapping[bytes, bytes], signed: frozenset[bytes]) -> None:
-    unsigned = [
-        name
-        for name in values
-        if name not in signed and (name == b"content-type" or name.startswith(b"x-amz-"))
-    ]
-    if unsigned:
-        name = min(unsigned).decode("latin-1")
-        raise _incomplete(f"'{_shown(name)}' must be a 'SignedHeader' in the AWS Authorization.")
-
-
-@lru_cache(maxsize=256)
-def _canonical_path(path: str) -> str:
-    """The path percent-encoded, once per path (an RPC v2 CBOR path costs `quote` a microsecond
-    on each request, and most requests name the same few)."""
-    return quote(path or "/", safe="/~")
-
-
-def _parse_amz_date(value: str) -> float:
-    if _AMZ_DATE.fullmatch(value):
-        try:
-            return datetime.datetime(
-                int(value[0:4]),
-                int(value[4:6]),
-                int(value[6:8]),
-                int(value[9:11]),
-                int(value[11:13]),
-                int(value[13:15]),
-                tzinfo=datetime.UTC,
-            ).timestamp()
-        except ValueError:
-            pass
-    raise _incomplete(
-        f"Date must be in ISO-8601 'basic format'. Got '{_shown(value)}'. "
-        "See http://en.wikipedia.org/wiki/ISO_8601"
-    )
-
-
-def _payload_hash(declared_header: bytes | None, body: bytes) -> str:
-    actual = hashlib.sha256(body).hexdigest()
-    declared = declared_header.decode("latin-1").strip() if declared_header else ""
-    if not declared or declared == actual:
-        return actual
-    if declared == UNSIGNED_PAYLOAD:
-        # The body is the whole operation input: a signature that leaves it out would let
-        # anyone who sees a signed request send other input under it.
-        raise _invalid("The request payload must be signed; 'UNSIGNED-PAYLOAD' is not accepted.")
-    raise _invalid("The provided 'x-amz-content-sha256' header does not match what was computed.")

@@ -9,8 +9,10 @@ client in either mode.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
+import logging
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,13 +22,17 @@ from typing import Any
 import boto3
 import botocore
 import cbor2
+import pydantic
 import pytest
 from botocore.exceptions import ClientError
-from pollforjobs import errors
+from pollforjobs import errors, models
+from pollforjobs._runtime.protocols.cbor_codec import CBOR
+from pollforjobs._runtime.protocols.json_codec import JSON
 from pollforjobs.client import CodePipelineClient
+from pollforjobs.server import OPERATIONS, create_app
 
 from ..support.cbor_harness import SERVICE_PATH, cbor_post
-from ..support.server_harness import ACCESS_KEY, SECRET_KEY
+from ..support.server_harness import ACCESS_KEY, SECRET_KEY, TARGET, Served, access_lines
 from .test_server_sdks import SEED, ServerProcess, action_type, server_command
 
 MODEL_SOURCE = Path(botocore.__file__).parent / "data" / "codepipeline" / "2015-07-09"
@@ -158,3 +164,102 @@ def test_the_server_logs_cbor_requests_like_json_ones(server: ServerProcess) -> 
     assert answer.headers["smithy-protocol"] == "rpc-v2-cbor" and answer.headers["content-type"] == "application/cbor"
     assert "target=CodePipeline_20150709.PollForJobs status=200" in server.log()
     assert SECRET_KEY not in server.log()
+
+
+# --- a server fault outside the handler: AWS's InternalFailure in either protocol -----------------
+
+INJECTED = "an injected fault (internal detail: db password is hunter2)"
+INTERNAL_FAILURE_MESSAGE = "The request processing has failed because of an unknown error, exception or failure."
+
+
+class InjectedFault(RuntimeError):
+    pass
+
+
+class FaultyHandler:
+    """Answers every poll with no jobs, except provider "Unwritable": an error whose message no
+    CBOR answer can hold (a lone surrogate), which the server fails to write."""
+
+    def poll_for_jobs(self, request: models.PollForJobsInput) -> models.PollForJobsOutput:
+        if request.action_type_id.provider == "Unwritable":
+            raise errors.ActionTypeNotFoundException("no such type \ud800")
+        return models.PollForJobsOutput(jobs=[])
+
+
+class ExplodingInput(models.PollForJobsInput):
+    @pydantic.model_validator(mode="after")
+    def _explode(self) -> ExplodingInput:
+        if self.action_type_id.provider == "Explode":
+            raise InjectedFault(INJECTED)  # not a ValueError: pydantic lets it through
+        return self
+
+
+def inject(stage: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Make the server fail at `stage` for requests from provider "Explode"; the provider the
+    failing request names."""
+    operation = OPERATIONS[TARGET]
+    if stage == "reading the body":
+        for codec in (JSON, CBOR):
+            decode = codec.decode_request
+
+            def failing_decode(body: bytes, decode: Any = decode) -> Any:
+                if b"Explode" in body:
+                    raise InjectedFault(INJECTED)
+                return decode(body)
+
+            monkeypatch.setattr(codec, "decode_request", failing_decode)
+    elif stage == "validating":
+
+        def failing_validate(document: Any) -> Any:
+            if document.get("actionTypeId", {}).get("provider") == "Explode":
+                raise InjectedFault(INJECTED)
+            return operation.validate(document)
+
+        monkeypatch.setitem(OPERATIONS, TARGET, dataclasses.replace(operation, validate=failing_validate))
+    elif stage == "building the input model":
+        monkeypatch.setitem(OPERATIONS, TARGET, dataclasses.replace(operation, input_model=ExplodingInput))
+    else:
+        return "Unwritable"
+    return "Explode"
+
+
+@pytest.mark.parametrize(
+    ("stage", "protocol"),
+    [
+        ("reading the body", "json"),
+        ("reading the body", "cbor"),
+        ("validating", "json"),
+        ("validating", "cbor"),
+        ("building the input model", "json"),
+        ("building the input model", "cbor"),
+        ("writing the error answer", "cbor"),  # JSON escapes a lone surrogate; CBOR text cannot hold one
+    ],
+)
+def test_a_server_fault_outside_the_handler_is_internal_failure_and_the_server_serves_on(
+    stage: str, protocol: str, cbor_data_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """boto3 gets AWS's InternalFailure (500, `__type`, no internals), not uvicorn's plain-text
+    500; the traceback goes to the log; the next request on the same server is answered."""
+    provider = inject(stage, monkeypatch)
+    once = botocore.config.Config(retries={"total_max_attempts": 1})
+    with caplog.at_level(logging.INFO, logger="pollforjobs.server"), Served(create_app(FaultyHandler())) as served:
+        client = boto3_client(served, cbor_data_path if protocol == "cbor" else None, config=once)  # type: ignore[arg-type]
+        assert client.meta.service_model.resolved_protocol == ("smithy-rpc-v2-cbor" if protocol == "cbor" else "json")
+        with pytest.raises(ClientError) as caught:
+            client.poll_for_jobs(actionTypeId=action_type(provider))
+        assert client.poll_for_jobs(actionTypeId=action_type("Fine"))["jobs"] == []
+        lines = access_lines(caplog, 2)
+    error = caught.value.response
+    assert (error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Code"], error["Error"]["Message"]) == (
+        500,
+        "InternalFailure",
+        INTERNAL_FAILURE_MESSAGE,
+    )
+    assert "hunter2" not in str(caught.value)
+    assert next(line for line in lines if "status=" in line).startswith("target=CodePipeline_20150709.PollForJobs status=500 error=InternalFailure ")
+    failures = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert len(failures) == 1 and failures[0].exc_info is not None
+    what = "the error answer could not be written" if provider == "Unwritable" else "the server failed outside the handler"
+    assert failures[0].getMessage() == f"PollForJobs: {what}"
+    assert failures[0].exc_info[0] is (UnicodeEncodeError if provider == "Unwritable" else InjectedFault)  # type: ignore[index]
+    logging.Formatter().format(failures[0]).encode("utf-8")  # a UTF-8 log file can hold it, traceback and all

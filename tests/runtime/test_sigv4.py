@@ -199,6 +199,27 @@ def test_a_verifier_that_has_seen_a_valid_signature_refuses_the_same_tampering()
     assert code(good) == KEY
 
 
+def test_canonical_headers_kept_for_a_verified_authorization_answer_only_the_same_values() -> None:
+    """A verified Authorization keeps its canonical header block by the signed headers' raw
+    values: a request that changes any of them is checked on its own values, and only blocks
+    of requests that verified are kept."""
+    verifier = SigV4Verifier({KEY: SECRET}, service="widgets")
+    good = botocore_signed()
+    assert verifier.verify("POST", "/", b"", good, BODY) == KEY
+    assert verifier.verify("POST", "/", b"", good, BODY) == KEY
+    (parsed,) = verifier._authorizations.values()
+    assert len(parsed.header_blocks) == 1
+    for name, value in [(b"x-amz-target", b"Widgets_20240101.DeleteWidget"), (b"host", b"other.example.com"), (b"content-type", b"text/plain")]:
+        changed = [(k, value if k == name else v) for k, v in good]
+        with pytest.raises(SignatureError) as caught:
+            verifier.verify("POST", "/", b"", changed, BODY)
+        assert caught.value.code == "InvalidSignatureException"
+    spaced = [(k, b"  " + v + b"  " if k == b"x-amz-target" else v) for k, v in good]
+    assert verifier.verify("POST", "/", b"", spaced, BODY) == KEY  # the same canonical value
+    assert len(parsed.header_blocks) == 2
+    assert verifier.verify("POST", "/", b"", good, BODY) == KEY
+
+
 def test_only_authorizations_whose_signature_verified_are_kept() -> None:
     verifier = SigV4Verifier({KEY: SECRET}, service="widgets")
     for number in range(50):

@@ -20,6 +20,8 @@ hands them here with the spec's error classes and validators. Per request:
   output model, a wire dict or None, or raises a `ServiceError`; any other exception gives 500
   `InternalFailure`, with no detail in the answer; an operation the handler has no method for
   gives 400 `UnknownOperationException` (a handler must have at least one);
+- a failure of the server's own (reading, validating, writing an answer) is 500
+  `InternalFailure` too, logged with its traceback: never the ASGI server's plain-text 500;
 - every answer carries `x-amzn-RequestId`.
 
 Sync handler methods run in threads by default (`handler_threads`, a cheaper hop than the
@@ -196,9 +198,10 @@ class Application(Generic[V]):
         path = scope["path"]
         speaker = self._single or self._speaker_for(path, found)
         protocol = speaker.protocol
-        key = protocol.route(path, found)
+        key: str | None = None
         code = ""
         try:
+            key = protocol.route(path, found)
             if chunked and length is not None:
                 raise ProtocolError("SerializationException", FRAMED_TWICE_MESSAGE, close=True)
             body = await self._answer(speaker, scope, receive, key, found, (length, encoding))
@@ -208,18 +211,8 @@ class Application(Generic[V]):
                 (b"x-amzn-requestid", request_id.encode("ascii")),
                 (b"content-length", str(len(body)).encode("ascii")),
             ]
-        except (ProtocolError, ServiceError) as failure:
-            headers = [*speaker.answer_headers, (b"x-amzn-requestid", request_id.encode("ascii"))]
-            if isinstance(failure, ProtocolError):
-                error = self._spec.error(failure.code, failure.message, failure.status)
-                if failure.close:
-                    headers.append((b"connection", b"close"))
-            else:
-                error = failure
-            code, status = error.code, error.status_code
-            extra, body = protocol.error_answer(code, error.message, error.wire_members())
-            headers.append((b"content-length", str(len(body)).encode("ascii")))
-            headers.extend(extra)
+        except Exception as failure:  # noqa: BLE001 - every failure gets an AWS error answer
+            status, code, headers, body = self._failure_answer(speaker, key, request_id, failure)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
         if self._logger.isEnabledFor(logging.INFO):
@@ -231,6 +224,41 @@ class Application(Generic[V]):
                 (time.perf_counter() - started) * 1000.0,
                 request_id,
             )
+
+    def _failure_answer(
+        self, speaker: _Speaker, key: str | None, request_id: str, failure: Exception
+    ) -> tuple[int, str, list[tuple[bytes, bytes]], bytes]:
+        """The status, error code, headers and body answering `failure`: a refusal's own, and
+        InternalFailure (logged with its traceback) for anything else, also when the refusal's
+        answer cannot be written (a message CBOR cannot hold)."""
+        operation = self._operations.get(key) if key is not None else None
+        name = operation.name if operation else speaker.protocol.shown_operation(key, False)
+        if isinstance(failure, (ProtocolError, ServiceError)):
+            try:
+                return self._error_answer(speaker, request_id, failure)
+            except Exception as unwritable:  # answered as InternalFailure below
+                # Not chained to the refusal: a message no answer can hold may not suit a log.
+                unwritable.__suppress_context__ = True
+                self._logger.exception("%s: the error answer could not be written", name)
+        else:
+            self._logger.exception("%s: the server failed outside the handler", name)
+        internal = self._spec.error("InternalFailure", INTERNAL_FAILURE_MESSAGE)
+        return self._error_answer(speaker, request_id, internal)
+
+    def _error_answer(
+        self, speaker: _Speaker, request_id: str, failure: ProtocolError | ServiceError
+    ) -> tuple[int, str, list[tuple[bytes, bytes]], bytes]:
+        headers = [*speaker.answer_headers, (b"x-amzn-requestid", request_id.encode("ascii"))]
+        if isinstance(failure, ProtocolError):
+            error = self._spec.error(failure.code, failure.message, failure.status)
+            if failure.close:
+                headers.append((b"connection", b"close"))
+        else:
+            error = failure
+        extra, body = speaker.protocol.error_answer(error.code, error.message, error.wire_members())
+        headers.append((b"content-length", str(len(body)).encode("ascii")))
+        headers.extend(extra)
+        return error.status_code, error.code, headers, body
 
     def _speaker_for(self, path: str, headers: Mapping[bytes, str]) -> _Speaker:
         for speaker in self._speakers:

@@ -138,7 +138,13 @@ class CborCodec:
         # The Python values, not the JSON ones: a blob stays bytes (a byte string), a
         # timestamp a datetime (tag 1), and pydantic-core skips the conversions to text.
         values = model.__pydantic_serializer__.to_python(model, by_alias=True, exclude_none=True)
-        return self._encode(values, _writer_of(type(model)))
+        writer = _writer_of(type(model))
+        if writer == _BY_LIBIPLD:  # the usual answer, without two calls in Python
+            try:
+                return libipld.encode_dag_cbor(values)
+            except (ValueError, RecursionError):
+                pass
+        return self._encode(values, writer)
 
     def read_model(self, body: bytes, model: type[M], lenient: Callable[[object], M]) -> M:
         value = self.decode(body) if body else {}

@@ -214,7 +214,7 @@ def decode_checked(body: bytes) -> Any:
 # JS SDK write map keys in their callers' order, which DAG-CBOR refuses, and a failed read costs
 # 1.5 µs (5 µs with RUST_BACKTRACE=1, which makes libipld capture a backtrace per refusal).
 # Shared by every thread: a race only changes which reader goes first.
-_CBOR2_BODIES: Final = 64
+_CBOR2_BODIES: Final = 256
 _bodies_to_cbor2 = 0
 _TAG_42: Final = b"\xd8\x2a"
 

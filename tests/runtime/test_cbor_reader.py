@@ -99,6 +99,14 @@ def test_after_a_body_libipld_refuses_the_next_ones_go_to_cbor2_then_libipld_aga
     assert cbor_reader._bodies_to_cbor2 == 0
 
 
+def test_a_count_taken_below_zero_by_racing_threads_still_tries_libipld() -> None:
+    cbor_reader._bodies_to_cbor2 = -3
+    assert CBOR.decode_request(libipld.encode_dag_cbor({"a": 1})) == {"a": 1}
+    assert cbor_reader._bodies_to_cbor2 == -3  # libipld read it: no count down
+    CBOR.decode_request(cbor2.dumps({"b": 1, "a": 1}))
+    assert cbor_reader._bodies_to_cbor2 == cbor_reader._CBOR2_BODIES
+
+
 def test_nan_and_negative_zero_which_dag_cbor_leaves_out_are_read_by_cbor2() -> None:
     value = CBOR.decode_request(cbor2.dumps({"n": math.nan, "z": -0.0}))
     assert math.isnan(value["n"]) and math.copysign(1.0, value["z"]) == -1.0

@@ -179,7 +179,7 @@ def decode_checked(body: bytes) -> Any:
     else by cbor2; only a body both refuse goes through `check_well_formed`, for a message that
     says what and where. Either reader takes a body to the same value."""
     global _bodies_to_cbor2
-    if _bodies_to_cbor2:
+    if _bodies_to_cbor2 > 0:  # (threads racing here may take it below 0: libipld first again)
         _bodies_to_cbor2 -= 1
     else:
         try:

@@ -203,7 +203,7 @@ def test_a_cbor_only_spec_generates_a_package_that_carries_only_cbor(tmp_path: P
     shutil.copytree(ROOT / "specs" / "pollforjobs", tmp_path / "pollforjobs")
     _, files = build(tmp_path / "pollforjobs.yaml")
     protocol_modules = sorted(name.rsplit("/", 1)[-1] for name in files if "/_runtime/protocols/" in name)
-    assert protocol_modules == ["__init__.py", "cbor_codec.py", "rpc_v2_cbor.py"]
+    assert protocol_modules == ["__init__.py", "cbor_codec.py", "cbor_reader.py", "rpc_v2_cbor.py"]
     server = next(text for name, text in files.items() if name.endswith("pollforjobs/server.py"))
     assert "PROTOCOLS: Final = (rpc_v2_cbor.RpcV2CborServer(\"CodePipeline_20150709\"),)" in server
     openapi = next(text for name, text in files.items() if name.endswith("openapi.yaml"))

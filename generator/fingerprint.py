@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -75,12 +78,29 @@ def tools_record() -> dict[str, str]:
 
 
 def _version(name: str) -> str:
-    from importlib import metadata  # here: a build's second process is forked before this is needed
+    """The installed version of `name`: from its `NAME-VERSION.dist-info` folder's name where
+    pip wrote one (the first on sys.path, as importlib.metadata finds it), which spares every
+    run importlib.metadata's import and its parse of the whole METADATA file (a third of a no-op
+    run); else importlib.metadata's answer."""
+    prefix = re.sub(r"[-_.]+", "_", name).lower() + "-"
+    for entry in sys.path:
+        for found in _dist_infos(entry or "."):
+            if found.lower().startswith(prefix):
+                return found[len(prefix) : -len(".dist-info")]
+    from importlib import metadata
 
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return "not installed"
+
+
+@cache
+def _dist_infos(folder: str) -> tuple[str, ...]:
+    try:
+        return tuple(sorted(name for name in os.listdir(folder) if name.endswith(".dist-info")))
+    except OSError:
+        return ()
 
 
 def inputs_record(spec_path: Path, spec_sha256: str, shipped: dict[str, str], outputs: Outputs, package: str | None) -> dict[str, Any]:

@@ -156,6 +156,23 @@ def started(warm_up: Callable[[], None], *, eager: bool) -> Iterator[None]:
             slot.worker.close()
 
 
+@contextmanager
+def beside(function: Callable[..., T], *args: Any) -> Iterator[Pending[T]]:
+    """`function(*args)` in a process forked now from this one, so with all this one has
+    loaded (black, say), while this one does other work; here when it cannot fork (the rule
+    above). The result when asked for; the process ends with the block."""
+    helper = _fork(_nothing) if _can_fork() else None
+    try:
+        yield helper.submit(function, *args) if helper is not None else Pending(None, function, args)
+    finally:
+        if helper is not None:
+            helper.close()
+
+
+def _nothing() -> None:
+    return None
+
+
 def _can_fork() -> bool:
     # With one core the second process saves no time and costs its own imports.
     return hasattr(os, "fork") and os.environ.get(VARIABLE, "").lower() != "off" and threading.active_count() == 1 and _cores() > 1

@@ -198,6 +198,25 @@ def test_the_models_get_blacks_output_from_its_first_pass_and_the_statements(spe
     assert _black(source, "models.py") == black.format_str(source, mode=MODE)  # _black: no cache
 
 
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_the_models_formatted_in_two_halves_are_blacks_output(spec: Path) -> None:
+    """Cut before a top-level class, each half through black alone, joined by two blank lines:
+    black's output over the whole (format.py runs the halves in two processes)."""
+    from generator import models
+    from generator.format import SPLIT_FROM_LINES, _black_in_halves, _halves
+    from generator.models_tool import generate_models
+    from generator.pipeline import header
+
+    service = compile_spec(spec)
+    document, aliases, template_data, _ = models._inputs(service)
+    source = header(service) + generate_models(document, aliases, template_data, models.EXTRA_KEYS)
+    halves = _halves(source)
+    assert (halves is not None) == (source.count("\n") >= SPLIT_FROM_LINES)
+    if halves is not None:
+        assert halves[1].startswith("class ") and "".join(halves) == source
+    assert _black_in_halves(source, "models.py") == black.format_str(source, mode=MODE)
+
+
 def test_an_attribute_docstring_is_kept_without_black() -> None:
     """The models' field descriptions: a string statement after a field, which black cannot split."""
     from generator.format_statements import format_module

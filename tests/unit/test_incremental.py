@@ -80,6 +80,16 @@ def test_the_marker_records_the_inputs_and_every_file_hash(project: Path) -> Non
     assert marker["sha256"]["models.py"] == hashlib.sha256(models).hexdigest()
 
 
+def test_a_tool_version_is_the_one_importlib_metadata_reads() -> None:
+    """The fingerprint reads versions from the dist-info folders' names (fingerprint._version):
+    the same answers, whatever the spelling of the name, and a missing tool is named so."""
+    from generator.fingerprint import _version
+
+    for name in ("black", "datamodel-code-generator", "datamodel_code_generator", "isort", "pydantic", "Jinja2", "PyYAML"):
+        assert _version(name) == metadata.version(name)
+    assert _version("no-such-tool-anywhere") == "not installed"
+
+
 def test_nothing_changed_rewrites_nothing_and_renders_nothing(project: Path) -> None:
     first = run(cwd=project)
     assert first.returncode == 0, first.stderr

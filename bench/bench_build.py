@@ -29,10 +29,11 @@ not reduce). The machine is shared: each figure is the best of the runs, interle
     python bench/bench_build.py            # 5 runs of each, then the scale (KMS: 4, 16, 56 operations)
     python bench/bench_build.py --quick    # 2 runs of each; the scale with 4 and 16 operations
 
-Last run (--quick, 2026-12-01, shared 2-core machine at load average 22-25, so wall times are
-10-25x a quiet machine's): full, cold 21.48 s wall, 3.73 s CPU; datamodel-codegen 14.39 s,
-1.70 s CPU (cold / CLI: wall 1.49x, CPU 2.19x); no-op regenerate 0.11x and check 0.07x of a
-full run. The tree before it, the same way: wall 1.07x, CPU 2.15x (README, Benchmarks).
+Last run (2026-12-02, quiet 2-core machine, load about 1, 5 runs): full, cold 1.40 s wall
+(median 1.51), 2.31 s CPU; datamodel-codegen 1.04 s (median 1.53), 1.04 s CPU; no-op regenerate
+and check 0.11x of a full run. The CLI's best and median move by half between runs of the same
+tree: ten alternated pairs (ours, the CLI's) gave wall 1.05x median (0.96-1.17), CPU 1.62x
+(README, Benchmarks).
 """
 
 from __future__ import annotations

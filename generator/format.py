@@ -46,9 +46,12 @@ def _black_in_halves(source: str, name: str) -> str:
     if halves is None:
         return _black(source, name)
     first, second = halves
-    with worker.beside(_black, second, name) as later:
-        formatted = _black(first, name)
-        return formatted + "\n\n" + later.result()
+    try:
+        with worker.beside(_black, second, name) as later:
+            formatted = _black(first, name)
+            return formatted + "\n\n" + later.result()
+    except RuntimeError:  # a half black cannot read alone: the whole says what is wrong
+        return _black(source, name)
 
 
 _TOP_LEVEL_CLASS = re.compile(r"\n\n\n(?=class \w+\b[^\n]*:\n)")
@@ -56,16 +59,20 @@ SPLIT_FROM_LINES = 400  # below this black takes less than the fork and the pipe
 
 
 def _halves(source: str) -> tuple[str, str] | None:
-    """`source` cut before the top-level class nearest its middle (after two blank lines,
-    and not after a decorator or comment, which black keeps with the class), or None."""
+    """`source` cut before the top-level class nearest its middle (after two blank lines, not
+    after a decorator, which black keeps with its class), or None."""
     if source.count("\n") < SPLIT_FROM_LINES:
         return None
     middle = len(source) // 2
-    cuts = [m.end() for m in _TOP_LEVEL_CLASS.finditer(source)]
+    cuts = [m.end() for m in _TOP_LEVEL_CLASS.finditer(source) if not _line_before(source, m.start()).startswith("@")]
     if not cuts:
         return None
     cut = min(cuts, key=lambda at: abs(at - middle))
     return source[:cut], source[cut:]
+
+
+def _line_before(source: str, at: int) -> str:
+    return source[source.rfind("\n", 0, at) + 1 : at]
 
 
 def _black(source: str, name: str) -> str:

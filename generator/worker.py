@@ -10,7 +10,8 @@ machine with a second core that is wall time saved; CPU time is the same.
 Jobs go over a pipe one at a time (function, arguments; pickled) and come back as the
 result or the exception. Where fork is missing (Windows), one core is all this process may
 use, threads are running (fork would copy their locks), or `AWS_BINDING_GENERATOR_WORKER=off`,
-jobs run in this process: the same functions, so the same output. A worker that dies is not an error: its job is run here.
+jobs run in this process: the same functions, so the same output. A worker that dies is not
+an error: its job is run here.
 """
 
 from __future__ import annotations

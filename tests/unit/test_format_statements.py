@@ -217,6 +217,20 @@ def test_the_models_formatted_in_two_halves_are_blacks_output(spec: Path) -> Non
     assert _black_in_halves(source, "models.py") == black.format_str(source, mode=MODE)
 
 
+def test_halves_are_never_cut_after_a_decorator_and_a_bad_half_falls_back_to_the_whole() -> None:
+    from generator.format import _black_in_halves, _halves
+
+    classes = "".join(f"\n\nclass C{n}:\n    a: int = {n}\n" for n in range(300))
+    middle = classes.index("\n\n\nclass C150:")
+    decorated = "x = 1\n" + classes[:middle] + "\n\n\n@decorate\n\n" + classes[middle:]
+    halves = _halves(decorated)
+    assert halves is not None and not halves[0].rstrip().endswith("@decorate")
+    assert _black_in_halves(decorated, "models.py") == black.format_str(decorated, mode=MODE)
+    # A string black reads only whole (a triple quote across the cut): the whole, not a halves error.
+    spanning = "x = 1\n" + classes[:middle] + '\n\n\ns = """\n' + classes[middle:] + '"""\n'
+    assert _black_in_halves(spanning, "models.py") == black.format_str(spanning, mode=MODE)
+
+
 def test_an_attribute_docstring_is_kept_without_black() -> None:
     """The models' field descriptions: a string statement after a field, which black cannot split."""
     from generator.format_statements import format_module

@@ -123,6 +123,20 @@ def parser(prog: str = MODULE_PROG) -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None, prog: str = MODULE_PROG) -> int:
+    try:
+        return _main(argv, prog)
+    except ModuleNotFoundError as exc:
+        if not exc.name or exc.name.split(".")[0] == "generator":
+            raise  # a module of ours missing is a bug of ours, not the environment
+        print(
+            f"error: the Python module '{exc.name}' is not installed, and the generator needs it: install the generator"
+            " with its dependencies (`pip install -e .` in its checkout); nothing was written.",
+            file=sys.stderr,
+        )
+        return EXIT_SPEC_ERROR
+
+
+def _main(argv: list[str] | None, prog: str) -> int:
     args = parser(prog).parse_args(argv)
     command = args.command or "regenerate"
     if command in cli_import.COMMANDS:

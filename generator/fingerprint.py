@@ -74,10 +74,10 @@ def _files(root: Path, pattern: str) -> list[Path]:
 
 @cache
 def tools_record() -> dict[str, str]:
-    return {name: _version(name) for name in PINNED_TOOLS}
+    return {name: installed_version(name) for name in PINNED_TOOLS}
 
 
-def _version(name: str) -> str:
+def installed_version(name: str) -> str:
     """The installed version of `name`: from its `NAME-VERSION.dist-info` folder's name where
     pip wrote one (the first on sys.path, as importlib.metadata finds it), which spares every
     run importlib.metadata's import and its parse of the whole METADATA file (a third of a no-op

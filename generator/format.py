@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from functools import cache as once
 from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
 from . import cache, worker
+from .fingerprint import installed_version
 from .format_statements import format_module
 
 LINE_LENGTH = 100
 # Black is imported when a file is not in the cache: most runs after the first never do.
 # SETTINGS names every setting of the mode in _mode: it is part of each cache key.
-SETTINGS = f"black {metadata.version('black')}, line length {LINE_LENGTH}, py311"
+SETTINGS = f"black {installed_version('black')}, line length {LINE_LENGTH}, py311"
 
 
 def format_python(source: str, name: str) -> str:

@@ -157,3 +157,17 @@ def test_import_with_an_empty_operations_list_is_an_error_not_a_traceback(tmp_pa
     assert result.returncode == 2, result.stderr
     assert result.stderr == "error: --operations names no operation\nnothing was written.\n"
     assert not (tmp_path / "kms.yaml").exists()
+
+
+@pytest.mark.parametrize("command", [["generate", "--spec", "specs/pollforjobs.yaml", "--out", "OUT"], ["import", "--model", "botocore:codepipeline", "--out", "OUT/x.yaml"]])
+def test_a_python_without_the_dependencies_gets_a_message_not_a_traceback(tmp_path: Path, command: list[str]) -> None:
+    """`python -S`: the checkout's generator on the standard library alone, as when it is run
+    before `pip install`."""
+    out = tmp_path / "out"
+    argv = [part.replace("OUT", str(out)) for part in command]
+    result = subprocess.run([sys.executable, "-S", "-m", "generator", *argv], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert "is not installed, and the generator needs it" in line and "pip install -e ." in line
+    assert not out.exists()

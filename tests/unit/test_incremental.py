@@ -83,7 +83,7 @@ def test_the_marker_records_the_inputs_and_every_file_hash(project: Path) -> Non
 def test_a_tool_version_is_the_one_importlib_metadata_reads() -> None:
     """The fingerprint reads versions from the dist-info folders' names (fingerprint._version):
     the same answers, whatever the spelling of the name, and a missing tool is named so."""
-    from generator.fingerprint import _version
+    from generator.fingerprint import installed_version as _version
 
     for name in ("black", "datamodel-code-generator", "datamodel_code_generator", "isort", "pydantic", "Jinja2", "PyYAML"):
         assert _version(name) == metadata.version(name)

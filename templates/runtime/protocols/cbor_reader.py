@@ -183,12 +183,9 @@ def decode_checked(body: bytes) -> Any:
     else:
         try:
             value = libipld.decode_dag_cbor(body)
-            kind = type(value)
-            if kind in _PLAIN:
-                return value
             # libipld reads tag 42 (a CID) as a byte string, where cbor2 refuses it.
-            if kind is not bytes and (not _blobs_as_text(value, 0) or _TAG_42 not in body):
-                return value
+            if _TAG_42 not in body:
+                return value if type(value) in _PLAIN else _wire_value(value, 0)
         except (_Refused, ValueError, RecursionError):
             _bodies_to_cbor2 = _CBOR2_BODIES  # unsorted keys, indefinite lengths, tag 1, NaN...
     stream, decoder = _reader()
@@ -261,8 +258,8 @@ _PLAIN: Final = frozenset({str, int, float, bool, type(None)})
 
 
 def _wire_value(value: Any, depth: int) -> Any:
-    """`value` (read by cbor2) checked to hold only what the protocol carries, with byte
-    strings as base64."""
+    """`value` (read by cbor2 or libipld) checked to hold only what the protocol carries, with
+    byte strings as base64 (libipld reads as deep as Python's recursion: MAX_DEPTH holds)."""
     kind = type(value)
     if kind is dict:
         if depth >= MAX_DEPTH:
@@ -285,22 +282,3 @@ def _wire_value(value: Any, depth: int) -> Any:
     if kind is bytes:
         return base64.b64encode(value).decode("ascii")
     raise _Refused(f"a value the protocol does not carry ({kind.__name__})")
-
-
-def _blobs_as_text(value: Any, depth: int) -> bool:
-    """Byte strings in `value` (read by libipld: text keys, only the kinds of value JSON has
-    and bytes) replaced by their base64 text, in place; whether there was one. A container
-    nested deeper than MAX_DEPTH is refused (libipld reads as deep as Python's recursion)."""
-    if depth >= MAX_DEPTH:
-        raise _Refused("nested too deeply")
-    found = False
-    for key, item in value.items() if type(value) is dict else enumerate(value):
-        kind = type(item)
-        if kind in _PLAIN:
-            continue
-        if kind is bytes:
-            value[key] = base64.b64encode(item).decode("ascii")
-            found = True
-        elif _blobs_as_text(item, depth + 1):
-            found = True
-    return found

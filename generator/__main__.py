@@ -1,5 +1,3 @@
-import sys
+from .entry import module_main
 
-from .cli import MODULE_PROG, main
-
-sys.exit(main(prog=MODULE_PROG))
+module_main()

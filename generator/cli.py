@@ -253,8 +253,3 @@ def _packages(counts: dict[str, int], adjective: str = "") -> str:
 
 def _listing(counts: dict[str, int]) -> str:
     return "; ".join(f"{name}, {count} file{'s' if count != 1 else ''}" for name, count in sorted(counts.items()))
-
-
-def main_entry() -> None:
-    """Console-script entry point: messages name the command as it was run."""
-    sys.exit(main(prog=Path(sys.argv[0]).name or "aws-binding-generator"))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, fingerprint, worker
+from .models_tool import warm_up
 from .outcome import Outcome
 from .outputs import EVERYTHING, Outputs
 from .ownership import MARKER, recorded_files
@@ -53,7 +54,7 @@ def run(jobs: Sequence[Job], out_dir: Path, *, check: bool = False, owned_only: 
         return Outcome(out_dir, dict(sorted(counts.items())), (), ())
     # A models job is all but sure to come (no cache, or one that never held models, as on a
     # machine's first run): the worker starts its imports now, beside this process's.
-    with worker.started(_warm_up, eager=len(current) < len(jobs) and not cache.holds_any("models")):
+    with worker.started(warm_up, eager=len(current) < len(jobs) and not cache.holds_any("models")):
         from . import pipeline  # only now: the whole generator, for the packages that are not current
 
         by_spec = {job.spec: job for job in jobs}
@@ -67,12 +68,6 @@ def run(jobs: Sequence[Job], out_dir: Path, *, check: bool = False, owned_only: 
             return pipeline.build(spec, job.outputs, job.package)[1]
 
         return pipeline.run([job.spec for job in jobs], out_dir, check=check, owned_only=owned_only, build_one=build_one)
-
-
-def _warm_up() -> None:
-    from .models_tool import warm_up
-
-    warm_up()
 
 
 def _current(out_dir: Path, recorded: fingerprint.Recorded, job: Job) -> tuple[dict[str, str] | None, str]:

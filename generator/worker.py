@@ -110,24 +110,47 @@ class Pending(Generic[T]):
 
 
 class _Slot:
-    """The run's worker, forked at the start (`eager`) or at the first job."""
+    """The run's worker: the one the command line started early (`start_early`), else one
+    forked at the start (`eager`) or at the first job."""
 
-    def __init__(self, warm_up: Callable[[], None]) -> None:
+    def __init__(self, warm_up: Callable[[], object]) -> None:
         self.warm_up = warm_up
         self.worker: Worker | None = None
         self.tried = False
 
     def get(self) -> Worker | None:
+        global _early
         if not self.tried:
             self.tried = True
-            self.worker = _fork(self.warm_up) if _can_fork() else None
+            self.worker, _early, early = _early, None, _early is not None
+            if self.worker is None and _can_fork():
+                self.worker = _fork(self.warm_up)
             reporter = active()
             if reporter is not None and self.worker is not None:
-                reporter.why(f"models: datamodel-code-generator runs in a second process (pid {self.worker.pid})")
+                when = ", started with the command line" if early else ""
+                reporter.why(f"models: datamodel-code-generator runs in a second process (pid {self.worker.pid}{when})")
         return self.worker
 
 
 _current: ContextVar[_Slot | None] = ContextVar("worker", default=None)
+_early: Worker | None = None
+
+
+def start_early(warm_up: Callable[[], object]) -> None:
+    """Fork the worker now, before the command line's own imports (a tenth of a second that
+    the tool's imports, the longest stage, need not wait), for the run's first models job;
+    `stop_early` ends it if no run took it. The caller's guess that a job will come costs, when
+    wrong, the second core's time until then, never this process's."""
+    global _early
+    if _early is None and _can_fork():
+        _early = _fork(warm_up)
+
+
+def stop_early() -> None:
+    global _early
+    if _early is not None:
+        _early.close()
+        _early = None
 
 
 def submit(function: Callable[..., T], *args: Any) -> Pending[T]:
@@ -142,7 +165,7 @@ def submit(function: Callable[..., T], *args: Any) -> Pending[T]:
 
 
 @contextmanager
-def started(warm_up: Callable[[], None], *, eager: bool) -> Iterator[None]:
+def started(warm_up: Callable[[], object], *, eager: bool) -> Iterator[None]:
     """A worker for the jobs submitted inside, which runs `warm_up` (the imports) first:
     forked now when `eager` (a job is sure to come), else when the first job does."""
     slot = _Slot(warm_up)
@@ -155,6 +178,7 @@ def started(warm_up: Callable[[], None], *, eager: bool) -> Iterator[None]:
         _current.reset(token)
         if slot.worker is not None:
             slot.worker.close()
+        stop_early()  # one this run did not need is needed by none
 
 
 @contextmanager
@@ -186,7 +210,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _fork(warm_up: Callable[[], None]) -> Worker | None:
+def _fork(warm_up: Callable[[], object]) -> Worker | None:
     jobs_read, jobs_write = os.pipe()
     results_read, results_write = os.pipe()
     for stream in (sys.stdout, sys.stderr):
@@ -206,7 +230,7 @@ def _fork(warm_up: Callable[[], None]) -> Worker | None:
     return Worker(pid, jobs_write, results_read)
 
 
-def _serve(jobs_fd: int, results_fd: int, warm_up: Callable[[], None]) -> None:  # pragma: no cover - the child
+def _serve(jobs_fd: int, results_fd: int, warm_up: Callable[[], object]) -> None:  # pragma: no cover - the child
     """The child's life: never returns into the parent's code, whatever happens."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

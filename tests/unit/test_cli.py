@@ -32,7 +32,7 @@ def test_help_describes_each_command(command: list[str]) -> None:
 
 def test_console_script_is_declared() -> None:
     text = (ROOT / "pyproject.toml").read_text()
-    assert 'aws-binding-generator = "generator.cli:main_entry"' in text
+    assert 'aws-binding-generator = "generator.entry:script_main"' in text
 
 
 def test_missing_spec_is_a_located_error(tmp_path: Path) -> None:

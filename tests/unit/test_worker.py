@@ -97,3 +97,53 @@ def test_the_warm_up_runs_the_tool_to_the_end_and_loads_nothing_else() -> None:
     script = "import sys\nfrom generator.models_tool import warm_up\nprint('class Warm(BaseModel)' in warm_up())\nprint(sorted(m for m in ('black', 'generator.kinds', 'generator.ir', 'generator.pipeline') if m in sys.modules))\n"
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
     assert result.stdout.splitlines() == ["True", "[]"]
+
+
+def test_the_command_line_guesses_from_its_words_whether_a_run_may_build() -> None:
+    from generator.entry import may_build
+
+    for words in ([], ["check"], ["--out", "x", "regenerate"], ["generate", "--spec", "s.yaml", "--out", "o"], ["watch"], ["-v"]):
+        assert may_build(words), words
+    for words in (["--help"], ["check", "-h"], ["diff", "a", "b"], ["export", "--format", "openapi", "--out", "o"], ["import", "m.json"], ["refresh"]):
+        assert not may_build(words), words
+
+
+def _left_in_group(group: int) -> list[str]:
+    """The processes still in process group `group`, as /proc/<pid>/stat names them."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:
+            left.append(stat.parent.name)
+    return left
+
+
+def test_a_second_process_started_with_the_command_line_and_not_needed_ends_with_it(tmp_path: Path) -> None:
+    """A no-op run with the cache off: the command line forked the models' worker before its
+    own imports (a run may build), no run took it, and it is stopped before the exit, not left
+    to finish the tool's imports on its own."""
+    out = tmp_path / "out"
+    generate(out, worker=True)
+    env = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": "off", "AWS_BINDING_GENERATOR_WORKER": "on"}
+    command = [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(out), "--check"]
+    run = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, errors = run.communicate(timeout=60)
+    assert run.returncode == 0, errors
+    assert _left_in_group(run.pid) == []
+
+
+def test_the_run_takes_the_second_process_the_command_line_started(tmp_path: Path) -> None:
+    """`python -m generator` forks the worker before the CLI's imports and the run uses that
+    one (no second fork); with the cache holding models it starts none, as the run would not."""
+    cache = tmp_path / "cache"
+    first = generate(tmp_path / "first", worker=True, cache=str(cache))
+    assert first.count("runs in a second process") == 1 and "started with the command line" in first
+    assert tree(tmp_path / "first")["pollforjobs/models.py"] == (ROOT / "generated" / "pollforjobs" / "models.py").read_bytes()
+    command = [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(tmp_path / "again"), "-v"]
+    env = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": str(cache), "AWS_BINDING_GENERATOR_WORKER": "on"}
+    again = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, errors = again.communicate(timeout=60)
+    assert again.returncode == 0 and "second process" not in errors

@@ -35,8 +35,9 @@ def available_jobs(
 ) -> list[tuple[Any, ...]]:
     """Up to `limit` jobs of `lane` a poll may hand out, with every setting in `wanted`: first
     those handed out and not acknowledged in time (they are older), then queued ones, oldest
-    first; one statement. Only queued jobs have rows in `settings`, so a search never walks
-    past the jobs handed out before it; a job handed out again is matched on its data.
+    first; one statement. Only queued jobs have rows in `queued_settings`, by lane, so a search
+    never walks past the jobs handed out before it nor other lanes' jobs; a job handed out
+    again is matched on its data.
     """
     redelivered = (
         f"SELECT 0 AS part, {_POLLED} FROM jobs"
@@ -51,13 +52,13 @@ def available_jobs(
     else:
         queued = (
             "SELECT 1 AS part, jobs.seq, jobs.id, jobs.account_id, jobs.data, jobs.nonce,"
-            " jobs.handed_out FROM settings JOIN jobs ON jobs.seq = settings.seq"
-            " WHERE settings.key = ? AND settings.value = ? AND jobs.lane = ?"
-            + " AND EXISTS (SELECT 1 FROM settings s WHERE s.seq = jobs.seq AND s.key = ? AND s.value = ?)"
+            " jobs.handed_out FROM queued_settings q JOIN jobs ON jobs.seq = q.seq"
+            " WHERE q.lane = ? AND q.key = ? AND q.value = ?"
+            + " AND EXISTS (SELECT 1 FROM queued_settings s WHERE s.seq = jobs.seq AND s.key = ? AND s.value = ?)"
             * (len(wanted) - 1)
-            + " ORDER BY settings.seq LIMIT ?"
+            + " ORDER BY q.seq LIMIT ?"
         )
-        queued_arguments = [*settings[:2], lane, *settings[2:]]
+        queued_arguments = [lane, *settings]
     rows = db.execute(
         f"SELECT * FROM ({redelivered}) UNION ALL SELECT * FROM ({queued}) ORDER BY part, seq",
         [lane, now, *settings, limit, *queued_arguments, limit],
@@ -137,8 +138,8 @@ def insert_job(
     )
     configuration = (data.get("actionConfiguration") or {}).get("configuration") or {}
     db.executemany(
-        "INSERT INTO settings VALUES (?, ?, ?)",
-        [(cursor.lastrowid, key, value) for key, value in configuration.items()],
+        "INSERT INTO queued_settings VALUES (?, ?, ?, ?)",
+        [(lane, key, value, cursor.lastrowid) for key, value in configuration.items()],
     )
     db.execute("INSERT OR IGNORE INTO lanes VALUES (?)", (lane,))
 

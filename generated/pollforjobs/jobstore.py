@@ -20,6 +20,13 @@ from typing import Final
 
 BUSY_TIMEOUT_SECONDS: Final = 60.0
 
+# A hand-out (the poll's UPDATE) drops the job's settings, which only queued jobs have, and
+# logs the hand-out: one statement per job for the poll, in the same transaction.
+_HAND_OUT_TRIGGER: Final = """CREATE TRIGGER IF NOT EXISTS jobs_handed_out AFTER UPDATE OF handed_out ON jobs
+    BEGIN
+        DELETE FROM queued_settings WHERE seq = new.seq;
+        INSERT INTO events VALUES (new.seq, 'handOut', new.updated_at);
+    END"""
 _SCHEMA: Final = (
     "CREATE TABLE IF NOT EXISTS lanes (lane TEXT PRIMARY KEY)",
     """CREATE TABLE IF NOT EXISTS jobs (
@@ -43,22 +50,19 @@ _SCHEMA: Final = (
     "CREATE INDEX IF NOT EXISTS jobs_queued ON jobs (lane, seq) WHERE status = 'Queued'",
     "CREATE INDEX IF NOT EXISTS jobs_dispatched ON jobs (lane, ready_at) WHERE status = 'Dispatched'",
     "CREATE INDEX IF NOT EXISTS jobs_running ON jobs (timeout_at) WHERE status = 'InProgress'",
-    """CREATE TABLE IF NOT EXISTS settings (
-        seq INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key, value, seq)
+    # A queued job's configuration settings, by lane first: a poll for one setting in one lane
+    # reads only that lane's matching jobs, oldest first, however many other lanes hold.
+    """CREATE TABLE IF NOT EXISTS queued_settings (
+        lane TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, seq INTEGER NOT NULL,
+        PRIMARY KEY (lane, key, value, seq)
     )""",
-    "CREATE INDEX IF NOT EXISTS settings_of_job ON settings (seq)",
+    "CREATE INDEX IF NOT EXISTS queued_settings_of_job ON queued_settings (seq)",
     """CREATE TABLE IF NOT EXISTS events (
         job_seq INTEGER NOT NULL, kind TEXT NOT NULL, at REAL NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS events_of_job ON events (job_seq)",
     "CREATE TABLE IF NOT EXISTS seeds (digest TEXT PRIMARY KEY)",
-    # A hand-out (the poll's UPDATE) drops the job's settings, which only queued jobs have,
-    # and logs the hand-out: one statement per job for the poll, in the same transaction.
-    """CREATE TRIGGER IF NOT EXISTS jobs_handed_out AFTER UPDATE OF handed_out ON jobs
-    BEGIN
-        DELETE FROM settings WHERE seq = new.seq;
-        INSERT INTO events VALUES (new.seq, 'handOut', new.updated_at);
-    END""",
+    _HAND_OUT_TRIGGER,
 )
 
 
@@ -82,6 +86,7 @@ class JobStore:
             with self.transaction() as db:
                 for statement in _SCHEMA:
                     db.execute(statement)
+                _move_old_settings(db)
         except sqlite3.DatabaseError as exc:
             raise ValueError(f"cannot use {path} as the state file: {exc}") from None
 
@@ -101,3 +106,19 @@ class JobStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _move_old_settings(db: sqlite3.Connection) -> None:
+    """A state file written before `queued_settings` keeps its queued jobs' settings in
+    `settings` (no lane), which its hand-out trigger deletes from: both move to the new form."""
+    if db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+    ).fetchone():
+        db.execute(
+            "INSERT OR IGNORE INTO queued_settings"
+            " SELECT jobs.lane, settings.key, settings.value, settings.seq"
+            " FROM settings JOIN jobs ON jobs.seq = settings.seq WHERE jobs.status = 'Queued'"
+        )
+        db.execute("DROP TRIGGER jobs_handed_out")
+        db.execute("DROP TABLE settings")
+        db.execute(_HAND_OUT_TRIGGER)

@@ -3,6 +3,7 @@ processes on one file never hand one job to two workers."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -45,6 +46,39 @@ def test_nothing_is_lost_when_the_server_is_killed_and_started_again(tmp_path: P
         assert len(second.jobs()) == 3
     finally:
         second.stop()
+
+
+# The layout of a state file's settings before they were kept by lane (the earlier release's).
+_SETTINGS_WITHOUT_LANES = (
+    "CREATE TABLE settings (seq INTEGER NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key, value, seq))",
+    "INSERT INTO settings SELECT seq, key, value FROM queued_settings",
+    "DROP TRIGGER jobs_handed_out",
+    "DROP TABLE queued_settings",
+    "CREATE INDEX settings_of_job ON settings (seq)",
+    """CREATE TRIGGER jobs_handed_out AFTER UPDATE OF handed_out ON jobs
+    BEGIN
+        DELETE FROM settings WHERE seq = new.seq;
+        INSERT INTO events VALUES (new.seq, 'handOut', new.updated_at);
+    END""",
+)
+
+
+def test_a_state_file_from_before_settings_by_lane_is_moved_to_them_and_its_jobs_poll(tmp_path: Path) -> None:
+    state = tmp_path / "state.sqlite"
+    seed = seed_file(tmp_path, [job(actionConfiguration={"configuration": {"ProjectName": f"P{n}"}}) for n in range(3)])
+    JobService("--jobs", str(seed), "--state", str(state)).start().kill()
+    with sqlite3.connect(state) as db:
+        for statement in _SETTINGS_WITHOUT_LANES:
+            db.execute(statement)
+    with JobService("--state", str(state)) as running:
+        client = running.client()
+        (second,) = client.poll_for_jobs(actionTypeId=ACTION_TYPE, queryParam={"ProjectName": "P1"})["jobs"]
+        assert second["data"]["actionConfiguration"] == {"configuration": {"ProjectName": "P1"}}
+        assert client.poll_for_jobs(actionTypeId=ACTION_TYPE, queryParam={"ProjectName": "P1"})["jobs"] == []
+        assert len(client.poll_for_jobs(actionTypeId=ACTION_TYPE, maxBatchSize=5)["jobs"]) == 2
+    with sqlite3.connect(state) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "settings" not in tables and db.execute("SELECT count(*) FROM queued_settings").fetchone() == (0,)
 
 
 def test_without_state_a_restart_starts_empty(tmp_path: Path) -> None:

@@ -469,3 +469,48 @@ def test_100_000_jobs_drain_each_once_oldest_first() -> None:
             assert all(head > orders[-1] for head in heads)
     assert queue.pending() == []
     print(f"\n100,000 jobs drained in {polls} polls")
+
+
+def _sqlite_steps(queue: jobqueue.JobQueue, call: Any) -> int:
+    """SQLite's virtual-machine instructions run by `call()` (a progress handler called at each):
+    the database's share of a poll's work, which the bytecodes above do not see."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    db = queue.store._db
+    db.set_progress_handler(tick, 1)
+    try:
+        call()
+    finally:
+        db.set_progress_handler(None, 1)
+    return steps[0]
+
+
+def _queue_beside_another_lane(count: int) -> jobqueue.JobQueue:
+    """`count` jobs of OTHER_TYPE, each with a ProjectName, then one of ACTION_TYPE."""
+    queue = jobqueue.JobQueue()
+    queue.add_seed({"jobs": [{"data": data({"ProjectName": f"P{n % 5}"}, OTHER_TYPE)} for n in range(count)]})
+    queue.add_job(data({"ProjectName": "P3"}))
+    return queue
+
+
+def test_a_poll_reads_no_other_lanes_jobs() -> None:
+    """The database's work for a poll by queryParam does not grow with the jobs queued for
+    other action types that share the setting (it used to read every one of them)."""
+    polls = [  # (queryParam, jobs it gets)
+        ({"ProjectName": "P3"}, 1),
+        ({"ProjectName": "P3"}, 0),  # none left: the other lane's 4,000 P3 jobs are not read
+        ({"ProjectName": "P1"}, 0),  # none in this lane at all
+    ]
+    short, long = _queue_beside_another_lane(100), _queue_beside_another_lane(20_000)
+    for query, expected in polls:
+        request = models.PollForJobsInput.model_validate({"actionTypeId": ACTION_TYPE, "queryParam": query})
+        got: list[int] = []
+        work = [_sqlite_steps(queue, lambda queue=queue, r=request: got.append(len(queue.poll_for_jobs(r).jobs or []))) for queue in (short, long)]  # noqa: B023 - called at once
+        print(f"\n{query}: SQLite instructions {work[0]} (100 jobs of another type queued), {work[1]} (20,000)")
+        assert got == [expected, expected]
+        assert work[0] > 0
+        assert work[1] <= 2 * work[0]

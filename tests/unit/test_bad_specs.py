@@ -116,7 +116,10 @@ def populate(out: Path) -> None:
 
 
 def run_cli(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # No models' worker: each run stops at its spec's errors, before the models, and the worker
+    # the command line would fork at once doubled this file's CPU time (its cleanup after a
+    # failed run is tests/unit/test_worker.py's).
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "AWS_BINDING_GENERATOR_WORKER": "off"}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False)
 
 

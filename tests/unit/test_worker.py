@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "pollforjobs.yaml"
 
@@ -121,17 +123,23 @@ def _left_in_group(group: int) -> list[str]:
     return left
 
 
-def test_a_second_process_started_with_the_command_line_and_not_needed_ends_with_it(tmp_path: Path) -> None:
-    """A no-op run with the cache off: the command line forked the models' worker before its
-    own imports (a run may build), no run took it, and it is stopped before the exit, not left
-    to finish the tool's imports on its own."""
+@pytest.mark.parametrize("case", ["no-op", "bad spec"])
+def test_a_second_process_started_with_the_command_line_and_not_needed_ends_with_it(tmp_path: Path, case: str) -> None:
+    """A no-op run with the cache off, and a run that stops at its spec's errors: the command
+    line forked the models' worker before its own imports (a run may build), no run took it, and
+    it is stopped before the exit, not left to finish the tool's imports on its own."""
     out = tmp_path / "out"
-    generate(out, worker=True)
+    spec = SPEC
+    if case == "no-op":
+        generate(out, worker=True)
+    else:
+        spec = tmp_path / "bad.yaml"
+        spec.write_text(SPEC.read_text(encoding="utf-8").replace("type: structure", "type: structur", 1), encoding="utf-8")
     env = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": "off", "AWS_BINDING_GENERATOR_WORKER": "on"}
-    command = [sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--out", str(out), "--check"]
+    command = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out), "--check"]
     run = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, errors = run.communicate(timeout=60)
-    assert run.returncode == 0, errors
+    assert run.returncode == (0 if case == "no-op" else 2), errors
     assert _left_in_group(run.pid) == []
 
 

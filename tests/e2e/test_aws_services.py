@@ -38,6 +38,7 @@ from generator.pipeline import compile_spec, generate
 from ..support.corpus import has_integral_float, has_lone_surrogate
 from ..support.covering import covering_corpus, covering_instance
 from ..support.protocol_suites import loopback_names
+from ..support.schema_oracle import oracle
 from ..support.server_harness import Served, post
 
 # A warning (pydantic's serializer meeting a value its model does not declare) is a defect.
@@ -131,7 +132,7 @@ def test_package_passes_mypy_and_ruff(package: tuple[Generated, ModuleType]) -> 
 
 
 def _verdicts(
-    validate: Any, schema: jsonschema.Draft202012Validator, model: type[pydantic.BaseModel], instance: Any
+    validate: Any, schema: jsonschema.protocols.Validator, model: type[pydantic.BaseModel], instance: Any
 ) -> dict[str, bool]:
     verdicts = {"generated validators": validate(instance) == [], "jsonschema": schema.is_valid(instance)}
     if not has_integral_float(instance) and not has_lone_surrogate(instance):
@@ -151,7 +152,7 @@ def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType
     made, api = package
     models = importlib.import_module(f"{made.package}.models")
     service = made.service
-    checks: dict[str, tuple[Any, jsonschema.Draft202012Validator, type[pydantic.BaseModel]]] = {}
+    checks: dict[str, tuple[Any, jsonschema.protocols.Validator, type[pydantic.BaseModel]]] = {}
     roots: list[tuple[str, str, Any]] = []
     for op in service.operations:
         for root, direction, validate in ((op.input, "input", api.validate_request), (op.output, "output", api.validate_response)):
@@ -161,7 +162,7 @@ def test_constraint_corpus_gets_one_verdict(package: tuple[Generated, ModuleType
                 (made.folder / made.package / "schemas" / f"{root}.schema.json").read_text(encoding="utf-8")
             )
             bound = lambda value, v=validate, o=op.name: v(value, o)
-            checks[root] = (bound, jsonschema.Draft202012Validator(schema), getattr(models, root))
+            checks[root] = (bound, oracle(schema), getattr(models, root))
             roots.append((root, direction, made.complete[root]))
     disagreements: list[str] = []
     counts = [0, 0]

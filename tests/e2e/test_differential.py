@@ -29,15 +29,16 @@ from ..conftest import ROOT
 from ..support.corpus import blob_is_valid, blob_mutants, has_integral_float, has_lone_surrogate, mutants
 from ..support.export_corpus import complete_instance, unicode_probes
 from ..support.generated_package import INVENTORY, imported
+from ..support.schema_oracle import oracle
 from ..support.strategies import json_near
 
 SCHEMAS = ROOT / "generated" / "pollforjobs" / "schemas"
 
 
-def _schema_validator(root: str) -> jsonschema.Draft202012Validator:
+def _schema_validator(root: str) -> jsonschema.protocols.Validator:
     schema = json.loads((SCHEMAS / f"{root}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
+    return oracle(schema)
 
 
 class Verdicts:

@@ -99,12 +99,24 @@ def _pattern_string(shape: StringShape) -> str:
     assert shape.pattern is not None
     low, high = shape.min_length or 1, _most(shape.max_length)
     compiled = re.compile(shape.pattern.python, re.ASCII)
-    try:
-        short: str = find(st.from_regex(compiled, fullmatch=True), lambda s: len(s) > 0, settings=_QUICK)
-    except NoSuchExample:
+    short = _short_match(compiled)
+    if short is None:
         return valid_string(shape)
     fits = [text for text in (short, *(c * low for c in dict.fromkeys(short))) if low <= len(text) <= high]
     return next((text for text in fits if compiled.fullmatch(text)), None) or valid_string(shape)
+
+
+_SHORT_MATCHES: dict[str, str | None] = {}  # by pattern: AWS services repeat theirs (Glue: 109 shapes, 64 patterns)
+
+
+def _short_match(compiled: re.Pattern[str]) -> str | None:
+    """hypothesis's match of the pattern (derandomized: the same for the same pattern), or None."""
+    if compiled.pattern not in _SHORT_MATCHES:
+        try:
+            _SHORT_MATCHES[compiled.pattern] = find(st.from_regex(compiled, fullmatch=True), lambda s: len(s) > 0, settings=_QUICK)
+        except NoSuchExample:
+            _SHORT_MATCHES[compiled.pattern] = None
+    return _SHORT_MATCHES[compiled.pattern]
 
 
 def _scalar(shape: Shape) -> Any:

@@ -16,6 +16,7 @@ from .kinds import Reference, kind_named, spec_types
 from .load import JsonPath, LoadedSpec
 from .meta_errors import describe, schema_diagnostics
 from .resources import META_SCHEMA_PATH
+from .schema_refs import resolving_once
 
 # Past this many problems the rest are counted, not listed: a reader fixes the first ones first.
 MAX_REPORTED = 100
@@ -30,7 +31,7 @@ def meta_validator() -> jsonschema.protocols.Validator:
     schema = json.loads(META_SCHEMA_PATH.read_text(encoding="utf-8"))
     base = jsonschema.Draft202012Validator
     strict = jsonschema.validators.extend(base, type_checker=base.TYPE_CHECKER.redefine("integer", _is_whole_number))
-    return strict(schema)
+    return resolving_once(strict, schema)
 
 
 def check_spec(spec: LoadedSpec) -> list[Diagnostic]:

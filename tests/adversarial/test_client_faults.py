@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 from pollforjobs import errors
 from pollforjobs._runtime.client_errors import MAX_ID_CHARS
-from pollforjobs._runtime.retries import RetryPolicy
 from pollforjobs._runtime.http_answers import MAX_INTERIM_ANSWERS
+from pollforjobs._runtime.retries import RetryPolicy
 from pollforjobs._runtime.transport import DEFAULT_MAX_RESPONSE_BYTES
 from pollforjobs.client import (
     CodePipelineClient,

@@ -34,7 +34,7 @@ class FreshVenv:
     def run(self, *args: str | Path, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV"))}
         env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-        result = subprocess.run([str(self.python), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True)
+        result = subprocess.run([str(self.python), *map(str, args)], cwd=cwd, env=env, capture_output=True, text=True, check=False)
         if check:
             assert result.returncode == 0, result.stdout + result.stderr
         return result
@@ -98,7 +98,8 @@ def test_sdist_carries_specs_and_generated_files_and_its_wheel_finds_them_curren
     # `python -m build` makes the sdist, then the wheel from the unpacked sdist.
     result = venv.run("-m", "build", "--no-isolation", "--skip-dependency-check", "-o", tmp_path / "dist", ".", cwd=project)
     [sdist] = (tmp_path / "dist").glob("widgetshop-*.tar.gz")
-    names = tarfile.open(sdist).getnames()
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
     assert "widgetshop-1.0.0/specs/inventory.yaml" in names
     assert "widgetshop-1.0.0/bindings/inventory_api/models.py" in names
     assert "widgetshop-1.0.0/bindings/inventory_api/.generated.json" in names

@@ -75,13 +75,13 @@ def test_check_command_exits_1_with_a_diff_when_stale(tmp_path: Path, monkeypatc
     out = tmp_path / "gen"
     spec = "specs/pollforjobs.yaml"
     run = [sys.executable, "-m", "generator", "generate", "--spec", spec, "--out", str(out)]
-    assert subprocess.run(run, cwd=ROOT).returncode == 0
-    clean = subprocess.run(run + ["--check"], cwd=ROOT, capture_output=True, text=True)
+    assert subprocess.run(run, cwd=ROOT, check=False).returncode == 0
+    clean = subprocess.run(run + ["--check"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     validators = out / "pollforjobs" / "validators.py"
     validators.write_text(validators.read_text() + "# local edit\n")
     (out / "pollforjobs" / "stray.py").write_text("x = 1\n")
-    stale = subprocess.run(run + ["--check"], cwd=ROOT, capture_output=True, text=True)
+    stale = subprocess.run(run + ["--check"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert stale.returncode == 1
     assert "-# local edit" in stale.stdout
     assert "a/pollforjobs/stray.py" in stale.stdout

@@ -143,13 +143,13 @@ class Workers:
                     time.sleep(0.05)
                     continue
                 (taken,) = jobs
-                status = retried(lambda c: c.acknowledge_job(jobId=taken["id"], nonce=taken["nonce"]))["status"]
+                status = retried(lambda c, taken=taken: c.acknowledge_job(jobId=taken["id"], nonce=taken["nonce"]))["status"]
                 if status != "InProgress":
                     continue
                 with self._lock:
                     self.acknowledged[taken["id"]] += 1
                 try:
-                    retried(lambda c: c.put_job_success_result(jobId=taken["id"]))
+                    retried(lambda c, taken=taken: c.put_job_success_result(jobId=taken["id"]))
                 except ClientError as exc:  # the server took it, then died before it answered
                     if exc.response["Error"]["Code"] != "InvalidJobStateException":
                         raise

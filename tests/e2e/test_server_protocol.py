@@ -401,9 +401,11 @@ def test_a_model_refusing_what_the_validators_passed_is_logged_without_the_input
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [
         # Handler serves PollForJobs only: said once, when the app is made.
-        "handler Handler lacks acknowledge_job() for AcknowledgeJob, get_job_details() for GetJobDetails, "
-        "put_job_failure_result() for PutJobFailureResult, put_job_success_result() for PutJobSuccessResult: "
-        "those operations answer UnknownOperationException",
+        (
+            "handler Handler lacks acknowledge_job() for AcknowledgeJob, get_job_details() for GetJobDetails, "
+            "put_job_failure_result() for PutJobFailureResult, put_job_success_result() for PutJobSuccessResult: "
+            "those operations answer UnknownOperationException"
+        ),
         "PollForJobs: the model refused a request the validators accepted (2 errors: greater_than_equal, string_too_long)",
     ]
 

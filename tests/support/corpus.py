@@ -34,8 +34,7 @@ Path = tuple[str | int, ...]
 def mutants(service: Service, root: str, valid: Any) -> Iterator[Any]:
     """Instances derived from `valid` (an instance of shape `root`); includes `valid` itself."""
     yield valid
-    for value in WRONG_TYPES:
-        yield value
+    yield from WRONG_TYPES
     for path, shape in _locations(service, service.shape(root), valid, ()):
         for replacement in _replacements(service, shape, get_at(valid, path)):
             yield put_at(valid, path, replacement)
@@ -186,9 +185,7 @@ def _fillers(service: Service, shape: Shape) -> Iterator[Any]:
         yield shape.minimum if shape.minimum is not None else 1
     elif isinstance(shape, ListShape):
         yield []
-    elif isinstance(shape, MapShape):
-        yield {}
-    elif isinstance(shape, StructureShape):
+    elif isinstance(shape, (MapShape, StructureShape)):
         yield {}
     elif isinstance(shape, BlobShape):
         yield blob_of(shape.min_length or 0)
@@ -207,9 +204,7 @@ DROP = _Drop()
 
 def get_at(value: Any, path: Path) -> Any:
     for part in path:
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+        if (isinstance(value, dict) and part in value) or (isinstance(value, list) and isinstance(part, int) and part < len(value)):
             value = value[part]
         else:
             return None

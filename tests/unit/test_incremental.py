@@ -31,7 +31,7 @@ def run(*args: str, cwd: Path, generator: Path | None = None) -> subprocess.Comp
         import os
 
         env = {**os.environ, "PYTHONPATH": str(generator)}
-    return subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, env=env)
+    return subprocess.run([sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
 @pytest.fixture
@@ -202,7 +202,7 @@ def test_progress_is_a_line_per_stage_and_package_on_a_terminal_and_plain_otherw
     # A real pseudo-terminal (util-linux `script`) on stderr; the same command with pipes.
     command = f"{sys.executable} -m generator"
     uncached = {**os.environ, "AWS_BINDING_GENERATOR_CACHE": "off"}  # models answered by a cache have no wait to show
-    on_terminal = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=project, env=uncached, capture_output=True, text=True)
+    on_terminal = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=project, env=uncached, capture_output=True, text=True, check=False)
     assert on_terminal.returncode == 0, on_terminal.stdout
     lines = on_terminal.stdout.replace("\r\n", "\n").splitlines()
     stages = [line.split(": ", 1)[1].rsplit(" ", 2)[0] for line in lines if line.startswith("specs/inventory.yaml: ")]
@@ -214,11 +214,11 @@ def test_progress_is_a_line_per_stage_and_package_on_a_terminal_and_plain_otherw
     assert any(line.startswith("out: write ") and line.endswith(" s") for line in lines)
     assert lines[-1] == "out/: 2 packages written (inventory_api, 42 files; stock_api, 42 files)"
     assert "\x1b" not in on_terminal.stdout, "plain text, no terminal control"
-    piped = subprocess.run([sys.executable, "-m", "generator", "--no-server"], cwd=project, capture_output=True, text=True)
+    piped = subprocess.run([sys.executable, "-m", "generator", "--no-server"], cwd=project, capture_output=True, text=True, check=False)
     assert piped.stderr == "" and piped.stdout == "out/: 2 packages written (inventory_api, 40 files; stock_api, 40 files)\n"
-    quiet = subprocess.run(["script", "-qec", f"{command} --quiet --server", "/dev/null"], cwd=project, capture_output=True, text=True)
+    quiet = subprocess.run(["script", "-qec", f"{command} --quiet --server", "/dev/null"], cwd=project, capture_output=True, text=True, check=False)
     assert quiet.returncode == 0 and quiet.stdout == "", "--quiet: nothing, even on a terminal"
-    verbose = subprocess.run([sys.executable, "-m", "generator", "--verbose"], cwd=project, capture_output=True, text=True)
+    verbose = subprocess.run([sys.executable, "-m", "generator", "--verbose"], cwd=project, capture_output=True, text=True, check=False)
     assert verbose.stderr.splitlines() == [
         "specs/inventory.yaml: current (same inputs, files as written)",
         "specs/stock.yaml: current (same inputs, files as written)",

@@ -34,7 +34,7 @@ def resolving_once(kind: type[jsonschema.protocols.Validator], schema: dict[str,
             found = resolved[reference] = resolver.lookup(reference)
         yield from validator.descend(instance, found.contents, resolver=found.resolver)
 
-    return jsonschema.validators.extend(kind, validators={"$ref": ref})(schema)  # type: ignore[no-any-return]
+    return jsonschema.validators.extend(kind, validators={"$ref": ref})(schema)
 
 
 def _nested_ids(schema: Any, top: bool = False) -> bool:

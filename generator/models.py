@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from importlib import metadata
 from typing import Any
 
 from . import cache, worker
+from .fingerprint import installed_version
 from .format import format_python
 from .ir import Service
 from .kinds import kind_of
@@ -59,6 +59,6 @@ def _inputs(service: Service) -> tuple[dict[str, Any], dict[str, str], dict[str,
 
     # The key: the tools' versions, this generator's code and templates (the options in
     # models_tool.py, templates/datamodel/), and the document, aliases and template data themselves.
-    tools = [f"{name} {metadata.version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]
+    tools = [f"{name} {installed_version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]
     key = [*tools, generator_record()["source"], json.dumps([document, aliases, template_data], sort_keys=True)]
     return document, aliases, template_data, key

@@ -8,10 +8,11 @@ own imports at once.
 
 from __future__ import annotations
 
+import importlib
 import re
 import warnings
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from . import literals
@@ -37,9 +38,21 @@ UNION_IMPORTS = "from typing import Self\nfrom pydantic import model_validator\n
 WARM_UP_DOCUMENT: dict[str, Any] = {"$defs": {"Warm": {"type": "object", "properties": {"a": {"type": "string", "description": "A."}}, "required": ["a"]}}}
 
 
-def warm_up() -> str:
-    """The worker's first task, while the spec is read: the tool's imports and first-run setup,
-    by a run on a tiny document."""
+# The tool's modules its first run imports, the most of its setup (0.6 s of 0.75).
+_TOOL_MODULES = ("isort", "datamodel_code_generator.config", "datamodel_code_generator.parser.jsonschema")
+
+
+def warm_up(job_waiting: Callable[[], bool] = lambda: False) -> str:
+    """The worker's first task, while the spec is read: the tool's imports, then the rest of its
+    first-run setup by a run on a tiny document, unless the job came meanwhile (the job then
+    pays that rest itself, which costs less than the tiny run)."""
+    for module in _TOOL_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            break  # the tiny run imports what the tool has now
+    if job_waiting():
+        return ""
     return generate_models(WARM_UP_DOCUMENT, {}, {}, ())
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import signal
 import struct
 import sys
@@ -113,7 +114,7 @@ class _Slot:
     """The run's worker: the one the command line started early (`start_early`), else one
     forked at the start (`eager`) or at the first job."""
 
-    def __init__(self, warm_up: Callable[[], object]) -> None:
+    def __init__(self, warm_up: Callable[[Callable[[], bool]], object]) -> None:
         self.warm_up = warm_up
         self.worker: Worker | None = None
         self.tried = False
@@ -136,7 +137,7 @@ _current: ContextVar[_Slot | None] = ContextVar("worker", default=None)
 _early: Worker | None = None
 
 
-def start_early(warm_up: Callable[[], object]) -> None:
+def start_early(warm_up: Callable[[Callable[[], bool]], object]) -> None:
     """Fork the worker now, before the command line's own imports (a tenth of a second that
     the tool's imports, the longest stage, need not wait), for the run's first models job;
     `stop_early` ends it if no run took it. The caller's guess that a job will come costs, when
@@ -165,7 +166,7 @@ def submit(function: Callable[..., T], *args: Any) -> Pending[T]:
 
 
 @contextmanager
-def started(warm_up: Callable[[], object], *, eager: bool) -> Iterator[None]:
+def started(warm_up: Callable[[Callable[[], bool]], object], *, eager: bool) -> Iterator[None]:
     """A worker for the jobs submitted inside, which runs `warm_up` (the imports) first:
     forked now when `eager` (a job is sure to come), else when the first job does."""
     slot = _Slot(warm_up)
@@ -194,7 +195,7 @@ def beside(function: Callable[..., T], *args: Any) -> Iterator[Pending[T]]:
             helper.close()
 
 
-def _nothing() -> None:
+def _nothing(job_waiting: Callable[[], bool]) -> None:
     return None
 
 
@@ -210,7 +211,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _fork(warm_up: Callable[[], object]) -> Worker | None:
+def _fork(warm_up: Callable[[Callable[[], bool]], object]) -> Worker | None:
     jobs_read, jobs_write = os.pipe()
     results_read, results_write = os.pipe()
     for stream in (sys.stdout, sys.stderr):
@@ -230,13 +231,13 @@ def _fork(warm_up: Callable[[], object]) -> Worker | None:
     return Worker(pid, jobs_write, results_read)
 
 
-def _serve(jobs_fd: int, results_fd: int, warm_up: Callable[[], object]) -> None:  # pragma: no cover - the child
+def _serve(jobs_fd: int, results_fd: int, warm_up: Callable[[Callable[[], bool]], object]) -> None:  # pragma: no cover - the child
     """The child's life: never returns into the parent's code, whatever happens."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
         jobs, results = os.fdopen(jobs_fd, "rb"), os.fdopen(results_fd, "wb")
         with contextlib.suppress(Exception):  # a job that needs what failed to import reports it
-            warm_up()
+            warm_up(lambda: bool(select.select([jobs_fd], [], [], 0)[0]))  # nothing read from it yet
         while True:
             try:
                 function, args = _receive(jobs)

@@ -5,7 +5,8 @@ and needs only the model document; the templates, exports and black need only th
 run that builds forks a worker first: it imports the tool while this process loads and checks
 the spec, then runs the models job while this process renders the rest, and black goes over
 the models here (black is loaded here already; the worker would have to load it too). On a
-machine with a second core that is wall time saved; CPU time is the same.
+machine with a second core that is wall time saved; CPU time is the same. The command line
+(entry.py) may fork it before its own imports (`start_early`); the run then takes that one.
 
 Jobs go over a pipe one at a time (function, arguments; pickled) and come back as the
 result or the exception. Where fork is missing (Windows), one core is all this process may
@@ -33,6 +34,8 @@ from .progress import active
 
 VARIABLE = "AWS_BINDING_GENERATOR_WORKER"
 T = TypeVar("T")
+# The worker's first task; its argument says whether a job is already waiting.
+WarmUp = Callable[[Callable[[], bool]], object]
 _HEADER = struct.Struct("!Q")
 
 
@@ -114,7 +117,7 @@ class _Slot:
     """The run's worker: the one the command line started early (`start_early`), else one
     forked at the start (`eager`) or at the first job."""
 
-    def __init__(self, warm_up: Callable[[Callable[[], bool]], object]) -> None:
+    def __init__(self, warm_up: WarmUp) -> None:
         self.warm_up = warm_up
         self.worker: Worker | None = None
         self.tried = False
@@ -137,7 +140,7 @@ _current: ContextVar[_Slot | None] = ContextVar("worker", default=None)
 _early: Worker | None = None
 
 
-def start_early(warm_up: Callable[[Callable[[], bool]], object]) -> None:
+def start_early(warm_up: WarmUp) -> None:
     """Fork the worker now, before the command line's own imports (a tenth of a second that
     the tool's imports, the longest stage, need not wait), for the run's first models job;
     `stop_early` ends it if no run took it. The caller's guess that a job will come costs, when
@@ -166,7 +169,7 @@ def submit(function: Callable[..., T], *args: Any) -> Pending[T]:
 
 
 @contextmanager
-def started(warm_up: Callable[[Callable[[], bool]], object], *, eager: bool) -> Iterator[None]:
+def started(warm_up: WarmUp, *, eager: bool) -> Iterator[None]:
     """A worker for the jobs submitted inside, which runs `warm_up` (the imports) first:
     forked now when `eager` (a job is sure to come), else when the first job does."""
     slot = _Slot(warm_up)
@@ -211,7 +214,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _fork(warm_up: Callable[[Callable[[], bool]], object]) -> Worker | None:
+def _fork(warm_up: WarmUp) -> Worker | None:
     jobs_read, jobs_write = os.pipe()
     results_read, results_write = os.pipe()
     for stream in (sys.stdout, sys.stderr):
@@ -231,7 +234,7 @@ def _fork(warm_up: Callable[[Callable[[], bool]], object]) -> Worker | None:
     return Worker(pid, jobs_write, results_read)
 
 
-def _serve(jobs_fd: int, results_fd: int, warm_up: Callable[[Callable[[], bool]], object]) -> None:  # pragma: no cover - the child
+def _serve(jobs_fd: int, results_fd: int, warm_up: WarmUp) -> None:  # pragma: no cover - the child
     """The child's life: never returns into the parent's code, whatever happens."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import cache, worker
-from .fingerprint import installed_version
+from .fingerprint import generator_record, installed_version
 from .format import format_python
 from .ir import Service
 from .kinds import kind_of
@@ -55,8 +55,6 @@ def _inputs(service: Service) -> tuple[dict[str, Any], dict[str, str], dict[str,
     aliases = {wire: python for shape in service.shapes for wire, python in kind_of(shape).model_aliases(shape).items()}
     template_data = {shape.class_name: data for shape in service.shapes if (data := kind_of(shape).model_template_data(shape))}
     document = model_document(service)
-    from .fingerprint import generator_record
-
     # The key: the tools' versions, this generator's code and templates (the options in
     # models_tool.py, templates/datamodel/), and the document, aliases and template data themselves.
     tools = [f"{name} {installed_version(name)}" for name in ("datamodel-code-generator", "isort", "pydantic")] + [sys.version.split()[0]]

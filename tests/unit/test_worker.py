@@ -102,7 +102,14 @@ def test_the_warm_up_runs_the_tool_to_the_end_and_loads_nothing_else() -> None:
 
 
 def test_the_command_line_guesses_from_its_words_whether_a_run_may_build() -> None:
+    import argparse
+
+    from generator import cli, entry
     from generator.entry import may_build
+
+    # The words entry.py knows without importing the CLI are the CLI's commands.
+    (commands,) = [action for action in cli.parser()._actions if isinstance(action, argparse._SubParsersAction)]
+    assert entry._BUILDING | entry._OTHERS == set(commands.choices)
 
     for words in ([], ["check"], ["--out", "x", "regenerate"], ["generate", "--spec", "s.yaml", "--out", "o"], ["watch"], ["-v"]):
         assert may_build(words), words

@@ -34,7 +34,8 @@ over it: what the server costs whatever else the machine runs, the ratio its req
 second would have where the server's core is the limit, as on a quiet machine. The load generator's CPU share is printed:
 near 100% it, not the server, is the limit, and the ratios flatter the slower contenders.
 After the table, bench/server_stages.py's figures: the server's own CPU time per request by
-stage, in process, and a profile naming where the rest goes; then bench/bench_client.py
+stage, in process, and a profile naming where the rest goes; then bench/server_in_uvicorn.py's,
+the same stages timed inside a uvicorn server process under the same load; then bench/bench_client.py
 against the bare app (`--bare-app`), for the issue's client figures (its own cost and end to
 end, against boto3's), so one run prints every figure of issue 15.
 """
@@ -395,6 +396,10 @@ def main() -> None:
 
         print()
         server_stages.measure(args.quick)
+        import server_in_uvicorn
+
+        print()
+        server_in_uvicorn.measure(names, 1.0 if args.quick else args.seconds, args.connections)
     if not args.no_client:
         print("\nthe client against the bare app (bench/bench_client.py --bare-app):", flush=True)
         client = [sys.executable, str(ROOT / "bench" / "bench_client.py"), "--bare-app"] + (["--quick"] if args.quick else [])

@@ -42,7 +42,7 @@ class BlobKind(ScalarKind):
         return [blob_note(shape)]
 
     def type_test(self, shape: BlobShape, var: str, calls: Calls) -> str:
-        return f"type({var}) is str"
+        return calls("is_blob_text", var)
 
     def _decoded(self, shape: BlobShape, var: str, calls: Calls) -> str:
         """A condition that holds when `var` is not base64; with constraints to check, it
@@ -51,7 +51,7 @@ class BlobKind(ScalarKind):
         return f"(size := {length}) < 0" if shape.constraints else f"{length} < 0"
 
     def value_lines(self, shape: BlobShape, path: str, sensitive: bool, calls: Calls) -> list[str]:
-        lines = ["if type(v) is not str:", f"    {self.type_failure(shape, 'v', path, calls)}"]
+        lines = [f"if not {calls('is_blob_text', 'v')}:", f"    {self.type_failure(shape, 'v', path, calls)}"]
         lines += [f"elif {self._decoded(shape, 'v', calls)}:", f"    {calls('not_base64', 'out', path)}"]
         for c in shape.constraints:
             shown = calls("byte_buffer", "size")

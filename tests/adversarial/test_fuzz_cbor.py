@@ -11,7 +11,9 @@ breaks, tags, undefined, reserved values). Every request is SigV4-signed for its
 The oracle decodes each body independently of the server, with cbor2 (duplicate keys refused,
 bytes after the item and every tag but 1 refused, then the decoded value walked for what the
 protocol does not carry), and predicts the answer from the package's validators, in the
-server's order of checks. Every answer is a CBOR map (`__type` + `message` for an error) with
+server's order of checks; a byte string is handed to them as the protocol types it, base64 text
+that only a blob member takes (`ByteStringText`), so one sent for a string member is a wrong
+type. Every answer is a CBOR map (`__type` + `message` for an error) with
 `Smithy-Protocol: rpc-v2-cbor`; no 5xx but the injected fault; the server keeps serving, hands
 out each job once, its memory stays bounded and its log has one access line per request.
 """
@@ -36,6 +38,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pollforjobs import validators
+from pollforjobs._runtime.validation import ByteStringText
 
 from ..support import canary
 from ..support.hostile_handler import INJECTED_FAULT, SEED_FILE_VARIABLE
@@ -127,7 +130,7 @@ def _as_wire(value: Any) -> Any:
     import base64
 
     if isinstance(value, bytes):
-        return base64.b64encode(value).decode("ascii")
+        return ByteStringText(base64.b64encode(value).decode("ascii"))
     if isinstance(value, dict):
         return {k: _as_wire(v) for k, v in value.items()}
     if isinstance(value, list):

@@ -166,6 +166,18 @@ def test_the_server_logs_cbor_requests_like_json_ones(server: ServerProcess) -> 
     assert SECRET_KEY not in server.log()
 
 
+def test_a_byte_string_for_a_string_member_is_a_wrong_type(server: ServerProcess) -> None:
+    # RPC v2 CBOR types a string as text (major type 3) and a blob as a byte string (2).
+    as_bytes = {**action_type("EmptyTool"), "provider": b"EmptyTool"}
+    answer = cbor_post(server.url, cbor2.dumps({"actionTypeId": as_bytes}))
+    assert answer.status == 400, answer.body
+    error = cbor2.loads(answer.body)
+    assert error["__type"] == "SerializationException"
+    assert error["message"] == "Unexpected byte string at 'actionTypeId.provider': expected a string", error
+    text = cbor_post(server.url, cbor2.dumps({"actionTypeId": action_type("EmptyTool")}))
+    assert text.status == 200 and cbor2.loads(text.body) == {"jobs": []}
+
+
 # --- a server fault outside the handler: AWS's InternalFailure in either protocol -----------------
 
 INJECTED = "an injected fault (internal detail: db password is hunter2)"

@@ -22,6 +22,7 @@ from runtime.protocols.cbor_codec import CBOR, MAX_DEPTH, MalformedCbor, check_w
 from runtime.protocols.rpc_v2_cbor import RpcV2CborClient, RpcV2CborServer
 from runtime.server import Application
 from runtime.transport import Response
+from runtime.validation import ByteStringText, is_blob_text
 
 from .asgi import PREFIX, Answer, Handler, call, operations, spec
 
@@ -54,6 +55,17 @@ def refused(body: bytes) -> str:
 )
 def test_well_formed_bodies_read_as_the_json_protocols_values(body: bytes, expected: object) -> None:
     assert CBOR.decode_request(body) == expected
+
+
+def test_a_request_byte_string_is_text_only_a_blob_member_takes() -> None:
+    body = cbor2.dumps({"b": b"\x00\xff", "l": [b"\x01"], "s": "AP8="})
+    value = CBOR.decode_request(body)
+    assert value == {"b": "AP8=", "l": ["AQ=="], "s": "AP8="}
+    assert type(value["b"]) is ByteStringText and type(value["l"][0]) is ByteStringText
+    assert type(value["s"]) is str
+    assert is_blob_text(value["b"]) and is_blob_text(value["s"]) and not is_blob_text(b"\x00")
+    # A client reads an answer's blob as plain text, which its readers take.
+    assert type(CBOR.decode(body)["b"]) is str
 
 
 def test_nan_and_the_infinities_are_floats() -> None:

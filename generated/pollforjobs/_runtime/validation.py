@@ -81,6 +81,8 @@ def _json_type(value: Any) -> str:
         return "boolean"
     if isinstance(value, (int, float)):
         return "number"
+    if type(value) is ByteStringText:
+        return "byte string"
     if isinstance(value, str):
         return "string"
     if isinstance(value, list):
@@ -217,6 +219,19 @@ def base64_length(text: str) -> int:
     return size // 4 * 3 - padding
 
 
+class ByteStringText(str):
+    """A CBOR byte string read from a request, as its base64 text (the JSON protocols' value
+    of a blob): a blob member takes it, a string member refuses it as a wrong type (RPC v2
+    CBOR types a string as text and a blob as a byte string)."""
+
+    __slots__ = ()
+
+
+def is_blob_text(value: Any) -> bool:
+    """Whether a blob member's value has a blob's type: text, or a CBOR byte string."""
+    return type(value) is str or type(value) is ByteStringText
+
+
 def not_base64(out: list[Violation], path: str) -> None:
     # AWS's services cannot read such a blob at all: a SerializationException, like a wrong type.
     message = f"Invalid base64 {_where(path)}: expected a base64 string (standard alphabet, padded)"
@@ -232,7 +247,7 @@ def blobs_shown(value: Any) -> Any:
     """A list or map of blobs as AWS shows it: each valid blob as its ByteBuffer."""
 
     def one(item: Any) -> Any:
-        size = base64_length(item) if type(item) is str else -1
+        size = base64_length(item) if is_blob_text(item) else -1
         return byte_buffer(size) if size >= 0 else item
 
     if type(value) is dict:

@@ -16,6 +16,7 @@ import cbor2
 import libipld
 import pydantic
 
+from ..validation import ByteStringText
 from . import ProtocolError
 from .cbor_reader import MAX_DEPTH, MalformedCbor, check_well_formed, decode_checked
 
@@ -126,7 +127,7 @@ class CborCodec:
         if not body:
             return {}
         try:
-            return decode_checked(body)
+            return decode_checked(body, ByteStringText)
         except MalformedCbor as exc:
             raise ProtocolError(
                 "SerializationException", f"The request body is not valid CBOR: {exc}."

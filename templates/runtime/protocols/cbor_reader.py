@@ -12,7 +12,8 @@ MAX_DEPTH, text that is not UTF-8 and bytes after the item. (An indefinite-lengt
 well-formed and read.) NaN and the infinities are floats as in any CBOR.
 
 The values handed on are the JSON protocols', so the package's validators, models and readers
-serve both: a timestamp is its epoch seconds and a blob (a byte string) its base64 text.
+serve both: a timestamp is its epoch seconds and a blob (a byte string) its base64 text; in a
+request, that text is a `ByteStringText`, which only a blob member takes.
 """
 
 from __future__ import annotations
@@ -172,11 +173,12 @@ def _completed(stack: list[list[Any]]) -> bool:
     return True
 
 
-def decode_checked(body: bytes) -> Any:
+def decode_checked(body: bytes, blob_text: type[str] = str) -> Any:
     """The value of a well-formed body (MalformedCbor when it is not), as the JSON protocols
-    would carry it: by libipld when the body is DAG-CBOR (tried unless `_bodies_to_cbor2`),
-    else by cbor2; only a body both refuse goes through `check_well_formed`, for a message that
-    says what and where. Either reader takes a body to the same value."""
+    would carry it (a byte string as its base64 text, of type `blob_text`): by libipld when
+    the body is DAG-CBOR (tried unless `_bodies_to_cbor2`), else by cbor2; only a body both
+    refuse goes through `check_well_formed`, for a message that says what and where. Either
+    reader takes a body to the same value."""
     global _bodies_to_cbor2
     if _bodies_to_cbor2 > 0:  # (threads racing here may take it below 0: libipld first again)
         _bodies_to_cbor2 -= 1
@@ -185,7 +187,7 @@ def decode_checked(body: bytes) -> Any:
             value = libipld.decode_dag_cbor(body)
             # libipld reads tag 42 (a CID) as a byte string, where cbor2 refuses it.
             if _TAG_42 not in body:
-                return value if type(value) in _PLAIN else _wire_value(value, 0)
+                return value if type(value) in _PLAIN else _wire_value(value, 0, blob_text)
         except (_Refused, ValueError, RecursionError):
             _bodies_to_cbor2 = _CBOR2_BODIES  # unsorted keys, indefinite lengths, tag 1, NaN...
     stream, decoder = _reader()
@@ -196,7 +198,7 @@ def decode_checked(body: bytes) -> Any:
         if stream.tell() != len(body):  # cbor2 seeks back to just after the item
             raise _Refused("bytes after the item")
         if type(value) not in _PLAIN:
-            value = _wire_value(value, 0)
+            value = _wire_value(value, 0, blob_text)
     except (_Refused, cbor2.CBORDecodeError, ValueError, OverflowError, RecursionError) as exc:
         del _READERS.reader  # what it read ahead of this body must not meet the next one
         check_well_formed(body)
@@ -257,7 +259,7 @@ _STRICT: Final[dict[str, Any]] = {
 _PLAIN: Final = frozenset({str, int, float, bool, type(None)})
 
 
-def _wire_value(value: Any, depth: int) -> Any:
+def _wire_value(value: Any, depth: int, blob_text: type[str]) -> Any:
     """`value` (read by cbor2 or libipld) checked to hold only what the protocol carries, with
     byte strings as base64 (libipld reads as deep as Python's recursion: MAX_DEPTH holds)."""
     kind = type(value)
@@ -268,17 +270,17 @@ def _wire_value(value: Any, depth: int) -> Any:
             if type(key) is not str:
                 raise _Refused("a map key that is not text")
             if type(item) not in _PLAIN:
-                value[key] = _wire_value(item, depth + 1)
+                value[key] = _wire_value(item, depth + 1, blob_text)
         return value
     if kind is list:
         if depth >= MAX_DEPTH:
             raise _Refused("nested too deeply")
         for index, item in enumerate(value):
             if type(item) not in _PLAIN:
-                value[index] = _wire_value(item, depth + 1)
+                value[index] = _wire_value(item, depth + 1, blob_text)
         return value
     if kind in _PLAIN:
         return value
     if kind is bytes:
-        return base64.b64encode(value).decode("ascii")
+        return blob_text(base64.b64encode(value).decode("ascii"))
     raise _Refused(f"a value the protocol does not carry ({kind.__name__})")

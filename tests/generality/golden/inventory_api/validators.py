@@ -25,6 +25,7 @@ from ._runtime.validation import (
     double_value,
     exactly_one_member,
     format_message,
+    is_blob_text,
     is_epoch_seconds,
     is_number,
     is_whole,
@@ -84,7 +85,7 @@ def _check_AttachmentMap(value: Any, path: str, out: list[Violation]) -> None:
             keys_failed = True
         if item is None:
             null(out, f"{path}.{key}")
-        elif not (type(item) is str):
+        elif not (is_blob_text(item)):
             wrong_type(out, f"{path}.{key}", item, "a base64 string")
         elif (size := base64_length(item)) < 0:
             not_base64(out, f"{path}.{key}")
@@ -279,7 +280,7 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
         wrong_type(out, prefix + "fragile", v, "a boolean")
     v = value.get("photo")
     if v is not None:
-        if type(v) is not str:
+        if not is_blob_text(v):
             wrong_type(out, prefix + "photo", v, "a base64 string")
         elif (size := base64_length(v)) < 0:
             not_base64(out, prefix + "photo")
@@ -299,7 +300,7 @@ def _check_Item(value: Any, path: str, out: list[Violation]) -> None:
         _check_AttachmentMap(v, prefix + "attachments", out)
     v = value.get("signature")
     if v is not None:
-        if type(v) is not str:
+        if not is_blob_text(v):
             wrong_type(out, prefix + "signature", v, "a base64 string")
         elif (size := base64_length(v)) < 0:
             not_base64(out, prefix + "signature")
@@ -540,7 +541,7 @@ def _check_ThumbnailList(value: Any, path: str, out: list[Violation]) -> None:
     for index, item in enumerate(value, 1):
         if item is None:
             null(out, f"{path}.{index}.member")
-        elif not (type(item) is str):
+        elif not (is_blob_text(item)):
             wrong_type(out, f"{path}.{index}.member", item, "a base64 string")
         elif (size := base64_length(item)) < 0:
             not_base64(out, f"{path}.{index}.member")

@@ -146,7 +146,9 @@ def make_app(kind: str, log_file: str | None) -> Any:
     return create_app(AsyncHandler(), credentials=credentials)
 
 
-def serve(kind: str, stack: str, log_file: str | None) -> None:
+def serve(kind: str, stack: str, log_file: str | None, wrap: Any = None) -> None:
+    """Serve `kind` on `stack` (the app passed through `wrap` first, when given), printing the
+    port before uvicorn listens."""
     import logging
 
     import uvicorn
@@ -155,6 +157,8 @@ def serve(kind: str, stack: str, log_file: str | None) -> None:
     # not news here.
     logging.getLogger("pollforjobs.server").setLevel(logging.ERROR)
     app = make_app(kind, log_file)
+    if wrap is not None:
+        app = wrap(app)
     http, loop = STACKS[stack]
     # IPPROTO_TCP, not 0: asyncio turns Nagle off only for sockets that say they are TCP, and
     # with Nagle on, keep-alive answers written in two parts wait for delayed ACKs (~40 ms).

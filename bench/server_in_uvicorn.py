@@ -83,8 +83,8 @@ def _instrument(app: Any, clocks: _Clocks) -> Any:
     if hasattr(app, "_operations"):
         from pollforjobs._runtime.protocols.json_codec import JsonCodec
 
-        for name in ("decode_request", "encode_model"):
-            setattr(JsonCodec, name, clocks.timed("parse" if name == "decode_request" else "serialize", getattr(JsonCodec, name)))
+        JsonCodec.decode_request = clocks.timed("parse", JsonCodec.decode_request)  # type: ignore[method-assign]
+        JsonCodec.encode_model = clocks.timed("serialize", JsonCodec.encode_model)  # type: ignore[method-assign]
         for key, operation in list(app._operations.items()):
             model = type(operation.input_model.__name__, (), {"__pydantic_validator__": _TimedValidator(operation.input_model.__pydantic_validator__, clocks)})
             app._operations[key] = replace(operation, validate=clocks.timed("validate", operation.validate), input_model=model)
@@ -131,27 +131,16 @@ def _instrument(app: Any, clocks: _Clocks) -> Any:
 def serve(kind: str, stack: str, report: str) -> None:
     """The child: bench_server's server for `kind` on `stack`, its stages timed; SIGUSR1 resets
     the clocks, SIGUSR2 writes them to `report`."""
-    import logging
-    import socket
-
     import bench_server
-    import uvicorn
 
-    logging.getLogger("pollforjobs.server").setLevel(logging.ERROR)
     clocks = _Clocks()
-    app = _instrument(bench_server.make_app(kind, None), clocks)
     signal.signal(signal.SIGUSR1, lambda *_: clocks.reset())
 
     def write(*_: object) -> None:
         Path(report).write_text(json.dumps({"totals": clocks.totals, "calls": clocks.calls}))
 
     signal.signal(signal.SIGUSR2, write)
-    http, loop = bench_server.STACKS[stack]
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.bind(("127.0.0.1", 0))
-    print(sock.getsockname()[1], flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http=http, loop=loop)
-    uvicorn.Server(config).run(sockets=[sock])
+    bench_server.serve(kind, stack, None, wrap=lambda app: _instrument(app, clocks))
 
 
 def _staged_run(kind: str, stack: str, seconds: float, connections: int) -> dict[str, float]:
@@ -193,11 +182,13 @@ def _staged_run(kind: str, stack: str, seconds: float, connections: int) -> dict
 def measure(stacks: list[str], seconds: float = 3.0, connections: int = 8) -> None:
     columns = (*STAGES, "rest of the app", "app call", "process")
     print(f"the server's own time per request by stage inside uvicorn, {connections} keep-alive connections, {seconds:g} s each (bench/server_in_uvicorn.py), µs:")
-    print(f"{'stack':<10} {'contender':<15}" + "".join(f"{name:>12}" for name in columns))
+    widths = [max(10, len(name)) + 2 for name in columns]
+    print(f"{'stack':<10} {'contender':<15}" + "".join(f"{name:>{width}}" for name, width in zip(columns, widths, strict=True)))
     for stack in stacks:
         for kind in CONTENDERS:
             figures = _staged_run(kind, stack, seconds, connections)
-            print(f"{stack:<10} {kind:<15}" + "".join(f"{figures[name]:12.1f}" if name in figures else f"{'-':>12}" for name in columns))
+            cells = (f"{figures[name]:{width}.1f}" if name in figures else f"{'-':>{width}}" for name, width in zip(columns, widths, strict=True))
+            print(f"{stack:<10} {kind:<15}" + "".join(cells))
     print("(process: the server's whole CPU time per request; process less app call: uvicorn's parser and loop)")
 
 

@@ -61,12 +61,16 @@ SERVICES = [
     "ssm",
     "glue",
 ]
+
+
+def _slow_ones(slow: set[str]) -> list[Any]:
+    return [pytest.param(s, marks=pytest.mark.slow) if s in slow else s for s in SERVICES]
+
+
 # mypy --strict on the three largest packages takes longer than the CI budget allows: slow.
-SLOW_TO_TYPE_CHECK = {"ecs", "ssm", "glue"}
-TYPE_CHECKED = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_TO_TYPE_CHECK else s for s in SERVICES]
+TYPE_CHECKED = _slow_ones({"ecs", "ssm", "glue"})
 # Glue's generation, corpus and round trips are a campaign of their own: slow.
-SLOW_TO_EXERCISE = {"glue"}
-EXERCISED = [pytest.param(s, marks=pytest.mark.slow) if s in SLOW_TO_EXERCISE else s for s in SERVICES]
+EXERCISED = _slow_ones({"glue"})
 
 
 @dataclass
